@@ -1,0 +1,59 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// Upcoming features every Leeway target builds with (see docs/ARCHITECTURE.md).
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "Leeway",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "leeway", targets: ["LeewayCLI"]),
+        .library(name: "LeewayCore", targets: ["LeewayCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // The pure, deterministic domain: numerics, markets, margin, liquidation, engine.
+        .target(
+            name: "LeewayCore",
+            dependencies: [
+                .product(name: "RealModule", package: "swift-numerics"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The wire format: strict JSON, command decoding, event encoding. Pure, no I/O.
+        .target(
+            name: "LeewayWire",
+            dependencies: ["LeewayCore"],
+            swiftSettings: strictSettings
+        ),
+        // The `leeway` command-line shell.
+        .executableTarget(
+            name: "LeewayCLI",
+            dependencies: [
+                "LeewayCore",
+                "LeewayWire",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "LeewayCoreTests",
+            dependencies: ["LeewayCore", "LeewayWire"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "LeewayWireTests",
+            dependencies: ["LeewayWire"],
+            swiftSettings: strictSettings
+        ),
+    ]
+)

@@ -1,0 +1,52 @@
+import LeewayCore
+import Testing
+
+@Suite("Fixed-point decimals")
+struct FixedTests {
+    @Test("parses and prints decimals exactly", arguments: [
+        ("0", "0"), ("1", "1"), ("-1", "-1"), ("10000.5", "10000.5"), ("0.00000001", "0.00000001"),
+        ("1.50000000", "1.5"), ("-0.004", "-0.004"), ("92233720368.54775807", "92233720368.54775807"),
+        ("1e3", "1000"), ("1.5E-2", "0.015"), ("000123.4500", "123.45"),
+    ])
+    func roundTrip(input: String, canonical: String) throws {
+        #expect(try Fixed(parsing: input).description == canonical)
+    }
+
+    @Test("refuses what is not an exact in-range decimal", arguments: [
+        ("", "invalid_decimal"), ("NaN", "invalid_decimal"), ("Infinity", "invalid_decimal"), ("+1", "invalid_decimal"),
+        (" 1", "invalid_decimal"), ("1.", "invalid_decimal"), (".", "invalid_decimal"), ("1.2.3", "invalid_decimal"),
+        ("0.000000001", "too_precise"), ("1.123456789", "too_precise"), ("92233720368.54775808", "out_of_range"),
+        ("1e50", "out_of_range"), ("1e-9", "too_precise"), ("abc", "invalid_decimal"),
+    ])
+    func refusals(input: String, code: String) {
+        #expect(throws: DecimalParseError.self) { try Fixed(parsing: input) }
+        do { _ = try Fixed(parsing: input) } catch { #expect(error.code == code) }
+    }
+
+    @Test("division rounds in the named direction", arguments: [
+        (RoundingRule.down, "3.33333333", "-3.33333334"), (.up, "3.33333334", "-3.33333333"),
+        (.towardZero, "3.33333333", "-3.33333333"), (.awayFromZero, "3.33333334", "-3.33333334"),
+        (.toNearestOrEven, "3.33333333", "-3.33333333"),
+    ])
+    func divisionRounding(rule: RoundingRule, positive: String, negative: String) throws {
+        let ten = try Fixed(10), three = try Fixed(3)
+        #expect(try ten.divided(by: three, rounding: rule).description == positive)
+        #expect(try ten.negated.divided(by: three, rounding: rule).description == negative)
+    }
+
+    @Test("overflow and division by zero are errors, not traps")
+    func overflowIsAnError() throws {
+        #expect(throws: ArithmeticError.overflow) { try Fixed.max.adding(.ulp) }
+        #expect(throws: ArithmeticError.overflow) { try Fixed.min.subtracting(.ulp) }
+        #expect(throws: ArithmeticError.overflow) { try Fixed.max.multiplied(by: try Fixed(2), rounding: .down) }
+        #expect(throws: ArithmeticError.divisionByZero) { try Fixed.one.divided(by: .zero, rounding: .down) }
+    }
+
+    @Test("formatting to fewer digits rounds as told")
+    func formatting() throws {
+        let price = try Fixed(parsing: "9036.14457831")
+        #expect(try price.formatted(digits: 4, rounding: .up) == "9036.1446")
+        #expect(try price.formatted(digits: 4, rounding: .down) == "9036.1445")
+        #expect(try Fixed(5).formatted(digits: 2, rounding: .down) == "5.00")
+    }
+}
