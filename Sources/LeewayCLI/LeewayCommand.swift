@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The `leeway` command: one binary, one subcommand per job.
 @main
@@ -9,6 +10,32 @@ struct LeewayCommand: AsyncParsableCommand {
         subcommands: [
             ReplayCommand.self,
             LiquidationPriceCommand.self,
+            BenchCommand.self,
         ]
     )
+
+    /// Runs the command; a usage or validation error exits with code 2 and a clear message.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
+}
+
+/// Prints `message` to standard error and stops with exit code 2 (bad arguments or input file).
+func usageFailure(_ message: String) -> ExitCode {
+    FileHandle.standardError.write(Data(("error: " + message + "\n").utf8))
+    return ExitCode(2)
 }

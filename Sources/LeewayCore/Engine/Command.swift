@@ -1,0 +1,68 @@
+/// Everything that changes engine state. The wire format (`LeewayWire`) decodes JSON into these;
+/// the engine never sees text.
+public enum Command: Sendable, Hashable, Codable {
+    /// Define or update a collateral asset.
+    case asset(id: String, price: Fixed, weight: Fixed)
+    /// Define or update a linear perpetual.
+    case market(id: String, settleAsset: String, tiers: [MarginTier], liquidationFee: Fixed)
+    /// Set the global policy, or one market's when `market` is given. Fields not given keep the
+    /// spec's defaults.
+    case policy(LiquidationPolicy, market: String?, volatilityHalfLifeMs: Int64?)
+    /// Add to the insurance fund in `asset` (default: the first market's settle asset).
+    case insuranceDeposit(amount: Fixed, asset: String?)
+    case deposit(account: String, asset: String, amount: Fixed)
+    case withdraw(account: String, asset: String, amount: Fixed)
+    /// A trade from the venue: signed size (+ buys, − sells) at price, with a trading fee.
+    case fill(account: String, market: String, size: Fixed, price: Fixed, fee: Fixed)
+    case mark(market: String, price: Fixed)
+    case assetPrice(asset: String, price: Fixed)
+    /// Longs pay rate × notional to shorts (negative rate: the reverse).
+    case funding(market: String, rate: Fixed)
+    /// Advance the clock only: deadlines and cooldowns fire.
+    case time
+
+    /// The command's type name on the wire.
+    public var typeName: String {
+        switch self {
+        case .asset: return "asset"
+        case .market: return "market"
+        case .policy: return "policy"
+        case .insuranceDeposit: return "insurance_deposit"
+        case .deposit: return "deposit"
+        case .withdraw: return "withdraw"
+        case .fill: return "fill"
+        case .mark: return "mark"
+        case .assetPrice: return "asset_price"
+        case .funding: return "funding"
+        case .time: return "time"
+        }
+    }
+}
+
+/// A command with what travels with it: its time, an optional idempotency id, and how to name it
+/// in a `rejected` event.
+public struct CommandEnvelope: Sendable, Hashable, Codable {
+    public var command: Command
+    /// Milliseconds since the Unix epoch; nil means "at the current clock".
+    public var timestampMs: Int64?
+    /// A client-chosen id: a command whose id was already applied is not applied again.
+    public var id: String?
+    /// The 1-based input line (or request position) used when the command has no id.
+    public var line: Int
+
+    public init(command: Command, timestampMs: Int64? = nil, id: String? = nil, line: Int = 0) {
+        self.command = command
+        self.timestampMs = timestampMs
+        self.id = id
+        self.line = line
+    }
+
+    /// How a `rejected` event names this command: its id if it has one, else its line.
+    public var reference: CommandReference { id.map(CommandReference.id) ?? .line(line) }
+}
+
+/// Names a command in a `rejected` event: the 1-based input line or the command's id.
+public enum CommandReference: Sendable, Hashable, Codable {
+    case line(Int)
+    case id(String)
+}

@@ -1,0 +1,127 @@
+/// Margin arithmetic over an account: equity, requirements, and the trigger bands.
+extension Engine {
+    /// An account's risk plus what the liquidation logic needs alongside it.
+    struct RiskEvaluation {
+        var risk: AccountRisk
+        /// Index (in `positions`) of the largest position by notional, if any.
+        var largestPosition: Int?
+    }
+
+    /// Equity, IM and MM of `account` at current marks and collateral prices.
+    ///
+    /// equity = Σ_assets collateralValue(balance) + Σ_positions (size × mark − openNotional);
+    /// IM, MM = Σ_positions tier requirement at notional |size| × mark. Sums run in `Int128`;
+    /// each term is rounded as its own doc comment says (values down, requirements up).
+    func computeRisk(of account: Account) throws(ArithmeticError) -> RiskEvaluation {
+        var equity: Int128 = 0
+        for (asset, balance) in account.balances.enumerated() where !balance.isZero {
+            equity += Int128(try state.assets[asset].collateralValue(of: balance).raw)
+        }
+        var initial: Int128 = 0
+        var maintenance: Int128 = 0
+        var total: Int128 = 0
+        var largest: Int?
+        var largestNotional: Int64 = -1
+        for (position, held) in account.positions.enumerated() {
+            let market = state.markets[held.market]
+            guard let mark = market.markPrice else { continue }
+            let notional = try held.notional(at: mark)
+            equity += Int128(try held.unrealizedPnL(at: mark).raw)
+            initial += Int128(try market.tiers.initialMargin(notional: notional).raw)
+            maintenance += Int128(try market.tiers.maintenanceMargin(notional: notional).raw)
+            total += Int128(notional.raw)
+            if notional.raw > largestNotional { largestNotional = notional.raw; largest = position }
+        }
+        func narrow(_ value: Int128) throws(ArithmeticError) -> Fixed {
+            try Fixed.fromWide(value, dividedBy: 1, rounding: .towardZero)
+        }
+        return RiskEvaluation(
+            risk: AccountRisk(equity: try narrow(equity), initialMargin: try narrow(initial), maintenanceMargin: try narrow(maintenance),
+                              totalNotional: try narrow(total), hasPositions: !account.positions.isEmpty),
+            largestPosition: largest
+        )
+    }
+
+    /// The policy an account follows: its largest position's market override, else the global one.
+    func policy(for account: Account, largestPosition: Int?) -> LiquidationPolicy {
+        guard let largestPosition else { return state.globalPolicy }
+        return state.marketPolicies[account.positions[largestPosition].market] ?? state.globalPolicy
+    }
+
+    /// Re-derives `account`'s trigger bands and files them in each of its markets' trigger index.
+    ///
+    /// The decisions depend on the signs of gap_k = equity − k·MM for k in {hard_fraction, 1,
+    /// 1 + cure_buffer, 1 + warning_buffer}. Let down = min over gap_k ≥ 0 (how far equity − k·MM may
+    /// fall) and up = min over gap_k < 0 of −gap_k − 10⁻¹⁶ (how far it may rise). Each position i gets
+    /// the share w_i = notional_i / Σ notional of both budgets. A price move Δ changes gap_k by at
+    /// most |size_i|·|Δ|·c with c = 1 + k_max·mmr_max (equity moves by size·Δ, MM by at most
+    /// |size|·|Δ|·mmr_max); for a long gap_k only falls when the price falls, for a short only when
+    /// it rises. So position i's band is, for a long, [mark − down_i/(|size|·c), mark + up_i/(|size|·c)]
+    /// and mirrored for a short; band edges are rounded inward. Inside every band at once no gap
+    /// changes sign, so no decision can change: any mark inside the band needs no re-evaluation.
+    mutating func reindex(account: Int) {
+        index.triggerVersions[account] &+= 1
+        let version = index.triggerVersions[account]
+        let held = state.accounts[account]
+        guard !held.positions.isEmpty, let evaluation = try? computeRisk(of: held) else { return }
+        let risk = evaluation.risk
+        // Every policy the account could follow as its largest position changes.
+        var multiples: [Fixed] = []
+        for position in held.positions {
+            let policy = state.marketPolicies[position.market] ?? state.globalPolicy
+            multiples += [policy.hardFraction, .one, Fixed(raw: Fixed.scale + policy.cureBuffer.raw),
+                          Fixed(raw: Fixed.scale + policy.warningBuffer.raw)]
+        }
+        // Equity and MM are each rounded per term: keep a margin of 4·10⁻⁸ per term (in 10⁻¹⁶ units)
+        // so a band never admits a price at which a rounded comparison could flip.
+        let roundingMargin = Int128(4 * Fixed.scale) * Int128(held.positions.count + held.balances.count + 1)
+        var downBudget = Int128.max
+        var upBudget = Int128.max
+        var largestMultiple: Int64 = Fixed.scale
+        for k in multiples {
+            largestMultiple = Swift.max(largestMultiple, k.raw)
+            let gap = risk.gap(multiple: k)
+            if gap >= 0 { downBudget = Swift.min(downBudget, Swift.max(gap - roundingMargin, 0)) }
+            else { upBudget = Swift.min(upBudget, Swift.max(-gap - 1 - roundingMargin, 0)) }
+        }
+        let totalNotional = Int128(Swift.max(risk.totalNotional.raw, 1))
+        for position in held.positions {
+            let market = state.markets[position.market]
+            guard let mark = market.markPrice, !position.size.isZero else { continue }
+            let notional = Int128((try? position.notional(at: mark).raw) ?? 0)
+            // c = 1 + k_max · mmr_max, in 10⁻¹⁶ units.
+            let sensitivity = Int128(Fixed.scale) * Int128(Fixed.scale) + Int128(largestMultiple) * Int128(market.tiers.maximumMaintenanceRate.raw)
+            // Δprice_raw = budget_i(10⁻¹⁶) · 10⁸ / (|size|_raw · c(10⁻¹⁶)) ... expressed so every
+            // factor stays within Int128: budget_i / (|size| · c) with |size| in 10⁻⁸ gives 10⁻⁸ price units × 10⁸/10¹⁶.
+            func priceMove(_ budget: Int128) -> Int64? {
+                guard budget != Int128.max else { return nil }
+                let share = budget / totalNotional * notional + (budget % totalNotional) * notional / totalNotional
+                let denominator = Int128(position.size.magnitude.raw) * sensitivity
+                let move = share * Int128(Fixed.scale) / denominator * Int128(Fixed.scale)
+                    + (share * Int128(Fixed.scale) % denominator) * Int128(Fixed.scale) / denominator
+                return move >= Int128(Int64.max) ? nil : Int64(move)
+            }
+            let downMove = priceMove(downBudget)
+            let upMove = priceMove(upBudget)
+            let (lowerMove, upperMove) = position.size.isPositive ? (downMove, upMove) : (upMove, downMove)
+            index.triggers[position.market].insert(
+                account: account, version: version,
+                lowerRaw: lowerMove.map { mark.raw - $0 },
+                upperRaw: upperMove.map { mark.raw + $0 }
+            )
+        }
+        compactTriggersIfNeeded(market: nil)
+    }
+
+    /// Drops stale heap entries once they outnumber live ones, by rebuilding every band.
+    mutating func compactTriggersIfNeeded(market: Int?) {
+        var entries = 0
+        for trigger in index.triggers { entries += trigger.count }
+        let limit = 4 * state.accounts.count + 4096
+        if entries > limit, !index.isCompacting {
+            index.isCompacting = true
+            reindexAllAccounts()
+            index.isCompacting = false
+        }
+    }
+}

@@ -1,0 +1,164 @@
+/// Account and market commands: deposits, withdrawals, fills, marks, collateral prices, funding.
+extension Engine {
+    mutating func deposit(account id: String, asset: String, amount: Fixed) throws(Rejection) {
+        guard let assetIndex = index.assetByID[asset] else { throw .unknownAsset(asset) }
+        guard amount.isPositive else { throw .notPositive("amount") }
+        guard !id.isEmpty else { throw Rejection(code: "invalid_id", message: "account needs a non-empty name") }
+        let existing = index.accountByID[id]
+        let account = existing ?? state.accounts.count
+        if existing == nil {
+            // Validate against a zero balance before creating anything.
+            guard amount <= Fixed.max else { throw .overflow("the deposit") }
+            index.accountByID[id] = account
+            state.accounts.append(Account(id: id))
+            index.triggerVersions.append(0)
+        }
+        var batch = LedgerBatch()
+        batch.move(amount, of: assetIndex, from: .outsideWorld, to: .trader(account))
+        do { try commit(batch) } catch { throw .overflow("account \"\(id)\"'s balance") }
+        queueEvaluation(account)
+    }
+
+    mutating func withdraw(account id: String, asset: String, amount: Fixed) throws(Rejection) {
+        guard let account = index.accountByID[id] else { throw .unknownAccount(id) }
+        guard let assetIndex = index.assetByID[asset] else { throw .unknownAsset(asset) }
+        guard amount.isPositive else { throw .notPositive("amount") }
+        let phase = state.accounts[account].phase
+        guard !phase.restrictsRisk else {
+            throw Rejection(code: "margin_call_active", message: "account \"\(id)\" is in \(phase.rawValue); withdrawals are refused until the call is cured")
+        }
+        let balance = state.accounts[account].balance(ofAsset: assetIndex)
+        guard balance >= amount else {
+            throw Rejection(code: "insufficient_balance", message: "account \"\(id)\" holds \(balance) \(asset), less than the \(amount) requested")
+        }
+        // Margin check on the account as it would be after the withdrawal.
+        var after = state.accounts[account]
+        after.setBalance(Fixed(raw: balance.raw - amount.raw), ofAsset: assetIndex)
+        let risk: AccountRisk
+        do { risk = try computeRisk(of: after).risk } catch { throw .overflow("account \"\(id)\"'s equity") }
+        guard risk.equity >= risk.initialMargin else {
+            throw Rejection(code: "insufficient_margin", message: "withdrawing \(amount) \(asset) would leave equity \(risk.equity) below initial margin \(risk.initialMargin)")
+        }
+        var batch = LedgerBatch()
+        batch.move(amount, of: assetIndex, from: .trader(account), to: .outsideWorld)
+        do { try commit(batch) } catch { throw .overflow("the withdrawal") }
+        queueEvaluation(account)
+    }
+
+    mutating func fill(account id: String, market marketID: String, size: Fixed, price: Fixed, fee: Fixed) throws(Rejection) {
+        guard let account = index.accountByID[id] else { throw .unknownAccount(id) }
+        guard let market = index.marketByID[marketID] else { throw .unknownMarket(marketID) }
+        guard !size.isZero else { throw Rejection(code: "zero_size", message: "a fill's size must not be zero (+ buys, − sells)") }
+        guard price.isPositive else { throw .notPositive("price") }
+        guard let mark = state.markets[market].markPrice else { throw .noMarkPrice(marketID) }
+        let settle = state.markets[market].settleAsset
+
+        var after = state.accounts[account]
+        let existingIndex = after.positionIndex(market: market)
+        let current = existingIndex.map { after.positions[$0] } ?? Position(market: market, size: .zero, openNotional: .zero)
+        let change: PositionChange
+        do { change = try current.applyingTrade(quantity: size, price: price) } catch { throw .overflow("the position") }
+        // The position's notional must stay representable at the current mark and at the fill price.
+        do {
+            _ = try change.position.notional(at: mark)
+            _ = try change.position.notional(at: price)
+        } catch { throw .overflow("the position's notional") }
+
+        if let existingIndex {
+            if change.position.size.isZero { after.positions.remove(at: existingIndex) } else { after.positions[existingIndex] = change.position }
+        } else {
+            after.positions.append(change.position)
+        }
+        var batch = LedgerBatch()
+        batch.move(change.realizedPnL, of: settle, from: .clearing(market: market), to: .trader(account))
+        batch.move(fee, of: settle, from: .trader(account), to: .feeIncome)
+        let balances: [(LedgerAccount, Int, Fixed)]
+        do { balances = try balancesAfter(batch) } catch { throw .overflow("the fill's settlement") }
+        for (ledgerAccount, asset, amount) in balances {
+            if case .trader = ledgerAccount { after.setBalance(amount, ofAsset: asset) }
+        }
+
+        if change.increasesRisk {
+            let phase = state.accounts[account].phase
+            guard !phase.restrictsRisk else {
+                throw Rejection(code: "margin_call_active", message: "account \"\(id)\" is in \(phase.rawValue); only risk-reducing fills are accepted until the call is cured")
+            }
+            let risk: AccountRisk
+            do { risk = try computeRisk(of: after).risk } catch { throw .overflow("account \"\(id)\"'s margin") }
+            guard risk.equity >= risk.initialMargin else {
+                throw Rejection(code: "insufficient_margin", message: "after this fill account \"\(id)\" would have equity \(risk.equity) below initial margin \(risk.initialMargin)")
+            }
+        }
+        do { try commit(batch) } catch { throw .overflow("the fill's settlement") }
+        state.accounts[account].positions = after.positions
+        if change.position.size.magnitude > state.markets[market].largestPositionSize {
+            state.markets[market].largestPositionSize = change.position.size.magnitude
+        }
+        if !after.positions.isEmpty, state.accounts[account].phase == .liquidated || state.accounts[account].phase == .bankrupt {
+            state.accounts[account].phase = .healthy
+        }
+        queueEvaluation(account)
+    }
+
+    mutating func updateMark(market marketID: String, price: Fixed) throws(Rejection) {
+        guard let market = index.marketByID[marketID] else { throw .unknownMarket(marketID) }
+        guard price.isPositive else { throw .notPositive("price") }
+        do { _ = try state.markets[market].largestPositionSize.multiplied(by: price, rounding: .up) } catch {
+            throw Rejection(code: "price_out_of_range", message: "mark \(price) would put the market's largest position beyond the engine's range")
+        }
+        state.markets[market].markPrice = price
+        state.markets[market].volatility.observe(price: price.doubleValue, atMs: state.clockMs)
+        var triggered: [Int] = []
+        index.triggers[market].popTriggered(byPriceRaw: price.raw, versions: index.triggerVersions, into: &triggered)
+        // Evaluate in account order, whatever order the heaps popped them in.
+        triggered.sort()
+        for account in triggered { queueEvaluation(account) }
+    }
+
+    mutating func updateAssetPrice(asset: String, price: Fixed) throws(Rejection) {
+        guard let assetIndex = index.assetByID[asset] else { throw .unknownAsset(asset) }
+        guard price.isPositive else { throw .notPositive("price") }
+        state.assets[assetIndex].price = price
+        queueHolders(ofAsset: assetIndex)
+    }
+
+    /// Funding: each position pays size × mark × rate to the market's clearing account (a negative
+    /// amount is received). Rounding: a payment is rounded up, a receipt toward zero, so the
+    /// clearing account never pays out more than it takes in.
+    mutating func applyFunding(market marketID: String, rate: Fixed) throws(Rejection) {
+        guard let market = index.marketByID[marketID] else { throw .unknownMarket(marketID) }
+        guard let mark = state.markets[market].markPrice else { throw .noMarkPrice(marketID) }
+        guard rate.magnitude <= .one else { throw Rejection(code: "invalid_rate", message: "funding rate must be between -1 and 1") }
+        let settle = state.markets[market].settleAsset
+        var batch = LedgerBatch()
+        var payers: [Int] = []
+        for account in state.accounts.indices {
+            guard let position = state.accounts[account].positions.first(where: { $0.market == market }) else { continue }
+            let payment: Fixed
+            do {
+                // size × mark × rate in 10⁻²⁴ units; |size × mark| fits the range (marks are guarded),
+                // so the triple product fits Int128. Rounded toward +∞ once.
+                let wide = Int128(position.size.raw) * Int128(mark.raw) * Int128(rate.raw)
+                payment = try Fixed.fromWide(wide, dividedBy: Int128(Fixed.scale) * Int128(Fixed.scale), rounding: .up)
+            } catch { throw .overflow("a funding payment") }
+            batch.move(payment, of: settle, from: .trader(account), to: .clearing(market: market))
+            payers.append(account)
+        }
+        do { try commit(batch) } catch { throw .overflow("a funding payment") }
+        for account in payers { queueEvaluation(account) }
+    }
+
+    /// Queues every account holding a position in `market` for re-evaluation.
+    mutating func queueHolders(ofMarket market: Int) {
+        for account in state.accounts.indices where state.accounts[account].positionIndex(market: market) != nil {
+            queueEvaluation(account)
+        }
+    }
+
+    /// Queues every account with a non-zero balance of `asset` for re-evaluation.
+    mutating func queueHolders(ofAsset asset: Int) {
+        for account in state.accounts.indices where !state.accounts[account].balance(ofAsset: asset).isZero {
+            queueEvaluation(account)
+        }
+    }
+}

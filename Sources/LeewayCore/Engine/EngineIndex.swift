@@ -1,0 +1,38 @@
+/// Lookups and trigger structures derived from `EngineState`: never persisted, rebuilt on restore.
+struct EngineIndex: Sendable {
+    var assetByID: [String: Int] = [:]
+    var marketByID: [String: Int] = [:]
+    var accountByID: [String: Int] = [:]
+    /// One trigger index per market.
+    var triggers: [TriggerIndex] = []
+    /// Current trigger version per account (stale heap entries carry older versions).
+    var triggerVersions: [UInt32] = []
+    /// Pending deadlines and step times: (due ms, account).
+    var timers = TimerQueue()
+    /// True while every band is being rebuilt (so a rebuild does not trigger another).
+    var isCompacting = false
+}
+
+extension Engine {
+    /// Rebuilds every lookup and index from the state (after restoring a snapshot).
+    mutating func rebuildIndex() {
+        index = EngineIndex()
+        for (position, asset) in state.assets.enumerated() { index.assetByID[asset.id] = position }
+        for (position, market) in state.markets.enumerated() { index.marketByID[market.id] = position }
+        index.triggers = Array(repeating: TriggerIndex(), count: state.markets.count)
+        index.triggerVersions = Array(repeating: 0, count: state.accounts.count)
+        for (position, account) in state.accounts.enumerated() {
+            index.accountByID[account.id] = position
+            if let due = account.deadlineMs ?? account.nextStepMs { index.timers.schedule(account: position, atMs: due) }
+        }
+        reindexAllAccounts()
+    }
+
+    /// Recomputes every account's trigger bands from scratch (also used to compact the heaps).
+    mutating func reindexAllAccounts() {
+        for market in index.triggers.indices { index.triggers[market].removeAll() }
+        for account in state.accounts.indices where !state.accounts[account].positions.isEmpty {
+            reindex(account: account)
+        }
+    }
+}

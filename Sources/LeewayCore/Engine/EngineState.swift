@@ -1,0 +1,27 @@
+/// The engine's whole persistent state: everything a snapshot holds and the state digest covers.
+/// Derived lookups and trigger indexes live in `EngineIndex` and are rebuilt from this.
+public struct EngineState: Sendable, Codable {
+    /// The engine clock: the latest `ts` seen (ms since the Unix epoch).
+    public var clockMs: Int64 = 0
+    /// The `seq` the next event gets.
+    public var nextSeq: Int64 = 1
+    public var assets: [Asset] = []
+    public var markets: [Market] = []
+    public var globalPolicy = LiquidationPolicy.standard
+    /// Per-market policy overrides, indexed like `markets`.
+    public var marketPolicies: [LiquidationPolicy?] = []
+    /// The default half-life of new markets' volatility estimators (ms).
+    public var volatilityHalfLifeMs: Int64 = 3_600_000
+    /// Accounts in creation order; an account's index never changes.
+    public var accounts: [Account] = []
+    /// Ledger balances outside the traders, per asset (indexed like `assets`).
+    public var insuranceFund: [Fixed] = []
+    public var feeIncome: [Fixed] = []
+    public var outsideWorld: [Fixed] = []
+    /// Per market, in its settle asset.
+    public var clearing: [Fixed] = []
+    /// The events each applied command with an `id` produced, for idempotent retries.
+    public var appliedCommandEvents: [String: [Event]] = [:]
+
+    public init() {}
+}

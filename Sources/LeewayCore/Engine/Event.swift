@@ -1,0 +1,63 @@
+/// Everything the engine decides, in order. `seq` counts from 1 over the engine's whole history.
+public struct Event: Sendable, Hashable, Codable {
+    public let seq: Int64
+    /// The engine clock when the event happened (ms).
+    public let timestampMs: Int64
+    public let kind: EventKind
+
+    public init(seq: Int64, timestampMs: Int64, kind: EventKind) {
+        self.seq = seq
+        self.timestampMs = timestampMs
+        self.kind = kind
+    }
+}
+
+/// Why a liquidation fill happened.
+public enum LiquidationReason: String, Sendable, Hashable, Codable {
+    /// One step of stepped deleveraging.
+    case step
+    /// A full close (hard breach, hard mode, or the last step).
+    case full
+}
+
+public enum EventKind: Sendable, Hashable, Codable {
+    case rejected(command: CommandReference, code: String, message: String)
+    case warning(account: String, equity: Fixed, maintenance: Fixed)
+    /// Equity rose back above MM × (1 + warning_buffer) (an addition to the spec's events).
+    case warningCleared(account: String, equity: Fixed, maintenance: Fixed)
+    /// `graceMs` is the chosen grace period (fixed or volatility-scaled).
+    case marginCall(account: String, equity: Fixed, maintenance: Fixed, deadlineMs: Int64, graceMs: Int64)
+    case cured(account: String, equity: Fixed, maintenance: Fixed)
+    case deleveragingStarted(account: String)
+    case liquidationFill(account: String, market: String, size: Fixed, price: Fixed, fee: Fixed, reason: LiquidationReason)
+    case liquidated(account: String)
+    case bankrupt(account: String, deficit: Fixed, insurancePaid: Fixed, adlRecovered: Fixed)
+    case adlFill(account: String, market: String, size: Fixed, price: Fixed)
+
+    /// The event's type name on the wire.
+    public var typeName: String {
+        switch self {
+        case .rejected: return "rejected"
+        case .warning: return "warning"
+        case .warningCleared: return "warning_cleared"
+        case .marginCall: return "margin_call"
+        case .cured: return "cured"
+        case .deleveragingStarted: return "deleveraging_started"
+        case .liquidationFill: return "liquidation_fill"
+        case .liquidated: return "liquidated"
+        case .bankrupt: return "bankrupt"
+        case .adlFill: return "adl_fill"
+        }
+    }
+
+    /// The account the event is about, if any (for per-account streams and authorization).
+    public var account: String? {
+        switch self {
+        case .rejected: return nil
+        case .warning(let account, _, _), .warningCleared(let account, _, _), .marginCall(let account, _, _, _, _),
+             .cured(let account, _, _), .deleveragingStarted(let account), .liquidationFill(let account, _, _, _, _, _),
+             .liquidated(let account), .bankrupt(let account, _, _, _), .adlFill(let account, _, _, _):
+            return account
+        }
+    }
+}

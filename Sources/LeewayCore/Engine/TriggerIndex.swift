@@ -1,0 +1,49 @@
+import HeapModule
+
+/// Per-market trigger bands: for each account with a position in the market, the price interval
+/// within which no liquidation threshold of the account can be crossed. A mark update pops only
+/// the accounts whose band the new price leaves, so its cost is proportional to the accounts whose
+/// phase may change, not to all accounts.
+///
+/// Entries are never removed in place: each re-index bumps the account's version and pushes fresh
+/// entries; stale ones are skipped when popped and dropped when the heaps are compacted.
+struct TriggerIndex: Sendable {
+    struct Entry: Comparable, Sendable {
+        /// The band edge, in raw price units.
+        var priceRaw: Int64
+        var account: Int32
+        var version: UInt32
+        static func < (lhs: Entry, rhs: Entry) -> Bool {
+            (lhs.priceRaw, lhs.account) < (rhs.priceRaw, rhs.account)
+        }
+    }
+
+    /// Lower band edges: a mark below `priceRaw` triggers (popped from the max end).
+    var lowerEdges = Heap<Entry>()
+    /// Upper band edges: a mark above `priceRaw` triggers (popped from the min end).
+    var upperEdges = Heap<Entry>()
+
+    var count: Int { lowerEdges.count + upperEdges.count }
+
+    mutating func insert(account: Int, version: UInt32, lowerRaw: Int64?, upperRaw: Int64?) {
+        if let lowerRaw { lowerEdges.insert(Entry(priceRaw: lowerRaw, account: Int32(account), version: version)) }
+        if let upperRaw { upperEdges.insert(Entry(priceRaw: upperRaw, account: Int32(account), version: version)) }
+    }
+
+    /// Pops every entry whose band excludes `priceRaw`, appending accounts whose entry is current.
+    mutating func popTriggered(byPriceRaw priceRaw: Int64, versions: [UInt32], into accounts: inout [Int]) {
+        while let top = lowerEdges.max, top.priceRaw > priceRaw {
+            lowerEdges.removeMax()
+            if versions[Int(top.account)] == top.version { accounts.append(Int(top.account)) }
+        }
+        while let top = upperEdges.min, top.priceRaw < priceRaw {
+            upperEdges.removeMin()
+            if versions[Int(top.account)] == top.version { accounts.append(Int(top.account)) }
+        }
+    }
+
+    mutating func removeAll() {
+        lowerEdges = Heap()
+        upperEdges = Heap()
+    }
+}

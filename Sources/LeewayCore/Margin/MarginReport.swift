@@ -1,0 +1,49 @@
+/// What a trader or risk team sees of one account: its margin, its distance to a call and to
+/// bankruptcy, and per position the liquidation and bankruptcy prices.
+public struct MarginReport: Sendable, Hashable {
+    public struct PositionReport: Sendable, Hashable {
+        public var market: String
+        public var size: Fixed
+        public var entryPrice: Fixed
+        public var markPrice: Fixed
+        public var notional: Fixed
+        public var unrealizedPnL: Fixed
+        public var initialMargin: Fixed
+        public var maintenanceMargin: Fixed
+        /// Where equity = MM with the other positions' marks held; nil if no positive price.
+        public var liquidationPrice: Fixed?
+        /// Where equity = 0 with the other positions' marks held; nil if no positive price.
+        public var bankruptcyPrice: Fixed?
+    }
+
+    public var account: String
+    public var phase: LiquidationPhase
+    public var deadlineMs: Int64?
+    public var nextStepMs: Int64?
+    public var balances: [AssetAmount]
+    public var equity: Fixed
+    public var initialMargin: Fixed
+    public var maintenanceMargin: Fixed
+    /// equity − IM: what may still be withdrawn or used to open risk (negative: none).
+    public var freeCollateral: Fixed
+    /// MM / equity, rounded up; nil when equity ≤ 0 (the ratio is unbounded).
+    public var marginRatio: Fixed?
+    /// equity − MM: how much equity may still be lost before a margin call.
+    public var distanceToMarginCall: Fixed
+    /// equity: how much may be lost before bankruptcy.
+    public var distanceToBankruptcy: Fixed
+    /// The deposit (in the valuation currency) that would cure a call now: MM × (1 + cure_buffer) − equity, if positive.
+    public var depositToCure: Fixed
+    public var positions: [PositionReport]
+}
+
+/// An amount of one named asset.
+public struct AssetAmount: Sendable, Hashable {
+    public var asset: String
+    public var amount: Fixed
+
+    public init(asset: String, amount: Fixed) {
+        self.asset = asset
+        self.amount = amount
+    }
+}

@@ -1,0 +1,140 @@
+public import LeewayCore
+
+/// Decodes the JSON command contract (`../shared/spec/commands.md`) into typed commands.
+/// Everything that can be judged without engine state is judged here: syntax, types, decimals,
+/// unknown types and fields. Nothing is ever rounded or guessed.
+public enum CommandDecoder {
+    /// The largest accepted line, in bytes.
+    public static let maximumLineBytes = 1 << 20
+
+    /// What one input line held.
+    public enum Line: Sendable {
+        /// A blank or `#` comment line.
+        case skip
+        case command(CommandEnvelope)
+        /// Not a valid command; `id` is the command's id if it could be read.
+        case invalid(WireError, id: String?)
+    }
+
+    /// Decodes one JSON Lines line (`lineNumber` is 1-based and names the command in rejections).
+    public static func decodeLine(_ text: Substring, lineNumber: Int) -> Line {
+        let trimmed = text.drop { $0 == " " || $0 == "\t" || $0 == "\r" }
+        if trimmed.isEmpty || trimmed.first == "#" || trimmed.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" }) { return .skip }
+        guard text.utf8.count <= maximumLineBytes else {
+            return .invalid(WireError(code: "line_too_long", message: "line is longer than \(maximumLineBytes) bytes"), id: nil)
+        }
+        let value: JSONValue
+        do { value = try JSONParser.parse(String(text)) } catch {
+            return .invalid(WireError(code: "malformed_json", message: "not valid JSON: \(error.description)"), id: nil)
+        }
+        return decode(value, lineNumber: lineNumber)
+    }
+
+    /// Decodes one parsed JSON value.
+    public static func decode(_ value: JSONValue, lineNumber: Int) -> Line {
+        guard case .object(let object) = value else {
+            return .invalid(WireError(code: "not_an_object", message: "a command must be a JSON object, got \(value.kindDescription)"), id: nil)
+        }
+        var id: String?
+        if case .string(let text)? = object["id"], !text.isEmpty { id = text }
+        do {
+            return .command(try decodeObject(object, lineNumber: lineNumber))
+        } catch {
+            return .invalid(error, id: id)
+        }
+    }
+
+    static func decodeObject(_ object: JSONObject, lineNumber: Int) throws(WireError) -> CommandEnvelope {
+        guard case .string(let type)? = object["type"] else {
+            throw WireError(code: "missing_type", message: "a command needs a \"type\" string, e.g. \"deposit\"")
+        }
+        var fields = FieldReader(object, context: "\"\(type)\"")
+        _ = fields.value("type")
+        let id = try fields.optionalString("id")
+        let timestamp = try fields.optionalInteger("ts")
+        if let timestamp, timestamp < 0 {
+            throw WireError(code: "invalid_field", message: "\"ts\" must be milliseconds since the Unix epoch, not negative")
+        }
+        let command: Command
+        switch type {
+        case "asset":
+            command = .asset(id: try fields.string("asset"), price: try fields.decimal("price"), weight: try fields.decimal("weight"))
+        case "market":
+            command = .market(id: try fields.string("market"), settleAsset: try fields.string("settle"),
+                              tiers: try decodeTiers(fields.value("tiers")), liquidationFee: try fields.decimal("liquidation_fee"))
+        case "policy":
+            command = try decodePolicy(&fields)
+        case "insurance_deposit":
+            command = .insuranceDeposit(amount: try fields.decimal("amount"), asset: try fields.optionalString("asset"))
+        case "deposit":
+            command = .deposit(account: try fields.string("account"), asset: try fields.string("asset"), amount: try fields.decimal("amount"))
+        case "withdraw":
+            command = .withdraw(account: try fields.string("account"), asset: try fields.string("asset"), amount: try fields.decimal("amount"))
+        case "fill":
+            command = .fill(account: try fields.string("account"), market: try fields.string("market"), size: try fields.decimal("size"),
+                            price: try fields.decimal("price"), fee: try fields.optionalDecimal("fee") ?? .zero)
+        case "mark":
+            command = .mark(market: try fields.string("market"), price: try fields.decimal("price"))
+        case "asset_price":
+            command = .assetPrice(asset: try fields.string("asset"), price: try fields.decimal("price"))
+        case "funding":
+            command = .funding(market: try fields.string("market"), rate: try fields.decimal("rate"))
+        case "time":
+            guard timestamp != nil else { throw fields.missing("ts") }
+            command = .time
+        default:
+            throw WireError(code: "unknown_type", message: "unknown command type \"\(type)\"; see docs/COMMANDS.md for the list")
+        }
+        try fields.finish()
+        return CommandEnvelope(command: command, timestampMs: timestamp, id: id, line: lineNumber)
+    }
+
+    static func decodeTiers(_ value: JSONValue?) throws(WireError) -> [MarginTier] {
+        guard let value else { throw WireError(code: "missing_field", message: "\"market\" needs the field \"tiers\"") }
+        guard case .array(let elements) = value, !elements.isEmpty else {
+            throw WireError(code: "invalid_field", message: "\"tiers\" must be a non-empty list of {\"floor\",\"imr\",\"mmr\"}")
+        }
+        var tiers: [MarginTier] = []
+        for (position, element) in elements.enumerated() {
+            guard case .object(let object) = element else {
+                throw WireError(code: "invalid_field", message: "tier \(position + 1) must be an object {\"floor\",\"imr\",\"mmr\"}")
+            }
+            var tier = FieldReader(object, context: "tier \(position + 1)")
+            tiers.append(MarginTier(floor: try tier.decimal("floor"), imr: try tier.decimal("imr"), mmr: try tier.decimal("mmr")))
+            try tier.finish()
+        }
+        return tiers
+    }
+
+    static func decodePolicy(_ fields: inout FieldReader) throws(WireError) -> Command {
+        var policy = LiquidationPolicy()
+        if let mode = try fields.optionalString("mode") {
+            guard let parsed = LiquidationPolicy.Mode(rawValue: mode) else {
+                throw WireError(code: "invalid_field", message: "policy mode must be \"soft\" or \"hard\", got \"\(mode)\"")
+            }
+            policy.mode = parsed
+        }
+        if let value = try fields.optionalDecimal("warning_buffer") { policy.warningBuffer = value }
+        if let value = try fields.optionalDecimal("hard_fraction") { policy.hardFraction = value }
+        if let value = try fields.optionalDecimal("step_fraction") { policy.stepFraction = value }
+        if let value = try fields.optionalDecimal("cure_buffer") { policy.cureBuffer = value }
+        if let value = try fields.optionalInteger("cooldown_ms") { policy.cooldownMs = value }
+        let graceMs = try fields.optionalInteger("grace_ms")
+        if let graceMs { policy.grace = .fixed(ms: graceMs) }
+        if let grace = fields.value("grace"), grace != .null {
+            guard graceMs == nil else {
+                throw WireError(code: "invalid_policy", message: "give either \"grace_ms\" or \"grace\", not both")
+            }
+            guard case .object(let object) = grace else {
+                throw WireError(code: "invalid_field", message: "\"grace\" must be an object {\"max_breach_probability\",\"min_ms\",\"max_ms\"}")
+            }
+            var reader = FieldReader(object, context: "\"grace\"")
+            policy.grace = .volatilityScaled(maxBreachProbability: try reader.decimal("max_breach_probability"),
+                                             minMs: try reader.integer("min_ms"), maxMs: try reader.integer("max_ms"))
+            try reader.finish()
+        }
+        let market = try fields.optionalString("market")
+        let halfLife = try fields.optionalInteger("volatility_half_life_ms")
+        return .policy(policy, market: market, volatilityHalfLifeMs: halfLife)
+    }
+}
