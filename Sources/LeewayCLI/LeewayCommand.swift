@@ -10,7 +10,6 @@ struct LeewayCommand: AsyncParsableCommand {
         subcommands: [
             ReplayCommand.self,
             LiquidationPriceCommand.self,
-            BenchCommand.self,
         ]
     )
 
