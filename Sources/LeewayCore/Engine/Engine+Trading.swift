@@ -110,6 +110,9 @@ extension Engine {
         state.markets[market].volatility.observe(price: price.doubleValue, atMs: state.clockMs)
         var triggered: [Int] = []
         index.triggers[market].popTriggered(byPriceRaw: price.raw, versions: index.triggerVersions, into: &triggered)
+        if markEvaluation == .everyHolder {
+            triggered = state.accounts.indices.filter { state.accounts[$0].positionIndex(market: market) != nil }
+        }
         // Evaluate in account order, whatever order the heaps popped them in.
         triggered.sort()
         for account in triggered { queueEvaluation(account) }

@@ -13,8 +13,20 @@ public struct Engine: Sendable {
     /// Accounts in `evaluationQueue` not yet evaluated.
     var waitingForEvaluation = Set<Int>()
 
-    public init() {
+    /// How a mark update finds the accounts to re-evaluate. Not part of the state: both modes
+    /// must produce identical events and digests (a property test checks this).
+    public enum MarkEvaluation: Sendable {
+        /// Only accounts whose trigger band the new mark leaves (the production path).
+        case triggerBands
+        /// Every account with a position in the market (the reference and benchmark baseline).
+        case everyHolder
+    }
+
+    public var markEvaluation: MarkEvaluation = .triggerBands
+
+    public init(markEvaluation: MarkEvaluation = .triggerBands) {
         state = EngineState()
+        self.markEvaluation = markEvaluation
     }
 
     /// Restores an engine from a snapshot of its state, rebuilding every derived index.
