@@ -37,12 +37,21 @@ let package = Package(
             dependencies: ["LeewayCore"],
             swiftSettings: strictSettings
         ),
+        // zlib, linked from the system (zlib1g-dev), for gzip-compressed price files.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        // Candle files (Curve/Binance JSON, Binance CSV, gzip or plain): the only file reader for prices.
+        .target(
+            name: "LeewayMarketData",
+            dependencies: ["CZlib", "LeewayWire"],
+            swiftSettings: strictSettings
+        ),
         // The `leeway` command-line shell.
         .executableTarget(
             name: "LeewayCLI",
             dependencies: [
                 "LeewayCore",
                 "LeewayWire",
+                "LeewayMarketData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -50,6 +59,11 @@ let package = Package(
         .testTarget(
             name: "LeewayCoreTests",
             dependencies: ["LeewayCore", "LeewayWire"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "LeewayMarketDataTests",
+            dependencies: ["LeewayMarketData"],
             swiftSettings: strictSettings
         ),
         .testTarget(

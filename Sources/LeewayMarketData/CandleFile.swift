@@ -1,0 +1,109 @@
+import Foundation
+import LeewayWire
+
+/// Loads 1-minute (or any interval) candle files into memory.
+///
+/// Supported formats, chosen by file name:
+/// * `.json` / `.json.gz`: Curve llamma-simulator / Binance REST format, a JSON array of arrays
+///   `[open_time_ms, "open", "high", "low", "close", "volume", ...]` (numbers may be strings or numbers).
+/// * `.csv` / `.csv.gz`: Binance data.binance.vision kline dumps. Spot files have no header line;
+///   USD-M futures files start with `open_time,open,high,low,close,volume,...`.
+///   Open times in microseconds (spot dumps from 2025 on) are converted to milliseconds.
+///
+/// Rows must be strictly increasing in open time.
+public enum CandleFile {
+    /// Reads and parses the candle file at `path`.
+    public static func load(path: String) throws(CandleFileError) -> [Candle] {
+        let lower = path.lowercased()
+        let isJSON = lower.hasSuffix(".json") || lower.hasSuffix(".json.gz")
+        let isCSV = lower.hasSuffix(".csv") || lower.hasSuffix(".csv.gz")
+        guard isJSON || isCSV else { throw .unsupportedFormat(path: path) }
+        guard let data = FileManager.default.contents(atPath: path) else { throw .unreadable(path: path) }
+        var bytes = [UInt8](data)
+        if Gzip.isGzip(bytes) {
+            do { bytes = try Gzip.decompress(bytes) } catch { throw .corruptGzip(path: path, detail: error.detail) }
+        } else if lower.hasSuffix(".gz") {
+            throw .corruptGzip(path: path, detail: "missing gzip header")
+        }
+        return isJSON ? try parseJSON(bytes, path: path) : try parseCSV(bytes, path: path)
+    }
+
+    /// Parses the JSON kline format (see the type's documentation).
+    public static func parseJSON(_ bytes: [UInt8], path: String = "<memory>") throws(CandleFileError) -> [Candle] {
+        let value: JSONValue
+        do { value = try JSONParser.parse(bytes: bytes) } catch {
+            throw .malformedJSON(path: path, detail: error.description)
+        }
+        guard case .array(let rows) = value else {
+            throw .malformedJSON(path: path, detail: "the top level is \(value.kindDescription), expected an array")
+        }
+        var candles: [Candle] = []
+        candles.reserveCapacity(rows.count)
+        for (index, row) in rows.enumerated() {
+            guard case .array(let fields) = row else {
+                throw .badRow(path: path, row: index + 1, detail: "expected an array, found \(row.kindDescription)")
+            }
+            guard fields.count >= 6 else {
+                throw .badRow(path: path, row: index + 1, detail: "expected at least 6 fields, found \(fields.count)")
+            }
+            var texts: [String] = []
+            for (column, field) in fields.prefix(6).enumerated() {
+                switch field {
+                case .number(let text), .string(let text): texts.append(text)
+                default:
+                    throw .badRow(path: path, row: index + 1, detail: "field \(column + 1) is \(field.kindDescription), expected a number")
+                }
+            }
+            candles.append(try makeCandle(texts, row: index + 1, path: path))
+        }
+        return try checked(candles, path: path)
+    }
+
+    /// Parses a Binance CSV kline dump (with or without header line).
+    public static func parseCSV(_ bytes: [UInt8], path: String = "<memory>") throws(CandleFileError) -> [Candle] {
+        let text = String(decoding: bytes, as: UTF8.self)
+        var candles: [Candle] = []
+        var lineNumber = 0
+        for line in text.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }) {
+            lineNumber += 1
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false).map {
+                $0.trimmingCharacters(in: .whitespaces)
+            }
+            if lineNumber == 1, let first = fields.first, Int64(first) == nil, first.lowercased().contains("time") {
+                continue  // futures header line
+            }
+            guard fields.count >= 6 else {
+                throw .badRow(path: path, row: lineNumber, detail: "expected at least 6 comma-separated fields, found \(fields.count)")
+            }
+            candles.append(try makeCandle(Array(fields.prefix(6)), row: lineNumber, path: path))
+        }
+        return try checked(candles, path: path)
+    }
+
+    private static func makeCandle(_ texts: [String], row: Int, path: String) throws(CandleFileError) -> Candle {
+        guard var time = Int64(texts[0]) ?? Double(texts[0]).flatMap({ Int64(exactly: $0) }) else {
+            throw .badRow(path: path, row: row, detail: "open time \"\(texts[0])\" is not an integer number of milliseconds")
+        }
+        if time > 100_000_000_000_000 { time /= 1000 }  // microseconds → milliseconds
+        let names = ["open", "high", "low", "close", "volume"]
+        var values: [Double] = []
+        for column in 1...5 {
+            guard let value = Double(texts[column]), value.isFinite, value >= 0 else {
+                throw .badRow(path: path, row: row, detail: "\(names[column - 1]) \"\(texts[column])\" is not a finite non-negative number")
+            }
+            values.append(value)
+        }
+        guard values[1] >= values[2] else {
+            throw .badRow(path: path, row: row, detail: "high \(texts[2]) is below low \(texts[3])")
+        }
+        return Candle(openTimeMs: time, open: values[0], high: values[1], low: values[2], close: values[3], volume: values[4])
+    }
+
+    private static func checked(_ candles: [Candle], path: String) throws(CandleFileError) -> [Candle] {
+        guard !candles.isEmpty else { throw .empty(path: path) }
+        for index in candles.indices.dropFirst() where candles[index].openTimeMs <= candles[index - 1].openTimeMs {
+            throw .notTimeOrdered(path: path, row: index + 1)
+        }
+        return candles
+    }
+}
