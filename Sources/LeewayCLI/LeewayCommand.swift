@@ -10,6 +10,7 @@ struct LeewayCommand: AsyncParsableCommand {
         subcommands: [
             ReplayCommand.self,
             LiquidationPriceCommand.self,
+            BenchCommand.self,
         ]
     )
 

@@ -1,4 +1,4 @@
-public import LeewayCore
+import LeewayCore
 
 /// Reads the fields of one command object, refusing missing, mistyped and unknown fields.
 struct FieldReader {

@@ -22,7 +22,9 @@ extension Engine {
 
     /// Queues `account` for evaluation unless it is already waiting.
     mutating func queueEvaluation(_ account: Int) {
-        if waitingForEvaluation.insert(account).inserted { evaluationQueue.append(account) }
+        guard !index.isQueued[account] else { return }
+        index.isQueued[account] = true
+        evaluationQueue.append(account)
     }
 
     /// Evaluates queued accounts in order until none is left (ADL may queue more, including
@@ -32,7 +34,7 @@ extension Engine {
         while position < evaluationQueue.count {
             let account = evaluationQueue[position]
             position += 1
-            waitingForEvaluation.remove(account)
+            index.isQueued[account] = false
             evaluate(account: account)
         }
         evaluationQueue.removeAll(keepingCapacity: true)
@@ -42,18 +44,21 @@ extension Engine {
     mutating func evaluate(account: Int) {
         var lastClosedLegs: [ClosedLeg] = []
         for _ in 0..<Self.actionLimitPerEvaluation {
-            let held = state.accounts[account]
             let evaluation: RiskEvaluation
-            do { evaluation = try computeRisk(of: held) } catch { break }
-            let policy = policy(for: held, largestPosition: evaluation.largestPosition)
+            do { evaluation = try computeRisk(ofAccount: account) } catch { break }
+            let policy = policy(for: state.accounts[account], largestPosition: evaluation.largestPosition)
             let risk = evaluation.risk
             let action = LiquidationStateMachine.decide(
-                phase: held.phase, risk: risk, policy: policy, nowMs: state.clockMs,
-                deadlineMs: held.deadlineMs, nextStepMs: held.nextStepMs
+                phase: state.accounts[account].phase, risk: risk, policy: policy, nowMs: state.clockMs,
+                deadlineMs: state.accounts[account].deadlineMs, nextStepMs: state.accounts[account].nextStepMs
             )
+            if action == .none {
+                reindex(account: account, evaluation: evaluation)
+                return
+            }
+            let held = state.accounts[account]
             switch action {
             case .none:
-                reindex(account: account)
                 return
             case .warn:
                 state.accounts[account].phase = .warning
@@ -84,8 +89,9 @@ extension Engine {
                 let plan = planDeleveragingStep(account: held, risk: risk, policy: policy)
                 lastClosedLegs = closePositions(account: account, quantities: plan, equityBeforeFees: risk.equity, reason: .step)
                 let (next, overflow) = state.clockMs.addingReportingOverflow(policy.cooldownMs)
-                state.accounts[account].nextStepMs = overflow ? Int64.max : next
-                index.timers.schedule(account: account, atMs: state.accounts[account].nextStepMs ?? state.clockMs)
+                let nextStepMs = overflow ? Int64.max : next
+                state.accounts[account].nextStepMs = nextStepMs
+                index.timers.schedule(account: account, atMs: nextStepMs)
             case .liquidateFully:
                 let everything = held.positions.map(\.size.magnitude)
                 lastClosedLegs = closePositions(account: account, quantities: everything, equityBeforeFees: risk.equity, reason: .full)

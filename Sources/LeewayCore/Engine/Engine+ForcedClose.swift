@@ -93,7 +93,7 @@ extension Engine {
         let id = state.accounts[account].id
         state.accounts[account].deadlineMs = nil
         state.accounts[account].nextStepMs = nil
-        guard let risk = try? computeRisk(of: state.accounts[account]).risk, risk.equity.isNegative else {
+        guard let risk = try? computeRisk(ofAccount: account).risk, risk.equity.isNegative else {
             state.accounts[account].phase = .liquidated
             emit(.liquidated(account: id))
             return
@@ -116,7 +116,8 @@ extension Engine {
             cover.move(payment, of: asset, from: .insuranceFund, to: .trader(account))
             if (try? commit(cover)) == nil { continue }
             let remaining = Fixed(raw: deficit.raw - payment.raw)
-            let legs = closedLegs.filter { state.markets[$0.market].settleAsset == asset }
+            var legs: [ClosedLeg] = []  // a loop, not `filter`: a closure over `self` would copy the engine
+            for leg in closedLegs where state.markets[leg.market].settleAsset == asset { legs.append(leg) }
             let recovered = remaining.isPositive ? autoDeleverage(bankrupt: account, asset: asset, deficit: deficit, remaining: remaining, legs: legs) : .zero
             deficitTotal = (try? deficitTotal.adding(deficit)) ?? deficitTotal
             insuranceTotal = (try? insuranceTotal.adding(payment)) ?? insuranceTotal
@@ -193,7 +194,7 @@ extension Engine {
             guard let position = state.accounts[account].positions.first(where: { $0.market == market }),
                   position.size.isPositive != size.isPositive, !position.size.isZero else { continue }
             var score = -Double.infinity
-            if let risk = try? computeRisk(of: state.accounts[account]).risk, risk.equity.isPositive,
+            if let risk = try? computeRisk(ofAccount: account).risk, risk.equity.isPositive,
                let pnl = try? position.unrealizedPnL(at: mark), !position.openNotional.isZero {
                 let pnlRatio = pnl.doubleValue / position.openNotional.magnitude.doubleValue
                 let leverage = risk.totalNotional.doubleValue / risk.equity.doubleValue

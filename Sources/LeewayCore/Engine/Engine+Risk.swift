@@ -13,31 +13,44 @@ extension Engine {
     /// IM, MM = Σ_positions tier requirement at notional |size| × mark. Sums run in `Int128`;
     /// each term is rounded as its own doc comment says (values down, requirements up).
     func computeRisk(of account: Account) throws(ArithmeticError) -> RiskEvaluation {
+        try Self.computeRisk(of: account, markets: state.markets, assets: state.assets)
+    }
+
+    /// `computeRisk(of:)` of the stored account at `index`. Prefer this inside mutating code:
+    /// passing `state.accounts[index]` to a method of `self` makes Swift copy the whole engine.
+    func computeRisk(ofAccount index: Int) throws(ArithmeticError) -> RiskEvaluation {
+        try Self.computeRisk(of: state.accounts[index], markets: state.markets, assets: state.assets)
+    }
+
+    /// `computeRisk(of:)` over given market and asset tables (arrays, or buffers pinned once by a
+    /// full re-margin so that no reference count is touched per account).
+    @inline(__always)
+    static func computeRisk<Markets: RandomAccessCollection<Market>, Assets: RandomAccessCollection<Asset>>(
+        of account: borrowing Account, markets: Markets, assets: Assets
+    ) throws(ArithmeticError) -> RiskEvaluation where Markets.Index == Int, Assets.Index == Int {
         var equity: Int128 = 0
-        for (asset, balance) in account.balances.enumerated() where !balance.isZero {
-            equity += Int128(try state.assets[asset].collateralValue(of: balance).raw)
+        for asset in account.balances.indices where !account.balances[asset].isZero {
+            equity += Int128(try assets[asset].collateralValue(of: account.balances[asset]).raw)
         }
         var initial: Int128 = 0
         var maintenance: Int128 = 0
         var total: Int128 = 0
         var largest: Int?
         var largestNotional: Int64 = -1
-        for (position, held) in account.positions.enumerated() {
-            let market = state.markets[held.market]
-            guard let mark = market.markPrice else { continue }
+        for position in account.positions.indices {
+            let held = account.positions[position]
+            guard let mark = markets[held.market].markPrice else { continue }
             let notional = try held.notional(at: mark)
             equity += Int128(try held.unrealizedPnL(at: mark).raw)
-            initial += Int128(try market.tiers.initialMargin(notional: notional).raw)
-            maintenance += Int128(try market.tiers.maintenanceMargin(notional: notional).raw)
+            initial += Int128(try markets[held.market].tiers.initialMargin(notional: notional).raw)
+            maintenance += Int128(try markets[held.market].tiers.maintenanceMargin(notional: notional).raw)
             total += Int128(notional.raw)
             if notional.raw > largestNotional { largestNotional = notional.raw; largest = position }
         }
-        func narrow(_ value: Int128) throws(ArithmeticError) -> Fixed {
-            try Fixed.fromWide(value, dividedBy: 1, rounding: .towardZero)
-        }
         return RiskEvaluation(
-            risk: AccountRisk(equity: try narrow(equity), initialMargin: try narrow(initial), maintenanceMargin: try narrow(maintenance),
-                              totalNotional: try narrow(total), hasPositions: !account.positions.isEmpty),
+            risk: AccountRisk(equity: try .narrowing(equity), initialMargin: try .narrowing(initial),
+                              maintenanceMargin: try .narrowing(maintenance), totalNotional: try .narrowing(total),
+                              hasPositions: !account.positions.isEmpty),
             largestPosition: largest
         )
     }
@@ -59,30 +72,33 @@ extension Engine {
     /// it rises. So position i's band is, for a long, [mark − down_i/(|size|·c), mark + up_i/(|size|·c)]
     /// and mirrored for a short; band edges are rounded inward. Inside every band at once no gap
     /// changes sign, so no decision can change: any mark inside the band needs no re-evaluation.
-    mutating func reindex(account: Int) {
+    mutating func reindex(account: Int, evaluation known: RiskEvaluation? = nil) {
         index.triggerVersions[account] &+= 1
         let version = index.triggerVersions[account]
-        let held = state.accounts[account]
-        guard !held.positions.isEmpty, let evaluation = try? computeRisk(of: held) else { return }
-        let risk = evaluation.risk
-        // Every policy the account could follow as its largest position changes.
-        var multiples: [Fixed] = []
-        for position in held.positions {
-            let policy = state.marketPolicies[position.market] ?? state.globalPolicy
-            multiples += [policy.hardFraction, .one, Fixed(raw: Fixed.scale + policy.cureBuffer.raw),
-                          Fixed(raw: Fixed.scale + policy.warningBuffer.raw)]
+        guard !state.accounts[account].positions.isEmpty else { return }
+        let evaluation: RiskEvaluation
+        if let known { evaluation = known } else {
+            guard let computed = try? computeRisk(ofAccount: account) else { return }
+            evaluation = computed
         }
+        let held = state.accounts[account]
+        let risk = evaluation.risk
         // Equity and MM are each rounded per term: keep a margin of 4·10⁻⁸ per term (in 10⁻¹⁶ units)
         // so a band never admits a price at which a rounded comparison could flip.
         let roundingMargin = Int128(4 * Fixed.scale) * Int128(held.positions.count + held.balances.count + 1)
         var downBudget = Int128.max
         var upBudget = Int128.max
         var largestMultiple: Int64 = Fixed.scale
-        for k in multiples {
-            largestMultiple = Swift.max(largestMultiple, k.raw)
-            let gap = risk.gap(multiple: k)
-            if gap >= 0 { downBudget = Swift.min(downBudget, Swift.max(gap - roundingMargin, 0)) }
-            else { upBudget = Swift.min(upBudget, Swift.max(-gap - 1 - roundingMargin, 0)) }
+        // Every policy the account could follow as its largest position changes.
+        for position in held.positions {
+            let policy = state.marketPolicies[position.market] ?? state.globalPolicy
+            for k in [policy.hardFraction, .one, Fixed(raw: Fixed.scale + policy.cureBuffer.raw),
+                      Fixed(raw: Fixed.scale + policy.warningBuffer.raw)] {
+                largestMultiple = Swift.max(largestMultiple, k.raw)
+                let gap = risk.gap(multiple: k)
+                if gap >= 0 { downBudget = Swift.min(downBudget, Swift.max(gap - roundingMargin, 0)) }
+                else { upBudget = Swift.min(upBudget, Swift.max(-gap - 1 - roundingMargin, 0)) }
+            }
         }
         let totalNotional = Int128(Swift.max(risk.totalNotional.raw, 1))
         for position in held.positions {

@@ -12,10 +12,19 @@ extension Engine {
             index.accountByID[id] = account
             state.accounts.append(Account(id: id))
             index.triggerVersions.append(0)
+            index.isQueued.append(false)
         }
         var batch = LedgerBatch()
         batch.move(amount, of: assetIndex, from: .outsideWorld, to: .trader(account))
-        do { try commit(batch) } catch { throw .overflow("account \"\(id)\"'s balance") }
+        do { try commit(batch) } catch {
+            if existing == nil {  // undo the creation: a refused command changes nothing
+                index.accountByID[id] = nil
+                state.accounts.removeLast()
+                index.triggerVersions.removeLast()
+                index.isQueued.removeLast()
+            }
+            throw .overflow("account \"\(id)\"'s balance")
+        }
         queueEvaluation(account)
     }
 

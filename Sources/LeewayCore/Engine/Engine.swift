@@ -10,8 +10,6 @@ public struct Engine: Sendable {
     var pendingEvents: [Event] = []
     /// Accounts whose risk changed as a side effect (e.g. ADL) and must be re-evaluated.
     var evaluationQueue: [Int] = []
-    /// Accounts in `evaluationQueue` not yet evaluated.
-    var waitingForEvaluation = Set<Int>()
 
     /// How a mark update finds the accounts to re-evaluate. Not part of the state: both modes
     /// must produce identical events and digests (a property test checks this).

@@ -7,6 +7,9 @@ struct EngineIndex: Sendable {
     var triggers: [TriggerIndex] = []
     /// Current trigger version per account (stale heap entries carry older versions).
     var triggerVersions: [UInt32] = []
+    /// Per account: true while it waits in the evaluation queue (a flag array, not a set: it is
+    /// touched for every evaluated account).
+    var isQueued: [Bool] = []
     /// Pending deadlines and step times: (due ms, account).
     var timers = TimerQueue()
     /// True while every band is being rebuilt (so a rebuild does not trigger another).
@@ -21,6 +24,7 @@ extension Engine {
         for (position, market) in state.markets.enumerated() { index.marketByID[market.id] = position }
         index.triggers = Array(repeating: TriggerIndex(), count: state.markets.count)
         index.triggerVersions = Array(repeating: 0, count: state.accounts.count)
+        index.isQueued = Array(repeating: false, count: state.accounts.count)
         for (position, account) in state.accounts.enumerated() {
             index.accountByID[account.id] = position
             if let due = account.deadlineMs ?? account.nextStepMs { index.timers.schedule(account: position, atMs: due) }

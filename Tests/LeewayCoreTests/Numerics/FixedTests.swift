@@ -49,4 +49,45 @@ struct FixedTests {
         #expect(try price.formatted(digits: 4, rounding: .down) == "9036.1445")
         #expect(try Fixed(5).formatted(digits: 2, rounding: .down) == "5.00")
     }
+
+    /// The reference: floor/ceil division written with Int128's own `/` and `%` only.
+    static func referenceDivide(_ n: Int128, _ d: Int128, _ rule: RoundingRule) -> Int128 {
+        let q = n / d, r = n % d
+        guard r != 0 else { return q }
+        let negative = (n < 0) != (d < 0)
+        switch rule {
+        case .towardZero: return q
+        case .awayFromZero: return negative ? q - 1 : q + 1
+        case .down: return negative ? q - 1 : q
+        case .up: return negative ? q : q + 1
+        case .toNearestOrEven:
+            let twice = r.magnitude * 2, divisor = d.magnitude
+            if twice > divisor { return negative ? q - 1 : q + 1 }
+            if twice < divisor { return q }
+            return q % 2 == 0 ? q : (negative ? q - 1 : q + 1)
+        }
+    }
+
+    @Test("the 64-bit fast path of wide division agrees with generic 128-bit division")
+    func wideDivisionFastPathMatchesReference() {
+        var generator = SeededGenerator(seed: 7)
+        let rules: [RoundingRule] = [.down, .up, .towardZero, .awayFromZero, .toNearestOrEven]
+        for _ in 0..<20_000 {
+            let a = Int64.random(in: -Int64.max...Int64.max, using: &generator) >> Int64.random(in: 0...62, using: &generator)
+            let b = Int64.random(in: -Int64.max...Int64.max, using: &generator) >> Int64.random(in: 0...62, using: &generator)
+            var d = Int128(Int64.random(in: -Int64.max...Int64.max, using: &generator) >> Int64.random(in: 0...62, using: &generator))
+            if d == 0 { d = 3 }
+            if Bool.random(using: &generator) { d = Int128(Fixed.scale) * (d < 0 ? -1 : 1) }
+            let n = Int128(a) * Int128(b)
+            for rule in rules {
+                #expect(Int128.divide(n, by: d, rounding: rule) == Self.referenceDivide(n, d, rule), "\(n) / \(d) \(rule)")
+            }
+        }
+        // Ties and the largest quotients that still fit 64 bits.
+        #expect(Int128.divide(5, by: 2, rounding: .toNearestOrEven) == 2)
+        #expect(Int128.divide(-7, by: 2, rounding: .toNearestOrEven) == -4)
+        let big = Int128(UInt64.max) * 3 + 2
+        #expect(Int128.divide(big, by: 3, rounding: .up) == Int128(UInt64.max) + 1)
+        #expect(Int128.divide(-big, by: 3, rounding: .down) == -Int128(UInt64.max) - 1)
+    }
 }

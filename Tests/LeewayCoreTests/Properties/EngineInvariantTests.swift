@@ -7,15 +7,32 @@ import Testing
 struct EngineInvariantTests {
     static let seeds: [UInt64] = [1, 2, 3, 4, 5, 6, 7, 8, 42, 2024]
 
-    @Test("the ledger sums to exactly zero for every asset after every command", arguments: seeds)
-    func ledgerConservation(seed: UInt64) {
+    /// Runs the random stream of `seed` line by line, checking `invariant` after each line.
+    static func afterEveryCommand(seed: UInt64, _ invariant: (Harness, String) -> Void) {
         var harness = Harness()
         harness.run(RandomCommandStream.setup)
         for line in RandomCommandStream.lines(seed: seed, count: 600) {
             harness.run(line)
+            invariant(harness, line)
+        }
+    }
+
+    @Test("the ledger sums to exactly zero for every asset after every command", arguments: seeds)
+    func ledgerConservation(seed: UInt64) {
+        Self.afterEveryCommand(seed: seed) { harness, line in
             for asset in harness.engine.state.assets.indices {
                 #expect(harness.engine.ledgerSum(asset: asset) == 0, "after \(line)")
             }
+        }
+    }
+
+    @Test("after every command no account is left needing an action a full re-margin would take", arguments: seeds)
+    func indexMissesNothing(seed: UInt64) {
+        Self.afterEveryCommand(seed: seed) { harness, line in
+            let summary = harness.engine.remarginAll()
+            #expect(summary.accountsNeedingAction == 0, "after \(line)")
+            #expect(summary.accountsOverflowing == 0)
+            #expect(summary.accountsEvaluated == harness.engine.accountIDs.count)
         }
     }
 

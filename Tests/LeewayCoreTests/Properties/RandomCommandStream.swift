@@ -1,3 +1,5 @@
+import LeewayCore
+
 /// Random but reproducible command streams over two markets, two collateral assets and a handful
 /// of accounts, with price walks, gaps, funding and clock jumps: the input of the property tests.
 struct RandomCommandStream {

@@ -1,0 +1,184 @@
+import ArgumentParser
+import Foundation
+import LeewayCore
+
+/// `leeway bench`: builds a large synthetic venue and measures the engine's mark-update paths
+/// against a full re-evaluation of every account, side by side in one run.
+///
+/// (a) a mark update that crosses no threshold: trigger bands vs full re-margin vs the engine's
+///     every-holder scan; (b) a 10 % crash tick in every market: time per transitioned account,
+///     trigger bands vs every-holder scan, with events and digests checked equal; (c) full
+///     re-margin throughput (accounts/s, exact arithmetic, one core); and memory per account.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure mark-update cost, crash-tick cost and re-margin throughput on a synthetic venue."
+    )
+
+    @Option(help: "Accounts to build (one position each).")
+    var accounts = 1_000_000
+
+    @Option(help: "Markets to spread the accounts over.")
+    var markets = 10
+
+    @Option(help: "Seed of the synthetic population.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Quiet mark updates to time in (a).")
+    var quietMarks = 200_000
+
+    @Option(help: "Repeats of each full-scan baseline (the median is reported).")
+    var repeats = 5
+
+    func validate() throws {
+        guard accounts >= 1 else { throw ValidationError("--accounts must be at least 1") }
+        guard (1...1_000).contains(markets) else { throw ValidationError("--markets must be between 1 and 1000") }
+        guard quietMarks >= 2 else { throw ValidationError("--quiet-marks must be at least 2") }
+        guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
+    }
+
+    func run() throws {
+        let population = BenchPopulation(accountCount: accounts, marketCount: markets, seed: seed)
+        let report = BenchReport()
+        report.heading("leeway bench: \(accounts) accounts, \(markets) markets, leverage 2-25x, seed \(seed)")
+
+        // Build the venue through the real `apply`.
+        var engine = Engine()
+        let baselineRSS = ProcessMemory.residentBytes ?? 0
+        var rejected = 0
+        for command in try population.setupCommands() { rejected += engine.apply(command).count { $0.kind.typeName == "rejected" } }
+        var generator = SplitMix64(seed: seed)
+        let buildStart = ContinuousClock.now
+        for index in 0..<accounts {
+            for command in population.accountCommands(index: index, generator: &generator) {
+                rejected += engine.apply(command).count { $0.kind.typeName == "rejected" }
+            }
+        }
+        let buildTime = ContinuousClock.now - buildStart
+        let builtRSS = ProcessMemory.residentBytes ?? 0
+        report.line("build: \(2 * accounts) deposit+fill commands in \(report.format(buildTime)) "
+                    + "(\(report.rate(Double(2 * accounts), per: buildTime)) commands/s through apply), \(rejected) rejected")
+        let bytesPerAccount = Double(builtRSS - baselineRSS) / Double(accounts)
+
+        // (a) Quiet mark updates on market 0: ±10⁻⁵ around the mark.
+        let mark = population.initialMark(market: 0)
+        let wiggle = Fixed(raw: Swift.max(mark.raw / 100_000, 1))
+        var clockMs = engine.clockMs
+        var quietEvents = 0
+        let quietStart = ContinuousClock.now
+        for tick in 0..<quietMarks {
+            clockMs += 100
+            let price = Fixed(raw: tick & 1 == 0 ? mark.raw + wiggle.raw : mark.raw - wiggle.raw)
+            quietEvents += engine.apply(CommandEnvelope(command: .mark(market: population.marketID(0), price: price), timestampMs: clockMs)).count
+        }
+        let quietPerMark = (ContinuousClock.now - quietStart) / quietMarks
+
+        var remarginTimes: [Duration] = []
+        var summary = RemarginSummary()
+        for _ in 0..<repeats {
+            let start = ContinuousClock.now
+            summary = engine.remarginAll()
+            remarginTimes.append(ContinuousClock.now - start)
+        }
+        let remarginMedian = remarginTimes.sorted()[remarginTimes.count / 2]
+
+        var scanning = engine
+        scanning.markEvaluation = .everyHolder
+        var holderTimes: [Duration] = []
+        for tick in 0..<repeats {
+            clockMs += 100
+            let price = Fixed(raw: tick & 1 == 0 ? mark.raw + wiggle.raw : mark.raw - wiggle.raw)
+            let start = ContinuousClock.now
+            quietEvents += scanning.apply(CommandEnvelope(command: .mark(market: population.marketID(0), price: price), timestampMs: clockMs)).count
+            holderTimes.append(ContinuousClock.now - start)
+        }
+        scanning = Engine()  // release the copy before the crash measurements
+        let holderMedian = holderTimes.sorted()[holderTimes.count / 2]
+
+        report.section("(a) mark update crossing no threshold (market 0, ±0.001 %)")
+        report.row("trigger bands", report.format(quietPerMark), "target < 5 µs")
+        report.row("full re-margin of every account", report.format(remarginMedian),
+                   "ratio \(report.ratio(remarginMedian, quietPerMark)) (target ≥ 1000×)")
+        report.row("engine every-holder scan (market 0)", report.format(holderMedian),
+                   "ratio \(report.ratio(holderMedian, quietPerMark))")
+        report.line("   events from quiet marks: \(quietEvents) (expected 0)")
+
+        // (b) A 10 % crash in every market at once, on two copies of the same venue.
+        clockMs += 1_000
+        let crashTicks = (0..<markets).map { market in
+            CommandEnvelope(command: .mark(market: population.marketID(market),
+                                           price: Fixed(raw: population.initialMark(market: market).raw / 10 * 9)),
+                            timestampMs: clockMs)
+        }
+        var crashed = engine
+        engine = Engine()  // keep at most two venues in memory
+        let (bandEvents, bandTime) = Self.applyTimed(crashTicks, to: &crashed)
+        let bandDigest = crashed.digest
+        let bandRemargin = crashed.remarginAll()
+        crashed = Engine()
+
+        var crashedByScan = Self.rebuild(population: population, clockMs: clockMs - 1_000, quietMarks: quietMarks, wiggle: wiggle)
+        crashedByScan.markEvaluation = .everyHolder
+        let (scanEvents, scanTime) = Self.applyTimed(crashTicks, to: &crashedByScan)
+        let identical = scanEvents == bandEvents && crashedByScan.digest == bandDigest
+        crashedByScan = Engine()
+
+        var transitioned = Set<String>()
+        var eventCounts: [String: Int] = [:]
+        for event in bandEvents {
+            eventCounts[event.kind.typeName, default: 0] += 1
+            if let account = event.kind.account { transitioned.insert(account) }
+        }
+        report.section("(b) 10 % crash tick in all \(markets) markets")
+        report.line("   accounts transitioned: \(transitioned.count); events: "
+                    + eventCounts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+        let perAccountBands = bandTime / Swift.max(transitioned.count, 1)
+        let perAccountScan = scanTime / Swift.max(transitioned.count, 1)
+        report.row("trigger bands", "\(report.format(bandTime)) total, \(report.format(perAccountBands))/account",
+                   "\(report.rate(Double(transitioned.count), per: bandTime)) transitions/s (target ≥ 1M/s)")
+        report.row("engine every-holder scan", "\(report.format(scanTime)) total, \(report.format(perAccountScan))/account",
+                   "ratio \(report.ratio(scanTime, bandTime))")
+        report.line("   same events and digest on both paths: \(identical ? "yes" : "NO")")
+        report.line("   accounts still needing action after the tick (full re-margin check): \(bandRemargin.accountsNeedingAction) (expected 0)")
+
+        report.section("(c) full re-margin throughput (one core, exact)")
+        report.row("median of \(repeats)", report.format(remarginMedian),
+                   "\(report.rate(Double(summary.accountsEvaluated), per: remarginMedian)) accounts/s (target ≥ 20M/s)")
+        report.row("fastest", report.format(remarginTimes.min() ?? .zero),
+                   "\(report.rate(Double(summary.accountsEvaluated), per: remarginTimes.min() ?? .zero)) accounts/s")
+
+        report.section("memory")
+        report.line("   resident growth while building: \(Int(bytesPerAccount)) B/account (target < 1024)")
+        report.line("   peak resident (two venues in memory during (b)): \((ProcessMemory.peakResidentBytes ?? 0) >> 20) MiB")
+    }
+
+    /// Applies `commands` and returns their events and the time taken.
+    static func applyTimed(_ commands: [CommandEnvelope], to engine: inout Engine) -> ([Event], Duration) {
+        var batches: [[Event]] = []  // kept as returned: concatenating inside the timing would measure copies
+        batches.reserveCapacity(commands.count)
+        let start = ContinuousClock.now
+        for command in commands { batches.append(engine.apply(command)) }
+        let elapsed = ContinuousClock.now - start
+        return (Array(batches.joined()), elapsed)
+    }
+
+    /// Builds the venue again and replays the quiet marks, so the every-holder crash starts from
+    /// exactly the state the trigger-band crash started from.
+    static func rebuild(population: BenchPopulation, clockMs: Int64, quietMarks: Int, wiggle: Fixed) -> Engine {
+        var engine = Engine()
+        for command in (try? population.setupCommands()) ?? [] { _ = engine.apply(command) }
+        var generator = SplitMix64(seed: population.seed)
+        for index in 0..<population.accountCount {
+            for command in population.accountCommands(index: index, generator: &generator) { _ = engine.apply(command) }
+        }
+        let mark = population.initialMark(market: 0)
+        var tickMs = engine.clockMs
+        for tick in 0..<quietMarks {
+            tickMs += 100
+            let price = Fixed(raw: tick & 1 == 0 ? mark.raw + wiggle.raw : mark.raw - wiggle.raw)
+            _ = engine.apply(CommandEnvelope(command: .mark(market: population.marketID(0), price: price), timestampMs: tickMs))
+        }
+        _ = engine.apply(CommandEnvelope(command: .time, timestampMs: clockMs))
+        return engine
+    }
+}

@@ -1,0 +1,33 @@
+/// Full re-margin: the reference computation every shortcut must agree with.
+extension Engine {
+    /// Computes equity, IM and MM of every account at current prices and asks the state machine
+    /// what it would do, without changing anything. This is the full re-evaluation that the
+    /// trigger bands avoid on each mark update; it serves as the benchmark baseline and as an
+    /// end-of-day check (a correct index leaves `accountsNeedingAction` at zero after any command).
+    public func remarginAll() -> RemarginSummary {
+        var summary = RemarginSummary()
+        state.accounts.withUnsafeBufferPointer { accounts in
+            state.markets.withUnsafeBufferPointer { markets in
+                state.assets.withUnsafeBufferPointer { assets in
+                    for index in accounts.indices {
+                        summary.accountsEvaluated += 1
+                        guard let evaluation = try? Self.computeRisk(of: accounts[index], markets: markets, assets: assets) else {
+                            summary.accountsOverflowing += 1
+                            continue
+                        }
+                        let risk = evaluation.risk
+                        if risk.hasPositions, risk.equity < risk.maintenanceMargin { summary.accountsBelowMaintenance += 1 }
+                        let policy = evaluation.largestPosition.flatMap { state.marketPolicies[accounts[index].positions[$0].market] }
+                            ?? state.globalPolicy
+                        let action = LiquidationStateMachine.decide(
+                            phase: accounts[index].phase, risk: risk, policy: policy, nowMs: state.clockMs,
+                            deadlineMs: accounts[index].deadlineMs, nextStepMs: accounts[index].nextStepMs
+                        )
+                        if action != .none { summary.accountsNeedingAction += 1 }
+                    }
+                }
+            }
+        }
+        return summary
+    }
+}

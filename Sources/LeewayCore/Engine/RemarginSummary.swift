@@ -1,0 +1,13 @@
+/// The result of re-margining every account at current prices (see `Engine.remarginAll()`).
+public struct RemarginSummary: Sendable, Equatable {
+    /// Accounts whose equity and requirements were computed.
+    public var accountsEvaluated = 0
+    /// Accounts whose equity is below their maintenance margin.
+    public var accountsBelowMaintenance = 0
+    /// Accounts for which the state machine would act now (warn, call, cure, step, liquidate...).
+    public var accountsNeedingAction = 0
+    /// Accounts whose risk could not be computed (an overflow); none in a sane state.
+    public var accountsOverflowing = 0
+
+    public init() {}
+}
