@@ -22,13 +22,13 @@ public struct Position: Sendable, Hashable, Codable {
     }
 
     /// Notional at `price`: |size| × price, rounded up (used for margin requirements).
-    @inlinable
+    @inlinable @inline(__always)
     public func notional(at price: Fixed) throws(ArithmeticError) -> Fixed {
         try size.magnitude.multiplied(by: price, rounding: .up)
     }
 
     /// Unrealized PnL at `price`: size × price − openNotional, rounded toward −∞.
-    @inlinable
+    @inlinable @inline(__always)
     public func unrealizedPnL(at price: Fixed) throws(ArithmeticError) -> Fixed {
         try size.multiplied(by: price, rounding: .down).subtracting(openNotional)
     }

@@ -9,9 +9,10 @@ extension Engine {
         state.accounts.withUnsafeBufferPointer { accounts in
             state.markets.withUnsafeBufferPointer { markets in
                 state.assets.withUnsafeBufferPointer { assets in
+                    guard let base = accounts.baseAddress else { return }
                     for index in accounts.indices {
                         summary.accountsEvaluated += 1
-                        guard let evaluation = try? Self.computeRisk(of: accounts[index], markets: markets, assets: assets) else {
+                        guard let evaluation = try? Self.computeRisk(at: base + index, markets: markets, assets: assets) else {
                             summary.accountsOverflowing += 1
                             continue
                         }

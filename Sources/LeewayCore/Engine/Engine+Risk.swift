@@ -28,17 +28,30 @@ extension Engine {
     static func computeRisk<Markets: RandomAccessCollection<Market>, Assets: RandomAccessCollection<Asset>>(
         of account: borrowing Account, markets: Markets, assets: Assets
     ) throws(ArithmeticError) -> RiskEvaluation where Markets.Index == Int, Assets.Index == Int {
+        try withUnsafePointer(to: account) { (pointer) throws(ArithmeticError) in
+            try computeRisk(at: pointer, markets: markets, assets: assets)
+        }
+    }
+
+    /// The body of `computeRisk`, reading the account through a pointer so that its arrays are
+    /// borrowed in place rather than retained.
+    @inline(__always)
+    static func computeRisk<Markets: RandomAccessCollection<Market>, Assets: RandomAccessCollection<Asset>>(
+        at account: UnsafePointer<Account>, markets: Markets, assets: Assets
+    ) throws(ArithmeticError) -> RiskEvaluation where Markets.Index == Int, Assets.Index == Int {
         var equity: Int128 = 0
-        for asset in account.balances.indices where !account.balances[asset].isZero {
-            equity += Int128(try assets[asset].collateralValue(of: account.balances[asset]).raw)
+        let balanceCount = account.pointee.balances.count
+        for asset in 0..<balanceCount where !account.pointee.balances[asset].isZero {
+            equity += Int128(try assets[asset].collateralValue(of: account.pointee.balances[asset]).raw)
         }
         var initial: Int128 = 0
         var maintenance: Int128 = 0
         var total: Int128 = 0
         var largest: Int?
         var largestNotional: Int64 = -1
-        for position in account.positions.indices {
-            let held = account.positions[position]
+        let positionCount = account.pointee.positions.count
+        for position in 0..<positionCount {
+            let held = account.pointee.positions[position]
             guard let mark = markets[held.market].markPrice else { continue }
             let notional = try held.notional(at: mark)
             equity += Int128(try held.unrealizedPnL(at: mark).raw)
@@ -50,7 +63,7 @@ extension Engine {
         return RiskEvaluation(
             risk: AccountRisk(equity: try .narrowing(equity), initialMargin: try .narrowing(initial),
                               maintenanceMargin: try .narrowing(maintenance), totalNotional: try .narrowing(total),
-                              hasPositions: !account.positions.isEmpty),
+                              hasPositions: positionCount > 0),
             largestPosition: largest
         )
     }

@@ -17,7 +17,7 @@ public struct Asset: Sendable, Hashable, Codable {
     ///
     /// Equation: value = amount × price × weight if amount ≥ 0, else amount × price.
     /// Rounding: toward −∞ (collateral is never overstated, a debt never understated).
-    @inlinable
+    @inlinable @inline(__always)
     public func collateralValue(of amount: Fixed) throws(ArithmeticError) -> Fixed {
         if amount.raw >= 0 {
             if price.raw == Fixed.scale && weight.raw == Fixed.scale { return amount }

@@ -47,6 +47,7 @@ public struct TierSchedule: Sendable, Hashable, Codable {
     private var maintenanceDeductionOverride: Int128? = nil
 
     /// The index of the tier covering `notional` (the largest floor ≤ notional).
+    @inline(__always)
     public func tierIndex(forNotional notional: Fixed) -> Int {
         var index = 0
         while index + 1 < tiers.count, tiers[index + 1].floor <= notional { index += 1 }
@@ -59,6 +60,7 @@ public struct TierSchedule: Sendable, Hashable, Codable {
     }
 
     /// Maintenance margin for a position of `notional` (≥ 0): N × mmr_i − cum_mm(i), rounded up.
+    @inline(__always)
     public func maintenanceMargin(notional: Fixed) throws(ArithmeticError) -> Fixed {
         let index = tierIndex(forNotional: notional)
         let wide = Int128(notional.raw) * Int128(tiers[index].mmr.raw) - maintenanceDeduction(tier: index)
@@ -66,6 +68,7 @@ public struct TierSchedule: Sendable, Hashable, Codable {
     }
 
     /// Initial margin for a position of `notional` (≥ 0): N × imr_i − cum_im(i), rounded up.
+    @inline(__always)
     public func initialMargin(notional: Fixed) throws(ArithmeticError) -> Fixed {
         let index = tierIndex(forNotional: notional)
         let wide = Int128(notional.raw) * Int128(tiers[index].imr.raw) - initialDeductions[index]

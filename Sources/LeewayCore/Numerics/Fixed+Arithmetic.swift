@@ -21,7 +21,7 @@ extension Fixed {
     ///
     /// Equation: raw = round(a.raw × b.raw / 10⁸), computed in `Int128` so the product cannot overflow
     /// before the division.
-    @inlinable
+    @inlinable @inline(__always)
     public func multiplied(by other: Fixed, rounding: RoundingRule) throws(ArithmeticError) -> Fixed {
         try Fixed.fromWide(Int128(raw) * Int128(other.raw), dividedBy: Int128(Fixed.scale), rounding: rounding)
     }
@@ -67,7 +67,7 @@ extension Fixed {
     }
 
     /// Converts a wide numerator / denominator (both in raw units) to `Fixed`, rounding as told.
-    @inlinable
+    @inlinable @inline(__always)
     public static func fromWide(_ numerator: Int128, dividedBy denominator: Int128, rounding: RoundingRule) throws(ArithmeticError) -> Fixed {
         let quotient = Int128.divide(numerator, by: denominator, rounding: rounding)
         guard quotient <= Int128(Int64.max), quotient >= -Int128(Int64.max) else { throw .overflow }
@@ -83,7 +83,7 @@ extension Fixed {
 extension Int128 {
     /// `numerator ÷ denominator` rounded in the given direction. `denominator` must be non-zero
     /// (callers check); the only overflowing case, `Int128.min ÷ −1`, cannot arise from `Int64` inputs.
-    @inlinable
+    @inlinable @inline(__always)
     public static func divide(_ numerator: Int128, by denominator: Int128, rounding: RoundingRule) -> Int128 {
         let quotient: Int128
         let remainderMagnitude: UInt128
