@@ -30,6 +30,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Repeats of each full-scan baseline (the median is reported).")
     var repeats = 5
 
+    @Option(help: "Opening insurance fund in USDC; a small fund sends the crash's bankruptcies to ADL.")
+    var insuranceFund = "1000000000"
+
     func validate() throws {
         guard accounts >= 1 else { throw ValidationError("--accounts must be at least 1") }
         guard (1...1_000).contains(markets) else { throw ValidationError("--markets must be between 1 and 1000") }
@@ -38,9 +41,12 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
-        let population = BenchPopulation(accountCount: accounts, marketCount: markets, seed: seed)
+        guard let fund = try? Fixed(parsing: insuranceFund), !fund.isNegative else {
+            throw usageFailure("--insurance-fund must be a non-negative decimal, got \"\(insuranceFund)\"")
+        }
+        let population = BenchPopulation(accountCount: accounts, marketCount: markets, seed: seed, insuranceFund: fund)
         let report = BenchReport()
-        report.heading("leeway bench: \(accounts) accounts, \(markets) markets, leverage 2-25x, seed \(seed)")
+        report.heading("leeway bench: \(accounts) accounts, \(markets) markets, leverage 2-25x, seed \(seed), insurance fund \(fund) USDC")
 
         // Build the venue through the real `apply`.
         var engine = Engine()

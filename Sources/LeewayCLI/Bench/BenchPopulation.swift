@@ -13,6 +13,8 @@ struct BenchPopulation {
     var seed: UInt64
     var minLeverage = 2.0
     var maxLeverage = 25.0
+    /// The insurance fund's opening balance (USDC); with too little, bankruptcies go to ADL.
+    var insuranceFund: Fixed
 
     /// The engine clock at which the population is built (ms, 2023-11-14T22:13:20Z).
     static let startMs: Int64 = 1_700_000_000_000
@@ -23,7 +25,7 @@ struct BenchPopulation {
     func marketID(_ index: Int) -> String { "M\(index)-PERP" }
 
     /// The setup commands: USDC, the markets (three Binance-style tiers), the default soft policy,
-    /// a large insurance fund (so a crash tick measures liquidation, not the ADL ranking), marks.
+    /// the insurance fund, marks.
     func setupCommands() throws -> [CommandEnvelope] {
         let tiers = [
             MarginTier(floor: .zero, imr: try Fixed(parsing: "0.02"), mmr: try Fixed(parsing: "0.01")),
@@ -38,7 +40,9 @@ struct BenchPopulation {
                                                              liquidationFee: try Fixed(parsing: "0.005"))))
         }
         commands.append(CommandEnvelope(command: .policy(.standard, market: nil, volatilityHalfLifeMs: nil)))
-        commands.append(CommandEnvelope(command: .insuranceDeposit(amount: try Fixed(parsing: "1000000000"), asset: "USDC")))
+        if insuranceFund.isPositive {
+            commands.append(CommandEnvelope(command: .insuranceDeposit(amount: insuranceFund, asset: "USDC")))
+        }
         for market in 0..<marketCount {
             commands.append(CommandEnvelope(command: .mark(market: marketID(market), price: initialMark(market: market))))
         }

@@ -155,10 +155,22 @@ extension Engine {
                 : Fixed.maximum((try? leg.price.subtracting(distance)) ?? .ulp, .ulp)
             var leftToRecover = Fixed(raw: Int64(share))
             var leftQuantity = (try? leftToRecover.divided(by: distance, rounding: .up)) ?? .max
-            for counterparty in rankedCounterparties(market: leg.market, oppositeTo: leg.sizeBefore, excluding: account) {
+            let rankingKey = 2 * leg.market + (leg.sizeBefore.isPositive ? 0 : 1)
+            var ranking: (accounts: [Int], start: Int)
+            if let cached = adlRankings[rankingKey] { ranking = cached } else {  // not `??`: it would copy the engine
+                ranking = (rankedCounterparties(market: leg.market, oppositeTo: leg.sizeBefore), 0)
+            }
+            // Skip the head of the queue that earlier bankruptcies of this command closed out.
+            while ranking.start < ranking.accounts.count,
+                  state.accounts[ranking.accounts[ranking.start]].positionIndex(market: leg.market) == nil {
+                ranking.start += 1
+            }
+            adlRankings[rankingKey] = ranking
+            for counterparty in ranking.accounts[ranking.start...] where counterparty != account {
                 guard leftToRecover.isPositive, leftQuantity.isPositive else { break }
                 guard let positionIndex = state.accounts[counterparty].positionIndex(market: leg.market) else { continue }
                 let position = state.accounts[counterparty].positions[positionIndex]
+                guard !position.size.isZero, position.size.isPositive != leg.sizeBefore.isPositive else { continue }
                 let quantity = Fixed.minimum(position.size.magnitude, leftQuantity)
                 let trade = position.size.isPositive ? quantity.negated : quantity
                 guard let change = try? position.applyingTrade(quantity: trade, price: leg.price),
@@ -187,10 +199,16 @@ extension Engine {
     /// most leveraged first: score = (uPnL / |openNotional|) × (notional / equity); accounts with
     /// no positive equity rank last; ties go to the earlier account. A ranking, not money, so it
     /// may use `Double`.
-    func rankedCounterparties(market: Int, oppositeTo size: Fixed, excluding excluded: Int) -> [Int] {
+    ///
+    /// The ranking is taken once per command and market side (the first bankruptcy that needs it)
+    /// and reused by later bankruptcies in the same command, as venues' ADL queues are refreshed
+    /// periodically rather than per fill: a crash tick with many bankruptcies scans the accounts
+    /// once, not once per bankrupt account. Accounts closed out meanwhile are skipped (their
+    /// position is gone); accounts partly deleveraged keep their place.
+    func rankedCounterparties(market: Int, oppositeTo size: Fixed) -> [Int] {
         guard let mark = state.markets[market].markPrice else { return [] }
         var scored: [(score: Double, account: Int)] = []
-        for account in state.accounts.indices where account != excluded {
+        for account in state.accounts.indices {
             guard let position = state.accounts[account].positions.first(where: { $0.market == market }),
                   position.size.isPositive != size.isPositive, !position.size.isZero else { continue }
             var score = -Double.infinity

@@ -10,6 +10,9 @@ public struct Engine: Sendable {
     var pendingEvents: [Event] = []
     /// Accounts whose risk changed as a side effect (e.g. ADL) and must be re-evaluated.
     var evaluationQueue: [Int] = []
+    /// ADL queues ranked during the current command, by `2 × market + (ranked side is long ? 1 : 0)`,
+    /// with the offset of the first entry that may still hold a position.
+    var adlRankings: [Int: (accounts: [Int], start: Int)] = [:]
 
     /// How a mark update finds the accounts to re-evaluate. Not part of the state: both modes
     /// must produce identical events and digests (a property test checks this).
@@ -43,6 +46,7 @@ public struct Engine: Sendable {
     /// time has passed regardless.
     public mutating func apply(_ envelope: CommandEnvelope) -> [Event] {
         pendingEvents.removeAll(keepingCapacity: true)
+        adlRankings.removeAll(keepingCapacity: true)
         if let id = envelope.id, let original = state.appliedCommandEvents[id] {
             return original
         }

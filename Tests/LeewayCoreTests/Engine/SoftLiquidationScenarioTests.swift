@@ -154,6 +154,36 @@ struct SoftLiquidationScenarioTests {
         #expect(harness.engine.ledgerSum(asset: 0) == 0)
     }
 
+    @Test("two bankruptcies in one tick share one ADL queue: the second starts where the first left off")
+    func twoBankruptciesShareTheADLQueue() throws {
+        var harness = Harness.standard()
+        harness.run("""
+        \(Self.aliceLong)
+        {"type":"deposit","account":"bob","asset":"USDC","amount":"5000"}
+        {"type":"fill","account":"bob","market":"BTC-PERP","size":"-1","price":"10000"}
+        {"type":"deposit","account":"carol","asset":"USDC","amount":"5000"}
+        {"type":"fill","account":"carol","market":"BTC-PERP","size":"-1.5","price":"10500"}
+        {"type":"deposit","account":"dave","asset":"USDC","amount":"1000"}
+        {"type":"fill","account":"dave","market":"BTC-PERP","size":"1","price":"10000"}
+        """)
+        // No insurance fund: both longs end at equity −200 and ADL recovers all of it at δ = 200.
+        let events = harness.run(#"{"type":"mark","market":"BTC-PERP","price":"8800","ts":1700000010000}"#)
+        let fills = events.compactMap { event -> (String, Fixed)? in
+            guard case let .adlFill(account, _, size, _) = event.kind else { return nil }
+            return (account, size)
+        }
+        #expect(fills.map(\.0) == ["carol", "carol", "bob"])
+        #expect(fills.map(\.1) == [d("1"), d("0.5"), d("0.5")])
+        let recovered = events.compactMap { event -> Fixed? in
+            guard case let .bankrupt(_, _, _, adlRecovered) = event.kind else { return nil }
+            return adlRecovered
+        }
+        #expect(recovered == [d("200"), d("200")])
+        #expect(harness.report("carol")?.positions.isEmpty == true)
+        #expect(harness.report("bob")?.positions.first?.size == d("-0.5"))
+        #expect(harness.engine.ledgerSum(asset: 0) == 0)
+    }
+
     @Test("a volatility-scaled grace period is reported in the margin call and lies in [min_ms, max_ms]")
     func volatilityScaledGrace() throws {
         var harness = Harness.standard(policy: #"{"type":"policy","grace":{"max_breach_probability":"0.01","min_ms":60000,"max_ms":3600000}}"#)
