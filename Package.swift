@@ -61,6 +61,12 @@ let package = Package(
             dependencies: ["LeewayCore", "LeewayWire"],
             swiftSettings: strictSettings
         ),
+        // Runs the built `leeway` binary as a process (depending on the executable builds it first).
+        .testTarget(
+            name: "LeewayCLITests",
+            dependencies: ["LeewayCLI"],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "LeewayMarketDataTests",
             dependencies: ["LeewayMarketData"],

@@ -45,7 +45,9 @@ public struct Engine: Sendable {
     /// `time` command would; this happens even if the command itself is then rejected, because
     /// time has passed regardless.
     public mutating func apply(_ envelope: CommandEnvelope) -> [Event] {
-        pendingEvents.removeAll(keepingCapacity: true)
+        // A fresh array, not removeAll(keepingCapacity:): the previous result shares the buffer, so a
+        // crash tick's huge capacity would be allocated again for every later command.
+        pendingEvents = []
         adlRankings.removeAll(keepingCapacity: true)
         if let id = envelope.id, let original = state.appliedCommandEvents[id] {
             return original
@@ -74,7 +76,7 @@ public struct Engine: Sendable {
     /// Records a `rejected` event for input that never became a command (malformed JSON, an
     /// unknown type, a bad field). Only the event sequence advances.
     public mutating func reject(_ reference: CommandReference, code: String, message: String) -> [Event] {
-        pendingEvents.removeAll(keepingCapacity: true)
+        pendingEvents = []
         emit(.rejected(command: reference, code: code, message: message))
         return pendingEvents
     }
