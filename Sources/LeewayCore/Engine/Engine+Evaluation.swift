@@ -99,6 +99,12 @@ extension Engine {
             case .settle:
                 settle(account: account, closedLegs: lastClosedLegs)
             }
+            // Settled with nothing left: no further action is possible, skip the re-evaluation.
+            if state.accounts[account].positions.isEmpty,
+               state.accounts[account].phase == .liquidated || state.accounts[account].phase == .bankrupt {
+                reindex(account: account)
+                return
+            }
         }
         reindex(account: account)
     }

@@ -124,6 +124,9 @@ extension Engine {
         }
         // Evaluate in account order, whatever order the heaps popped them in.
         triggered.sort()
+        // A triggered account emits about three events (e.g. fill, liquidated, bankrupt): reserve
+        // once rather than grow the array by doubling through a crash tick.
+        pendingEvents.reserveCapacity(pendingEvents.count + 3 * triggered.count)
         for account in triggered { queueEvaluation(account) }
     }
 
