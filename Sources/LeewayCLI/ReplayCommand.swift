@@ -20,6 +20,11 @@ struct ReplayCommand: AsyncParsableCommand {
     @Flag(help: "After the events, print the state digest as {\"type\":\"digest\",\"digest\":…}.")
     var digest = false
 
+    @Option(name: .customLong("report"), help: ArgumentHelp(
+        "After the events, print this account's margin report (equity, IM, MM, distances to margin call and bankruptcy, deposit that cures, liquidation and bankruptcy prices). Repeatable.",
+        valueName: "account"))
+    var reportAccounts: [String] = []
+
     func run() async throws {
         let text: String
         if file == "-" {
@@ -36,6 +41,13 @@ struct ReplayCommand: AsyncParsableCommand {
         CommandStream.apply(text: text, to: &engine) { event in output.line(EventEncoder.encode(event)) }
         if state { output.line(StateEncoder.stateLine(of: engine)) }
         if digest { output.line(#"{"type":"digest","digest":"\#(engine.digest)"}"#) }
+        var unknown: [String] = []
+        for account in reportAccounts {
+            if let report = engine.marginReport(account: account) { output.line(StateEncoder.reportLine(report)) } else { unknown.append(account) }
+        }
         output.flush()
+        if !unknown.isEmpty {
+            throw usageFailure("no account named \(unknown.map { "\"\($0)\"" }.joined(separator: ", ")) in \(file)")
+        }
     }
 }

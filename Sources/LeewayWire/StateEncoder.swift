@@ -49,6 +49,17 @@ public enum StateEncoder {
         return writer.text
     }
 
+    /// One JSON line `{"type":"report","report":{…}}` for `leeway replay --report`.
+    public static func reportLine(_ report: MarginReport) -> String {
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.field("type", "report")
+        writer.key("report")
+        encode(report, into: &writer)
+        writer.endObject()
+        return writer.text
+    }
+
     /// A full margin report as JSON (used by the API and `what-if`).
     public static func encode(_ report: MarginReport, into writer: inout JSONWriter) {
         writer.beginObject()

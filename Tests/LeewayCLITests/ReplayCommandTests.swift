@@ -69,6 +69,33 @@ struct ReplayCommandTests {
         #expect(first.standardOutput == second.standardOutput)
     }
 
+    @Test("--report prints a trader's margin report: distances, the deposit that cures, liquidation prices")
+    func marginReport() throws {
+        // Stop the spec example before the curing deposit: alice is in her margin call.
+        let text = try String(contentsOf: LeewayProcess.packageRoot.appendingPathComponent("examples/cured-margin-call.jsonl"), encoding: .utf8)
+        let beforeDeposit = text.split(separator: "\n").dropLast().joined(separator: "\n")
+        let result = try LeewayProcess.run(["replay", "-", "--report", "alice"], input: beforeDeposit)
+        #expect(result.status == 0)
+        let line = try #require(result.lines.last)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        #expect(object["type"] as? String == "report")
+        let report = try #require(object["report"] as? [String: Any])
+        #expect(report["phase"] as? String == "margin_call")
+        #expect(report["deadline"] as? Int == 1_700_000_660_000)
+        #expect(report["equity"] as? String == "80")
+        #expect(report["maintenance"] as? String == "90.8")
+        // Cure needs equity ≥ 90.8 × 1.1 = 99.88: a deposit of 19.88.
+        #expect(report["deposit_to_cure"] as? String == "19.88")
+        #expect(report["distance_to_bankruptcy"] as? String == "80")
+        let position = try #require((report["positions"] as? [[String: Any]])?.first)
+        #expect(position["bankruptcy_price"] as? String == "9000")
+        #expect(position["liquidation_price"] as? String == "9090.90909091")
+
+        let unknown = try LeewayProcess.run(["replay", "examples/cured-margin-call.jsonl", "--report", "nobody"])
+        #expect(unknown.status == 2)
+        #expect(unknown.standardError.contains("no account named \"nobody\""))
+    }
+
     @Test("an unreadable file or a missing argument exits 2 with a message")
     func badArguments() throws {
         let missing = try LeewayProcess.run(["replay", "no-such-file.jsonl"])
