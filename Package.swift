@@ -45,6 +45,18 @@ let package = Package(
             dependencies: ["CZlib", "LeewayWire"],
             swiftSettings: strictSettings
         ),
+        // Backtests and stress tests: price paths, populations, depth and cascades, driving LeewayCore.
+        .target(
+            name: "LeewaySimulation",
+            dependencies: [
+                "LeewayCore",
+                "LeewayWire",
+                "LeewayMarketData",
+                .product(name: "RealModule", package: "swift-numerics"),
+                .product(name: "HeapModule", package: "swift-collections"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // The `leeway` command-line shell.
         .executableTarget(
             name: "LeewayCLI",
@@ -52,6 +64,7 @@ let package = Package(
                 "LeewayCore",
                 "LeewayWire",
                 "LeewayMarketData",
+                "LeewaySimulation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -70,6 +83,11 @@ let package = Package(
         .testTarget(
             name: "LeewayMarketDataTests",
             dependencies: ["LeewayMarketData"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "LeewaySimulationTests",
+            dependencies: ["LeewaySimulation", "LeewayCore", "LeewayMarketData"],
             swiftSettings: strictSettings
         ),
         .testTarget(

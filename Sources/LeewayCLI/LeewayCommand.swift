@@ -11,6 +11,8 @@ struct LeewayCommand: AsyncParsableCommand {
             ReplayCommand.self,
             LiquidationPriceCommand.self,
             BenchCommand.self,
+            BacktestCommand.self,
+            StressCommand.self,
         ]
     )
 

@@ -134,7 +134,7 @@ extension Engine {
     /// the remaining deficit is R_m = R × notional_m / Σ notional (the last leg takes the rest). Opposite
     /// positions, ranked by unrealized-PnL ratio × leverage (highest first, ties by account order),
     /// are closed at p_b: each closes q = min(|size|, ⌈R_m / δ⌉ left) at the mark and pays
-    /// min(q × δ rounded down, R_m left) to the bankrupt account, so its fill is effectively at p_b.
+    /// min(q × δ rounded up, R_m left) to the bankrupt account, so its fill is effectively at p_b.
     /// What cannot be recovered stays as the bankrupt account's negative balance (bad debt).
     mutating func autoDeleverage(bankrupt account: Int, asset: Int, deficit: Fixed, remaining: Fixed, legs: [ClosedLeg]) -> Fixed {
         guard !legs.isEmpty else { return .zero }
@@ -174,7 +174,9 @@ extension Engine {
                 let quantity = Fixed.minimum(position.size.magnitude, leftQuantity)
                 let trade = position.size.isPositive ? quantity.negated : quantity
                 guard let change = try? position.applyingTrade(quantity: trade, price: leg.price),
-                      let owed = try? quantity.multiplied(by: distance, rounding: .down) else { continue }
+                      // Rounded up: q = ⌈R/δ⌉ so q·δ ≥ R, and the payment is capped at what is left, so the
+                      // deficit is closed exactly (rounding down left 10⁻⁸ dust as bad debt per fill).
+                      let owed = try? quantity.multiplied(by: distance, rounding: .up) else { continue }
                 let payment = Fixed.minimum(owed, leftToRecover)
                 var batch = LedgerBatch()
                 batch.move(change.realizedPnL, of: asset, from: .clearing(market: leg.market), to: .trader(counterparty))

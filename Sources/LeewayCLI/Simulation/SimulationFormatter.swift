@@ -1,0 +1,181 @@
+import Foundation
+import LeewayCore
+import LeewaySimulation
+import LeewayWire
+
+/// Text, CSV and JSON renderings of backtest and stress results. Deterministic: the same results
+/// give the same bytes (fixed key order, shortest round-trip printing of doubles).
+enum SimulationFormatter {
+    /// Metrics shown in the terminal table (all of them go to JSON and CSV).
+    static let tableKeys = ["accounts_warned", "accounts_called", "accounts_cured", "accounts_deleveraged", "accounts_liquidated",
+                            "accounts_bankrupt", "liquidated_notional", "trader_liquidation_loss", "liquidation_fees",
+                            "liquidation_slippage", "insurance_fund_pnl", "insurance_fund_min", "bad_debt", "adl_notional",
+                            "peak_liquidation_per_minute", "cascade_extra_drawdown", "trader_actions"]
+
+    static func text(_ value: MetricValue) -> String {
+        switch value {
+        case .count(let count): return String(count)
+        case .exact(let amount): return (try? amount.formatted(digits: 2, rounding: .toNearestOrEven)) ?? amount.description
+        case .estimate(let number): return number.isFinite ? String(format: "%.4g", number) : "n/a"
+        }
+    }
+
+    static func write(_ value: MetricValue, into writer: inout JSONWriter) {
+        switch value {
+        case .count(let count): writer.int(count)
+        case .exact(let amount): writer.string(amount.description)
+        case .estimate(let number): writer.rawNumber(number.isFinite ? "\(number)" : "0")
+        }
+    }
+
+    static func table(header: [String], rows: [[String]]) -> String {
+        let widths = header.indices.map { column in ([header[column]] + rows.map { $0[column] }).map(\.count).max() ?? 0 }
+        func render(_ cells: [String]) -> String {
+            cells.enumerated().map { column, cell in
+                column == 0 ? cell.padding(toLength: widths[0], withPad: " ", startingAt: 0)
+                    : String(repeating: " ", count: widths[column] - cell.count) + cell
+            }.joined(separator: "  ")
+        }
+        return ([render(header), String(repeating: "-", count: widths.reduce(0, +) + 2 * (widths.count - 1))] + rows.map(render))
+            .joined(separator: "\n")
+    }
+
+    static func backtestTable(_ results: [BacktestResult], summary: SimulationSummary, elapsed: Duration) -> String {
+        let rows = tableKeys.map { key in
+            [key] + results.map { result in
+                result.metrics.keyedValues.first { $0.key == key }.map { text($0.value) } ?? ""
+            }
+        }
+        let conserved = results.allSatisfy(\.metrics.ledgerConserved) ? "yes" : "NO"
+        return "\(summary)\n\n" + table(header: ["metric"] + results.map(\.policyName), rows: rows)
+            + "\n\nledger conserved in every run: \(conserved); time \(elapsed.formatted(.units(allowed: [.seconds, .milliseconds], width: .narrow)))"
+    }
+
+    static func backtestCSV(_ results: [BacktestResult]) -> String {
+        let keys = RunMetrics().keyedValues.map(\.key)
+        var lines = [(["policy"] + keys).joined(separator: ",")]
+        for result in results {
+            lines.append(([csvField(result.policyName)] + result.metrics.keyedValues.map { csvValue($0.value) }).joined(separator: ","))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func csvValue(_ value: MetricValue) -> String {
+        switch value {
+        case .count(let count): return String(count)
+        case .exact(let amount): return amount.description
+        case .estimate(let number): return "\(number)"
+        }
+    }
+
+    static func csvField(_ text: String) -> String {
+        text.contains(",") || text.contains("\"") ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+    }
+
+    static func backtestJSON(_ results: [BacktestResult], summary: SimulationSummary) -> String {
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.field("prices", summary.source)
+        writer.field("accounts", summary.accounts)
+        writer.key("seed"); writer.rawNumber(String(summary.seed))
+        writer.field("path_points", summary.pathPoints)
+        writer.key("policies")
+        writer.beginArray()
+        for result in results {
+            writer.beginObject()
+            writer.field("name", result.policyName)
+            writer.key("metrics")
+            writer.beginObject()
+            for (key, value) in result.metrics.keyedValues {
+                writer.key(key)
+                write(value, into: &writer)
+            }
+            writer.endObject()
+            writer.field("ledger_conserved", result.metrics.ledgerConserved)
+            writer.field("digest", result.digest)
+            writer.endObject()
+        }
+        writer.endArray()
+        writer.endObject()
+        return writer.text
+    }
+
+    static func speedComparison(accountMinutes: Double, indexed: Duration, naive: Duration, threads: Int) -> String {
+        let indexedSeconds = seconds(indexed), naiveSeconds = seconds(naive)
+        return String(format: "\nthroughput: %.2fM account-minutes/s with trigger bands (%d thread%@), %.2fM/s with the naive full scan on one thread: %.1f× faster",
+                      accountMinutes / indexedSeconds / 1e6, threads, threads == 1 ? "" : "s", accountMinutes / naiveSeconds / 1e6,
+                      naiveSeconds / Swift.max(indexedSeconds, 1e-9))
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+    }
+
+    // MARK: stress
+
+    static let stressKeys = ["accounts_liquidated", "accounts_bankrupt", "liquidated_notional", "trader_liquidation_loss",
+                             "insurance_fund_pnl", "bad_debt", "adl_notional", "cascade_extra_drawdown"]
+
+    static func number(_ value: Double) -> String { value.isFinite ? String(format: "%.4g", value) : "n/a" }
+
+    static func stressTable(_ summaries: [PolicyStressSummary], header: String, elapsed: Duration) -> String {
+        var blocks = [header]
+        for summary in summaries {
+            let rows = summary.distributions.filter { stressKeys.contains($0.key) }.map { key, distribution in
+                [key, number(distribution.mean), number(distribution.p50), number(distribution.p95), number(distribution.p99), number(distribution.max)]
+            }
+            blocks.append("policy \(summary.name)\n" + table(header: ["metric", "mean", "p50", "p95", "p99", "max"], rows: rows)
+                          + String(format: "\nP(bad debt > threshold) = %.4f; insurance fund loss VaR95 %@, ES95 %@, VaR99 %@, ES99 %@",
+                                   summary.badDebtProbability, number(summary.insuranceVaR95), number(summary.insuranceES95),
+                                   number(summary.insuranceVaR99), number(summary.insuranceES99)))
+        }
+        blocks.append("time \(elapsed.formatted(.units(allowed: [.seconds, .milliseconds], width: .narrow)))")
+        return blocks.joined(separator: "\n\n")
+    }
+
+    static func stressJSON(_ summaries: [PolicyStressSummary], header: [(String, String)]) -> String {
+        var writer = JSONWriter()
+        writer.beginObject()
+        for (key, value) in header { writer.field(key, value) }
+        writer.key("policies")
+        writer.beginArray()
+        for summary in summaries {
+            writer.beginObject()
+            writer.field("name", summary.name)
+            writer.key("metrics")
+            writer.beginObject()
+            for (key, distribution) in summary.distributions {
+                writer.key(key)
+                writer.beginObject()
+                for (name, value) in [("mean", distribution.mean), ("p50", distribution.p50), ("p95", distribution.p95),
+                                      ("p99", distribution.p99), ("max", distribution.max)] {
+                    writer.key(name)
+                    writer.rawNumber("\(value)")
+                }
+                writer.endObject()
+            }
+            writer.endObject()
+            for (name, value) in [("bad_debt_probability", summary.badDebtProbability), ("insurance_fund_var_95", summary.insuranceVaR95),
+                                  ("insurance_fund_es_95", summary.insuranceES95), ("insurance_fund_var_99", summary.insuranceVaR99),
+                                  ("insurance_fund_es_99", summary.insuranceES99)] {
+                writer.key(name)
+                writer.rawNumber("\(value)")
+            }
+            writer.endObject()
+        }
+        writer.endArray()
+        writer.endObject()
+        return writer.text
+    }
+
+    static func stressCSV(_ summaries: [PolicyStressSummary]) -> String {
+        var lines = ["policy,metric,mean,p50,p95,p99,max"]
+        for summary in summaries {
+            for (key, distribution) in summary.distributions {
+                lines.append([csvField(summary.name), key, "\(distribution.mean)", "\(distribution.p50)", "\(distribution.p95)",
+                              "\(distribution.p99)", "\(distribution.max)"].joined(separator: ","))
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+}

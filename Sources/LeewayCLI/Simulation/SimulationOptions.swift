@@ -1,0 +1,118 @@
+import ArgumentParser
+import Foundation
+import LeewayCore
+import LeewaySimulation
+
+/// Options shared by `backtest` and `stress`: the population, trader behaviour, liquidity, the
+/// policies and the output formats.
+struct SimulationOptions: ParsableArguments {
+    @Option(help: "Number of simulated accounts.")
+    var accounts: Int = 10_000
+
+    @Option(help: "Seed of every random draw (population and paths).")
+    var seed: UInt64 = 1
+
+    @Option(name: .customLong("policy"), help: ArgumentHelp(
+        "A policy: hard, soft or soft-adaptive, optionally with overrides, e.g. soft:grace_ms=300000,step_fraction=0.2. Repeatable; default all three presets.",
+        valueName: "policy"))
+    var policyTexts: [String] = []
+
+    @Option(help: "A file with one policy per line (same syntax as --policy; # comments).")
+    var policies: String?
+
+    @Option(help: "Lowest leverage (log-uniform).") var minLeverage = 2.0
+    @Option(help: "Highest leverage (log-uniform, capped by the tier IMR).") var maxLeverage = 50.0
+    @Option(help: "Smallest position notional, USDC (Pareto scale).") var minNotional = 1_000.0
+    @Option(help: "Pareto tail index of position notionals.") var paretoAlpha = 1.5
+    @Option(help: "Share of accounts that are long.") var longShare = 0.5
+    @Option(help: "Accounts open uniformly within this fraction of the path (0: all at the start).") var entryWindow = 0.0
+    @Option(help: "Share of accounts whose collateral is the coin itself (weight 0.8).") var coinCollateral = 0.0
+    @Option(help: "Probability that a trader answers a margin call.") var cureProbability = 0.3
+    @Option(help: "Mean reaction delay of a trader who answers, ms (exponential).") var reactionMs = 120_000.0
+    @Option(help: "Share of answering traders who deposit (the rest reduce).") var depositShare = 0.5
+    @Option(help: "Fraction of the position a reducing trader closes.") var reduceFraction = 0.5
+
+    @Option(help: "Log-price impact of liquidations equal to one minute's depth (square-root law).") var impact = 0.01
+    @Option(help: "Share of each minute's traded volume that absorbs liquidations.") var volumeShare = 0.1
+    @Option(help: "Explicit depth in USDC per minute (overrides the volume-based depth).") var depth: Double?
+    @Option(help: "Half-life of the liquidation impact, ms.") var impactHalfLifeMs = 300_000.0
+    @Flag(help: "Measure impact but never feed it back into the mark (no cascade).") var noFeedback = false
+    @Option(help: "Opening insurance fund, USDC (default 0.5 % of total notional).") var insuranceFund: String?
+
+    @Flag(help: "Print JSON.") var json = false
+    @Flag(help: "Print CSV.") var csv = false
+    @Option(help: "Write a self-contained HTML report with SVG charts.") var report: String?
+    @Option(help: "Worker threads.") var threads = 1
+
+    func validate() throws {
+        guard accounts >= 1, accounts <= 10_000_000 else { throw ValidationError("--accounts must be between 1 and 10,000,000") }
+        guard minLeverage >= 1, maxLeverage >= minLeverage else { throw ValidationError("need 1 ≤ --min-leverage ≤ --max-leverage") }
+        guard minNotional > 0, paretoAlpha > 0 else { throw ValidationError("--min-notional and --pareto-alpha must be positive") }
+        for (name, value) in [("--long-share", longShare), ("--entry-window", entryWindow), ("--coin-collateral", coinCollateral),
+                              ("--cure-probability", cureProbability), ("--deposit-share", depositShare), ("--reduce-fraction", reduceFraction)] {
+            guard value >= 0, value <= 1 else { throw ValidationError("\(name) must be between 0 and 1, got \(value)") }
+        }
+        guard reactionMs >= 0, impact >= 0, volumeShare > 0, impactHalfLifeMs > 0 else {
+            throw ValidationError("--reaction-ms and --impact must be ≥ 0, --volume-share and --impact-half-life-ms > 0")
+        }
+        if let depth { guard depth > 0 else { throw ValidationError("--depth must be positive") } }
+        guard (1...64).contains(threads) else { throw ValidationError("--threads must be between 1 and 64") }
+        guard !(json && csv) else { throw ValidationError("choose one of --json and --csv") }
+    }
+
+    /// The policies to compare (the three presets when none is given).
+    func policySpecs() throws -> [PolicySpec] {
+        var texts = policyTexts
+        if let policies {
+            guard let data = FileManager.default.contents(atPath: policies) else {
+                throw usageFailure("cannot read the policies file \(policies)")
+            }
+            for line in String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline) {
+                let text = line.trimmingCharacters(in: .whitespaces)
+                if !text.isEmpty, !text.hasPrefix("#") { texts.append(text) }
+            }
+        }
+        if texts.isEmpty { texts = PolicySpec.presetNames }
+        do {
+            let specs = try texts.map { (text) throws(SimulationError) in try PolicySpec.parse(text) }
+            guard Set(specs.map(\.name)).count == specs.count else { throw usageFailure("the same policy is given twice") }
+            return specs
+        } catch let error as SimulationError {
+            throw usageFailure(error.message)
+        }
+    }
+
+    func populationSpec() -> PopulationSpec {
+        var spec = PopulationSpec(accounts: accounts)
+        spec.minLeverage = minLeverage
+        spec.maxLeverage = maxLeverage
+        spec.minNotional = minNotional
+        spec.paretoAlpha = paretoAlpha
+        spec.longShare = longShare
+        spec.entryWindowFraction = entryWindow
+        spec.coinCollateralShare = coinCollateral
+        spec.behaviour.cureProbability = cureProbability
+        spec.behaviour.meanReactionMs = reactionMs
+        spec.behaviour.depositShare = depositShare
+        spec.behaviour.reduceFraction = reduceFraction
+        return spec
+    }
+
+    func depthModel() -> DepthModel {
+        var model = DepthModel()
+        model.impactCoefficient = impact
+        model.volumeShare = volumeShare
+        model.depthNotional = depth
+        model.halfLifeMs = impactHalfLifeMs
+        model.feedback = !noFeedback
+        return model
+    }
+
+    func insuranceFundAmount() throws -> Fixed? {
+        guard let insuranceFund else { return nil }
+        guard let amount = try? Fixed(parsing: insuranceFund), !amount.isNegative else {
+            throw usageFailure("--insurance-fund must be a non-negative decimal, got \"\(insuranceFund)\"")
+        }
+        return amount
+    }
+}

@@ -1,0 +1,122 @@
+import ArgumentParser
+import Foundation
+import LeewayCore
+import LeewayMarketData
+import LeewaySimulation
+
+/// `leeway stress`: Monte Carlo over synthetic price paths; distributions of the backtest metrics,
+/// the probability of bad debt and the insurance fund's value-at-risk and expected shortfall.
+struct StressCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stress",
+        abstract: "Monte Carlo over synthetic price paths: metric distributions, bad-debt probability, insurance-fund VaR and ES.",
+        discussion: "Example: leeway stress --model jump --paths 1000 --horizon 1d --accounts 1000 --seed 7 --threads 2"
+    )
+
+    enum Model: String, ExpressibleByArgument, CaseIterable {
+        case gbm, jump, garch, bootstrap
+    }
+
+    @Option(help: "Price model: gbm, jump (Merton), garch (GARCH(1,1) fitted to --prices) or bootstrap (blocks of --prices returns).")
+    var model: Model
+
+    @Option(help: "Number of paths.") var paths = 100
+    @Option(help: "Length of each path: e.g. 1d, 12h, 90m.") var horizon = "1d"
+    @Option(help: "Candle file to fit (garch), resample (bootstrap) or take the start price and volume from.") var prices: String?
+    @Option(help: "Start price when no --prices is given.") var startPrice = 2_500.0
+    @Option(help: "Base-asset volume per minute for the depth model when no --prices is given.") var minuteVolume = 2_000.0
+    @Option(help: "Annualised volatility (gbm, jump).") var volatility = 0.8
+    @Option(help: "Annualised drift (gbm, jump).") var drift = 0.0
+    @Option(help: "Expected jumps per day (jump).") var jumpsPerDay = 2.0
+    @Option(help: "Mean log jump size (jump).") var jumpMean = -0.04
+    @Option(help: "Standard deviation of log jump size (jump).") var jumpVolatility = 0.04
+    @Option(help: "Block length in minutes (bootstrap).") var block = 60
+    @Option(help: "Bad debt (USDC) above which a path counts as a bad-debt path.") var badDebtThreshold = 0.0
+
+    @OptionGroup var options: SimulationOptions
+
+    func validate() throws {
+        guard (1...1_000_000).contains(paths) else { throw ValidationError("--paths must be between 1 and 1,000,000") }
+        guard Self.horizonMs(horizon) != nil else { throw ValidationError("--horizon must look like 1d, 12h, 90m or 3600s, got \"\(horizon)\"") }
+        guard startPrice > 0, minuteVolume > 0, volatility >= 0, jumpsPerDay >= 0, jumpVolatility >= 0 else {
+            throw ValidationError("--start-price and --minute-volume must be positive; --volatility, --jumps-per-day and --jump-volatility ≥ 0")
+        }
+        guard block >= 1 else { throw ValidationError("--block must be at least 1") }
+        if model == .garch || model == .bootstrap, prices == nil {
+            throw ValidationError("--model \(model.rawValue) needs --prices FILE to fit or resample")
+        }
+    }
+
+    /// "1d" → 86,400,000 ms; units d, h, m, s.
+    static func horizonMs(_ text: String) -> Int64? {
+        guard let unit = text.last, let value = Int64(text.dropLast()), value > 0 else { return nil }
+        let scale: Int64
+        switch unit {
+        case "d": scale = 86_400_000
+        case "h": scale = 3_600_000
+        case "m": scale = 60_000
+        case "s": scale = 1_000
+        default: return nil
+        }
+        let (ms, overflow) = value.multipliedReportingOverflow(by: scale)
+        return overflow || ms < 60_000 || ms > 366 * 86_400_000 ? nil : ms
+    }
+
+    func run() async throws {
+        let policies = try options.policySpecs()
+        var start = startPrice, volume = minuteVolume
+        var returns: [Double] = []
+        if let prices {
+            let candles: [Candle]
+            do { candles = try CandleFile.load(path: prices) } catch { throw usageFailure(error.description) }
+            let closes = PricePath(timesMs: candles.map(\.openTimeMs), prices: candles.map(\.close), minuteVolumes: candles.map(\.volume))
+            returns = closes.logReturns.filter(\.isFinite)
+            start = candles.last?.close ?? start
+            let volumes = candles.map(\.volume).sorted()
+            volume = volumes[volumes.count / 2]
+        }
+        let synthetic: SyntheticModel
+        switch model {
+        case .gbm: synthetic = .geometricBrownian(annualDrift: drift, annualVolatility: volatility)
+        case .jump: synthetic = .jumpDiffusion(annualDrift: drift, annualVolatility: volatility, jumpsPerDay: jumpsPerDay,
+                                               jumpMean: jumpMean, jumpVolatility: jumpVolatility)
+        case .garch: synthetic = .garch(Garch11.fit(returns: returns))
+        case .bootstrap: synthetic = .blockBootstrap(returns: returns, blockLength: block)
+        }
+        let steps = Int((Self.horizonMs(horizon) ?? 86_400_000) / 60_000)
+        let tiers = BacktestScenario.defaultTiers
+        let population = options.populationSpec().draw(seed: options.seed, pathLength: steps + 1) {
+            BacktestScenario.maximumLeverage(tiers: tiers, notional: $0)
+        }
+        let configuration = StressConfiguration(
+            model: synthetic, paths: paths, steps: steps, startPrice: start, minuteVolume: volume, seed: options.seed,
+            population: population, tiers: tiers, depth: options.depthModel(), insuranceFund: try options.insuranceFundAmount(),
+            policies: policies, badDebtThreshold: badDebtThreshold)
+        let progress = ProgressBar(total: paths, label: "stress")
+        let clockStart = ContinuousClock.now
+        let summaries = await StressRunner.run(configuration, threads: options.threads) { progress.advance(by: $0) }
+        let elapsed = ContinuousClock.now - clockStart
+        var output = StandardOutput()
+        let header = [("model", model.rawValue), ("paths", String(paths)), ("horizon", horizon), ("accounts", String(options.accounts)),
+                      ("seed", String(options.seed))]
+        if options.json {
+            output.line(SimulationFormatter.stressJSON(summaries, header: header))
+        } else if options.csv {
+            output.line(SimulationFormatter.stressCSV(summaries))
+        } else {
+            let title = "stress: " + header.map { "\($0.0) \($0.1)" }.joined(separator: ", ")
+            output.line(SimulationFormatter.stressTable(summaries, header: title, elapsed: elapsed))
+        }
+        output.flush()
+        if let report = options.report {
+            let sample = BacktestRun.run(BacktestScenario(path: configuration.path(0), accounts: population, tiers: tiers,
+                                                          depth: configuration.depth, insuranceFund: configuration.insuranceFund),
+                                         policy: policies[0], recordSeries: true)
+            let html = HTMLReport.stress(summaries, sample: sample, title: "Stress: \(model.rawValue), \(paths) paths × \(horizon)",
+                                         summary: header.map { "\($0.0) \($0.1)" }.joined(separator: ", "))
+            do { try html.write(toFile: report, atomically: true, encoding: .utf8) } catch {
+                throw usageFailure("cannot write the report to \(report): \(error.localizedDescription)")
+            }
+        }
+    }
+}

@@ -1,0 +1,26 @@
+/// One simulated trader: the position it opens and how it would answer a margin call. All draws
+/// are made once, when the population is built, so every policy faces the same traders.
+public struct SimulatedAccount: Sendable, Equatable {
+    public enum Response: Sendable, Equatable {
+        /// Never acts on a margin call.
+        case ignore
+        /// Deposits `multiple` × the deposit that cures, `delayMs` after the call.
+        case deposit(multiple: Double, delayMs: Int64)
+        /// Closes `fraction` of the position, `delayMs` after the call.
+        case reduce(fraction: Double, delayMs: Int64)
+    }
+
+    public var id: String
+    public var isLong: Bool
+    /// Position notional at entry, USDC.
+    public var notional: Double
+    /// Collateral posted, USDC value at entry.
+    public var collateral: Double
+    /// True when the collateral is the traded coin itself (wrong-way risk), else USDC.
+    public var postsCoin: Bool
+    /// Index of the path point at which the account opens.
+    public var entryStep: Int
+    public var response: Response
+
+    public var leverage: Double { notional / Swift.max(collateral, 1e-9) }
+}

@@ -1,0 +1,262 @@
+import HeapModule
+import LeewayCore
+
+/// One policy over one path and population, driving the real engine with the spec's commands.
+///
+/// Per path point: trader actions that have come due are applied (with their own `ts`), accounts
+/// whose entry time has come open, then the mark — the input price moved by the depth model's
+/// impact — is applied. The liquidation fills it produces add to the step's net flow, which moves
+/// the impact for the next point (the cascade). Every metric is read off the engine's events and
+/// its insurance fund; nothing in the engine knows it is being simulated.
+public struct BacktestRun {
+    static let marketID = "SIM-PERP"
+    static let settleAsset = "USDC"
+    static let coinAsset = "COIN"
+
+    let scenario: BacktestScenario
+    let spec: PolicySpec
+    let recordSeries: Bool
+    var engine: Engine
+    var metrics = RunMetrics()
+    var series = RunSeries()
+    var commandsApplied = 0
+
+    /// Trader actions waiting for their time: (due ms, account index).
+    var pendingActions = Heap<PendingAction>()
+    /// Per account: whether an action is already pending (one answer per call).
+    var actionPending: [Bool]
+    var flags: [EventFlags]
+    var currentInputPrice = 0.0
+    var currentMark = Fixed.zero
+    var stepFlow = 0.0
+    var minuteBucket: Int64 = .min
+    var minuteLiquidated = Fixed.zero
+    /// The insurance fund right after set-up.
+    var openingFund = Fixed.zero
+    let finalInputPrice: Double
+
+    struct PendingAction: Comparable {
+        var dueMs: Int64
+        var account: Int
+        static func < (lhs: PendingAction, rhs: PendingAction) -> Bool { (lhs.dueMs, lhs.account) < (rhs.dueMs, rhs.account) }
+    }
+
+    /// Which events an account has had (for the distinct-account counts).
+    struct EventFlags {
+        var warned = false, called = false, cured = false, deleveraged = false, liquidated = false, bankrupt = false
+    }
+
+    public init(scenario: BacktestScenario, policy: PolicySpec, markEvaluation: Engine.MarkEvaluation = .triggerBands, recordSeries: Bool = false) {
+        self.scenario = scenario
+        self.spec = policy
+        self.recordSeries = recordSeries
+        engine = Engine(markEvaluation: markEvaluation)
+        actionPending = Array(repeating: false, count: scenario.accounts.count)
+        flags = Array(repeating: EventFlags(), count: scenario.accounts.count)
+        finalInputPrice = scenario.path.prices.last ?? 0
+    }
+
+    /// Runs the whole path and returns the result.
+    public static func run(_ scenario: BacktestScenario, policy: PolicySpec, markEvaluation: Engine.MarkEvaluation = .triggerBands,
+                           recordSeries: Bool = false) -> BacktestResult {
+        var run = BacktestRun(scenario: scenario, policy: policy, markEvaluation: markEvaluation, recordSeries: recordSeries)
+        run.execute()
+        return BacktestResult(policyName: policy.name, metrics: run.metrics, series: recordSeries ? run.series : nil,
+                              digest: run.engine.digest.description, commandsApplied: run.commandsApplied)
+    }
+
+    mutating func execute() {
+        let path = scenario.path
+        guard path.count > 0 else { return }
+        var entries = Array(repeating: [Int](), count: path.count)
+        for (index, account) in scenario.accounts.enumerated() { entries[Swift.min(account.entryStep, path.count - 1)].append(index) }
+        setUp()
+        var impact = 0.0
+        var marks: [Double] = []
+        marks.reserveCapacity(path.count)
+        for step in 0..<path.count {
+            let timeMs = path.timesMs[step]
+            currentInputPrice = path.prices[step]
+            stepFlow = 0
+            while let next = pendingActions.min, next.dueMs <= timeMs {
+                pendingActions.removeMin()
+                respond(account: next.account, atMs: next.dueMs)
+            }
+            let markValue = currentInputPrice * (scenario.depth.feedback ? SimulationMath.exp(impact) : 1)
+            currentMark = BacktestScenario.exact(markValue)
+            marks.append(currentMark.doubleValue)
+            apply(.mark(market: Self.marketID, price: currentMark), atMs: timeMs)
+            if usesCoin { apply(.assetPrice(asset: Self.coinAsset, price: currentMark), atMs: timeMs) }
+            for account in entries[step] { open(account: account, atMs: timeMs) }
+            let elapsedMs = step + 1 < path.count ? Double(path.timesMs[step + 1] - timeMs) : 0
+            impact = scenario.depth.impact(after: impact, elapsedMs: elapsedMs, flow: stepFlow,
+                                           depth: scenario.depth.depth(minuteVolume: path.minuteVolumes[step], price: currentInputPrice))
+            observeFund()
+            if recordSeries { record(step: step, timeMs: timeMs) }
+        }
+        finish(marks: marks)
+    }
+
+    var usesCoin: Bool { scenario.accounts.contains { $0.postsCoin } }
+
+    mutating func setUp() {
+        let path = scenario.path
+        let startMs = path.timesMs[0]
+        let startPrice = BacktestScenario.exact(path.prices[0])
+        currentMark = startPrice
+        currentInputPrice = path.prices[0]
+        apply(.asset(id: Self.settleAsset, price: .one, weight: .one), atMs: startMs)
+        if usesCoin { apply(.asset(id: Self.coinAsset, price: startPrice, weight: scenario.coinWeight), atMs: startMs) }
+        apply(.market(id: Self.marketID, settleAsset: Self.settleAsset, tiers: scenario.tiers, liquidationFee: spec.liquidationFee), atMs: startMs)
+        apply(.policy(spec.policy, market: nil, volatilityHalfLifeMs: nil), atMs: startMs)
+        let totalNotional = scenario.accounts.reduce(0) { $0 + $1.notional }
+        let fund = scenario.insuranceFund ?? (totalNotional > 0 ? BacktestScenario.exact(0.005 * totalNotional) : .zero)
+        if fund.isPositive { apply(.insuranceDeposit(amount: fund, asset: Self.settleAsset), atMs: startMs) }
+        openingFund = engine.insuranceFund(asset: Self.settleAsset) ?? .zero
+        metrics.insuranceFundMinimum = openingFund
+    }
+
+    /// Opens account `index` at the current mark: its collateral, then its position.
+    mutating func open(account index: Int, atMs timeMs: Int64) {
+        let account = scenario.accounts[index]
+        let price = currentMark.doubleValue
+        let deposit: Command = account.postsCoin
+            ? .deposit(account: account.id, asset: Self.coinAsset,
+                       amount: BacktestScenario.exact(account.collateral / (price * scenario.coinWeight.doubleValue)))
+            : .deposit(account: account.id, asset: Self.settleAsset, amount: BacktestScenario.exact(account.collateral))
+        guard apply(deposit, atMs: timeMs) else { return }
+        let size = BacktestScenario.exact(account.notional / price)
+        if apply(.fill(account: account.id, market: Self.marketID, size: account.isLong ? size : size.negated, price: currentMark, fee: .zero), atMs: timeMs) {
+            metrics.accountsOpened += 1
+        }
+    }
+
+    /// A trader's answer to a margin call, if the account still needs one.
+    mutating func respond(account index: Int, atMs timeMs: Int64) {
+        actionPending[index] = false
+        let account = scenario.accounts[index]
+        guard let report = engine.marginReport(account: account.id),
+              report.phase == .marginCall || report.phase == .deleveraging else { return }
+        let command: Command
+        switch account.response {
+        case .ignore:
+            return
+        case .deposit(let multiple, _):
+            guard report.depositToCure.isPositive else { return }
+            command = .deposit(account: account.id, asset: Self.settleAsset,
+                               amount: BacktestScenario.exact(report.depositToCure.doubleValue * multiple + 1))
+        case .reduce(let fraction, _):
+            guard let position = report.positions.first, !position.size.isZero else { return }
+            let quantity = Fixed(raw: Int64(Double(position.size.magnitude.raw) * fraction))
+            guard quantity.isPositive else { return }
+            command = .fill(account: account.id, market: Self.marketID, size: position.size.isPositive ? quantity.negated : quantity,
+                            price: currentMark, fee: .zero)
+        }
+        if apply(command, atMs: timeMs) { metrics.traderActions += 1 }
+    }
+
+    /// Applies one command and folds its events into the metrics; true if it was not rejected.
+    @discardableResult
+    mutating func apply(_ command: Command, atMs timeMs: Int64) -> Bool {
+        commandsApplied += 1
+        var accepted = true
+        for event in engine.apply(CommandEnvelope(command: command, timestampMs: timeMs)) {
+            if case .rejected = event.kind { accepted = false } else { observe(event) }
+        }
+        return accepted
+    }
+
+    mutating func observe(_ event: Event) {
+        guard let id = event.kind.account, let index = Int(id.dropFirst()), index < flags.count else { return }
+        switch event.kind {
+        case .warning: flags[index].warned = true
+        case .marginCall:
+            flags[index].called = true
+            let response = scenario.accounts[index].response
+            if !actionPending[index], response != .ignore {
+                let delayMs: Int64
+                switch response {
+                case .deposit(_, let delay), .reduce(_, let delay): delayMs = delay
+                case .ignore: delayMs = 0
+                }
+                actionPending[index] = true
+                pendingActions.insert(PendingAction(dueMs: event.timestampMs + delayMs, account: index))
+            }
+        case .cured: flags[index].cured = true
+        case .deleveragingStarted: flags[index].deleveraged = true
+        case .liquidated: flags[index].liquidated = true
+        case let .bankrupt(_, deficit, insurancePaid, adlRecovered):
+            flags[index].bankrupt = true
+            let unrecovered = deficit.raw - insurancePaid.raw - adlRecovered.raw
+            metrics.badDebt = Fixed(raw: metrics.badDebt.raw &+ Swift.max(unrecovered, 0))
+        case let .liquidationFill(_, _, size, price, fee, _):
+            let notional = (try? size.magnitude.multiplied(by: price, rounding: .down)) ?? .zero
+            metrics.liquidatedNotional = (try? metrics.liquidatedNotional.adding(notional)) ?? metrics.liquidatedNotional
+            metrics.liquidationFees = (try? metrics.liquidationFees.adding(fee)) ?? metrics.liquidationFees
+            metrics.liquidationSlippage += size.magnitude.doubleValue * Swift.abs(currentInputPrice - price.doubleValue)
+            metrics.forcedCloseLoss += size.doubleValue * (price.doubleValue - finalInputPrice)
+            stepFlow += size.doubleValue * price.doubleValue
+            countPerMinute(notional, atMs: event.timestampMs)
+            if recordSeries { series.liquidations.append((event.timestampMs, price.doubleValue, notional.doubleValue)) }
+        case let .adlFill(_, _, size, price):
+            let notional = (try? size.magnitude.multiplied(by: price, rounding: .down)) ?? .zero
+            metrics.adlNotional = (try? metrics.adlNotional.adding(notional)) ?? metrics.adlNotional
+        case .rejected, .warningCleared:
+            break
+        }
+    }
+
+    /// Adds a liquidation to its clock minute and keeps the largest minute.
+    mutating func countPerMinute(_ notional: Fixed, atMs timeMs: Int64) {
+        let bucket = timeMs / 60_000
+        if bucket != minuteBucket {
+            minuteBucket = bucket
+            minuteLiquidated = .zero
+        }
+        minuteLiquidated = (try? minuteLiquidated.adding(notional)) ?? minuteLiquidated
+        metrics.peakLiquidationPerMinute = Fixed.maximum(metrics.peakLiquidationPerMinute, minuteLiquidated)
+    }
+
+    mutating func observeFund() {
+        if let fund = engine.insuranceFund(asset: Self.settleAsset) {
+            metrics.insuranceFundMinimum = Fixed.minimum(metrics.insuranceFundMinimum, fund)
+        }
+    }
+
+    mutating func record(step: Int, timeMs: Int64) {
+        series.timesMs.append(timeMs)
+        series.inputPrices.append(currentInputPrice)
+        series.marks.append(currentMark.doubleValue)
+        let minuteStart = timeMs - timeMs % 60_000
+        guard series.phaseTimesMs.last != minuteStart else { return }
+        var counts = Array(repeating: 0, count: RunSeries.phaseNames.count)
+        for account in engine.state.accounts {
+            switch account.phase {
+            case .healthy: counts[0] += 1
+            case .warning: counts[1] += 1
+            case .marginCall: counts[2] += 1
+            case .deleveraging: counts[3] += 1
+            case .liquidated: counts[4] += 1
+            case .bankrupt: counts[5] += 1
+            }
+        }
+        series.phaseTimesMs.append(minuteStart)
+        series.phaseCounts.append(counts)
+    }
+
+    mutating func finish(marks: [Double]) {
+        for flag in flags {
+            if flag.warned { metrics.accountsWarned += 1 }
+            if flag.called { metrics.accountsCalled += 1 }
+            if flag.cured { metrics.accountsCured += 1 }
+            if flag.deleveraged { metrics.accountsDeleveraged += 1 }
+            if flag.liquidated { metrics.accountsLiquidated += 1 }
+            if flag.bankrupt { metrics.accountsBankrupt += 1 }
+        }
+        let closing = engine.insuranceFund(asset: Self.settleAsset) ?? .zero
+        metrics.insuranceFundPnL = Fixed(raw: closing.raw &- openingFund.raw)
+        let cascaded = PricePath(timesMs: scenario.path.timesMs, prices: marks, minuteVolumes: scenario.path.minuteVolumes)
+        metrics.cascadeExtraDrawdown = cascaded.maximumDrawdown - scenario.path.maximumDrawdown
+        metrics.ledgerConserved = engine.state.assets.indices.allSatisfy { engine.ledgerSum(asset: $0) == 0 }
+    }
+}

@@ -1,0 +1,86 @@
+import LeewayCore
+
+/// What one policy cost on one path. Money is exact (`Fixed`, USDC) where it comes from the
+/// ledger, `Double` where it is a simulation estimate (slippage, drawdowns).
+public struct RunMetrics: Sendable, Equatable {
+    public var accountsOpened = 0
+    public var accountsWarned = 0
+    public var accountsCalled = 0
+    public var accountsCured = 0
+    public var accountsDeleveraged = 0
+    public var accountsLiquidated = 0
+    public var accountsBankrupt = 0
+    /// Σ |size| × price of liquidation fills (steps and full closes).
+    public var liquidatedNotional = Fixed.zero
+    /// Σ liquidation fees paid by traders.
+    public var liquidationFees = Fixed.zero
+    /// Σ over liquidation fills of |size| × |input price − fill price|: what the cascade's impact
+    /// cost the liquidated traders (an estimate: the engine fills at the impacted mark).
+    public var liquidationSlippage = 0.0
+    /// Σ over liquidation fills of size × (fill price − final input price): what traders lost by
+    /// being closed instead of holding to the end (negative when closing saved them money).
+    public var forcedCloseLoss = 0.0
+    /// Σ deficit − insurance paid − ADL recovered over bankruptcies.
+    public var badDebt = Fixed.zero
+    /// Σ |size| × price of ADL fills.
+    public var adlNotional = Fixed.zero
+    /// Insurance fund at the end minus at the start.
+    public var insuranceFundPnL = Fixed.zero
+    /// The fund's lowest balance, observed after every step.
+    public var insuranceFundMinimum = Fixed.zero
+    /// The largest liquidated notional within one clock minute.
+    public var peakLiquidationPerMinute = Fixed.zero
+    /// Maximum drawdown of the marks sent to the engine minus that of the input path.
+    public var cascadeExtraDrawdown = 0.0
+    /// Trader deposits and reductions made in answer to calls.
+    public var traderActions = 0
+    /// True when every asset's ledger summed to exactly zero at the end.
+    public var ledgerConserved = true
+
+    public init() {}
+
+    /// fees + forced-close loss: the traders' total cost of being liquidated. Slippage is already
+    /// inside the forced-close loss (fills happen at the impacted price) and is reported apart.
+    public var traderLiquidationLoss: Double { liquidationFees.doubleValue + forcedCloseLoss }
+
+    /// The metrics as (JSON key, value) pairs in a fixed order; values are decimal strings for
+    /// exact money, integers for counts and JSON numbers for estimates.
+    public var keyedValues: [(key: String, value: MetricValue)] {
+        [
+            ("accounts_opened", .count(accountsOpened)),
+            ("accounts_warned", .count(accountsWarned)),
+            ("accounts_called", .count(accountsCalled)),
+            ("accounts_cured", .count(accountsCured)),
+            ("accounts_deleveraged", .count(accountsDeleveraged)),
+            ("accounts_liquidated", .count(accountsLiquidated)),
+            ("accounts_bankrupt", .count(accountsBankrupt)),
+            ("liquidated_notional", .exact(liquidatedNotional)),
+            ("trader_liquidation_loss", .estimate(traderLiquidationLoss)),
+            ("liquidation_fees", .exact(liquidationFees)),
+            ("liquidation_slippage", .estimate(liquidationSlippage)),
+            ("forced_close_loss", .estimate(forcedCloseLoss)),
+            ("insurance_fund_pnl", .exact(insuranceFundPnL)),
+            ("insurance_fund_min", .exact(insuranceFundMinimum)),
+            ("bad_debt", .exact(badDebt)),
+            ("adl_notional", .exact(adlNotional)),
+            ("peak_liquidation_per_minute", .exact(peakLiquidationPerMinute)),
+            ("cascade_extra_drawdown", .estimate(cascadeExtraDrawdown)),
+            ("trader_actions", .count(traderActions)),
+        ]
+    }
+}
+
+/// One metric's value, typed by how it is printed.
+public enum MetricValue: Sendable, Equatable {
+    case count(Int)
+    case exact(Fixed)
+    case estimate(Double)
+
+    public var doubleValue: Double {
+        switch self {
+        case .count(let value): return Double(value)
+        case .exact(let value): return value.doubleValue
+        case .estimate(let value): return value
+        }
+    }
+}

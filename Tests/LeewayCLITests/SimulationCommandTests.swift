@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+
+@Suite("leeway backtest and stress, run as processes")
+struct SimulationCommandTests {
+    static let eth = "../shared/data/prices/ethusdt-1m-2024-08-05.json.gz"
+
+    @Test("backtest --json has the issue's keys for every policy and is byte-identical on a re-run and across threads")
+    func backtestJSON() throws {
+        let arguments = ["backtest", "--prices", Self.eth, "--accounts", "300", "--seed", "5", "--json",
+                         "--policy", "hard", "--policy", "soft:grace_ms=300000,step_fraction=0.2", "--policy", "soft-adaptive"]
+        let first = try LeewayProcess.run(arguments)
+        let again = try LeewayProcess.run(arguments + ["--threads", "2"])
+        #expect(first.status == 0)
+        #expect(first.standardOutput == again.standardOutput)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(first.standardOutput.utf8)) as? [String: Any])
+        let policies = try #require(object["policies"] as? [[String: Any]])
+        #expect(policies.map { $0["name"] as? String } == ["hard", "soft:grace_ms=300000,step_fraction=0.2", "soft-adaptive"])
+        let keys = ["accounts_warned", "accounts_called", "accounts_cured", "accounts_deleveraged", "accounts_liquidated",
+                    "accounts_bankrupt", "liquidated_notional", "trader_liquidation_loss", "insurance_fund_pnl", "insurance_fund_min",
+                    "bad_debt", "adl_notional", "peak_liquidation_per_minute", "cascade_extra_drawdown"]
+        for policy in policies {
+            let metrics = try #require(policy["metrics"] as? [String: Any])
+            for key in keys { #expect(metrics[key] != nil, "missing \(key)") }
+            #expect(policy["ledger_conserved"] as? Bool == true)
+        }
+    }
+
+    @Test("backtest --csv prints one header and one row per policy; --report writes a self-contained HTML file")
+    func backtestCSVAndReport() throws {
+        let report = FileManager.default.temporaryDirectory.appendingPathComponent("leeway-report-\(getpid()).html")
+        defer { try? FileManager.default.removeItem(at: report) }
+        let result = try LeewayProcess.run(["backtest", "--prices", Self.eth, "--accounts", "200", "--csv", "--report", report.path])
+        #expect(result.status == 0)
+        #expect(result.lines.count == 4)
+        #expect(result.lines.first?.hasPrefix("policy,accounts_opened,accounts_warned") == true)
+        let html = try String(contentsOf: report, encoding: .utf8)
+        #expect(html.hasPrefix("<!DOCTYPE html>"))
+        #expect(html.components(separatedBy: "<svg").count - 1 >= 7)  // comparison + 2 per policy
+        #expect(!html.contains("<script"))
+        #expect(!html.contains("<link"))
+        #expect(!html.contains("src="))
+    }
+
+    @Test("stress --json is byte-identical for 1 and 2 threads")
+    func stressDeterminism() throws {
+        let arguments = ["stress", "--model", "jump", "--paths", "6", "--horizon", "6h", "--accounts", "150", "--seed", "3", "--json"]
+        let one = try LeewayProcess.run(arguments + ["--threads", "1"])
+        let two = try LeewayProcess.run(arguments + ["--threads", "2"])
+        #expect(one.status == 0)
+        #expect(one.standardOutput == two.standardOutput)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(one.standardOutput.utf8)) as? [String: Any])
+        let policies = try #require(object["policies"] as? [[String: Any]])
+        #expect(policies.count == 3)
+        #expect(policies.allSatisfy { $0["insurance_fund_es_99"] != nil && $0["bad_debt_probability"] != nil })
+    }
+
+    @Test("stress fits GARCH to and bootstraps from a real file", arguments: ["garch", "bootstrap"])
+    func stressFromFile(model: String) throws {
+        let result = try LeewayProcess.run(["stress", "--model", model, "--prices", Self.eth, "--paths", "3", "--horizon", "2h",
+                                            "--accounts", "100", "--policy", "soft"])
+        #expect(result.status == 0)
+        #expect(result.standardOutput.contains("policy soft"))
+    }
+
+    @Test("bad arguments and unreadable files exit 2 with a message", arguments: [
+        ["backtest", "--prices", "no-such-file.json.gz"],
+        ["backtest", "--prices", "Package.swift"],
+        ["backtest", "--prices", "../shared/data/prices/ethusdt-1m-2024-08-05.json.gz", "--policy", "medium"],
+        ["backtest", "--prices", "../shared/data/prices/ethusdt-1m-2024-08-05.json.gz", "--policy", "soft:step_fraction=2"],
+        ["backtest", "--prices", "../shared/data/prices/ethusdt-1m-2024-08-05.json.gz", "--accounts", "0"],
+        ["backtest", "--prices", "../shared/data/prices/ethusdt-1m-2024-08-05.json.gz", "--long-share", "1.5"],
+        ["backtest"],
+        ["stress", "--model", "garch", "--paths", "2"],
+        ["stress", "--model", "gbm", "--horizon", "soon"],
+        ["stress", "--model", "brownian"],
+    ])
+    func badArguments(arguments: [String]) throws {
+        let result = try LeewayProcess.run(arguments)
+        #expect(result.status == 2)
+        #expect(!result.standardError.isEmpty)
+    }
+}
