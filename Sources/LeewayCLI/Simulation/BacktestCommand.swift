@@ -41,7 +41,7 @@ struct BacktestCommand: AsyncParsableCommand {
                                         insuranceFund: try options.insuranceFundAmount())
         let progress = ProgressBar(total: policies.count, label: "backtest")
         let start = ContinuousClock.now
-        let results = await Self.runAll(scenario, policies: policies, threads: options.threads, recordSeries: options.report != nil, progress: progress)
+        let results = await Self.runAll(scenario, policies: policies, threads: options.threads, recordSeries: options.report != nil || options.charts != nil, progress: progress)
         let elapsed = ContinuousClock.now - start
         var output = StandardOutput()
         let summary = SimulationSummary(source: prices, accounts: options.accounts, seed: options.seed, pathPoints: path.count)
@@ -60,6 +60,16 @@ struct BacktestCommand: AsyncParsableCommand {
             output.line(SimulationFormatter.speedComparison(accountMinutes: accountMinutes, indexed: elapsed, naive: naive, threads: options.threads))
         }
         output.flush()
+        if let directory = options.charts {
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+                for chart in HTMLReport.backtestCharts(results) {
+                    try chart.svg.write(toFile: (directory as NSString).appendingPathComponent(chart.name), atomically: true, encoding: .utf8)
+                }
+            } catch {
+                throw usageFailure("cannot write charts into \(directory): \(error.localizedDescription)")
+            }
+        }
         if let report = options.report {
             let html = HTMLReport.backtest(results, title: "Backtest: \((prices as NSString).lastPathComponent)", summary: summary.description)
             do { try html.write(toFile: report, atomically: true, encoding: .utf8) } catch {

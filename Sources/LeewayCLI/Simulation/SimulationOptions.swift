@@ -42,6 +42,7 @@ struct SimulationOptions: ParsableArguments {
     @Flag(help: "Print JSON.") var json = false
     @Flag(help: "Print CSV.") var csv = false
     @Option(help: "Write a self-contained HTML report with SVG charts.") var report: String?
+    @Option(help: "Also write each chart as an SVG file into this directory (for documents).") var charts: String?
     @Option(help: "Worker threads.") var threads = 1
 
     func validate() throws {

@@ -31,7 +31,10 @@ struct StressCommand: AsyncParsableCommand {
     @Option(help: "Mean log jump size (jump).") var jumpMean = -0.04
     @Option(help: "Standard deviation of log jump size (jump).") var jumpVolatility = 0.04
     @Option(help: "Block length in minutes (bootstrap).") var block = 60
-    @Option(help: "Bad debt (USDC) above which a path counts as a bad-debt path.") var badDebtThreshold = 0.0
+    @Option(help: "Bad debt (USDC) above which a path counts as a bad-debt path.") var badDebtThreshold = 1.0
+
+    @Flag(help: "Also time the first two paths with the naive full scan (every account re-evaluated each step) and report the per-path speed-up.")
+    var compareNaive = false
 
     @OptionGroup var options: SimulationOptions
 
@@ -106,6 +109,19 @@ struct StressCommand: AsyncParsableCommand {
         } else {
             let title = "stress: " + header.map { "\($0.0) \($0.1)" }.joined(separator: ", ")
             output.line(SimulationFormatter.stressTable(summaries, header: title, elapsed: elapsed))
+        }
+        if compareNaive {
+            var naive = configuration
+            naive.paths = Swift.min(paths, 2)
+            naive.markEvaluation = .everyHolder
+            let naiveStart = ContinuousClock.now
+            _ = await StressRunner.run(naive, threads: 1)
+            let naiveElapsed = ContinuousClock.now - naiveStart
+            let perPathNaive = SimulationFormatter.seconds(naiveElapsed) / Double(naive.paths)
+            let perPathIndexed = SimulationFormatter.seconds(elapsed) / Double(paths)
+            output.line(String(format: "\nper path (all policies): %.3f s with trigger bands (%d thread%@, %d paths), %.3f s with the naive full scan (1 thread, %d paths): %.0f× faster",
+                               perPathIndexed, options.threads, options.threads == 1 ? "" : "s", paths, perPathNaive, naive.paths,
+                               perPathNaive / Swift.max(perPathIndexed, 1e-9)))
         }
         output.flush()
         if let report = options.report {

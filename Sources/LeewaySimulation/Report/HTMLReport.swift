@@ -17,9 +17,25 @@ public enum HTMLReport {
         """
     }
 
+    /// UTC time of day, "HH:MM".
     static func clock(_ ms: Double) -> String {
         let minutes = Int(ms / 60_000) % (24 * 60)
         return String(format: "%02d:%02d", minutes / 60, minutes % 60)
+    }
+
+    /// UTC date and time, "MM-DD HH:MM" (for paths longer than a day).
+    static func dateAndClock(_ ms: Double) -> String {
+        let date = Date(timeIntervalSince1970: ms / 1_000)
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC") ?? calendar.timeZone
+        let parts = calendar.dateComponents([.month, .day], from: date)
+        return String(format: "%02d-%02d ", parts.month ?? 0, parts.day ?? 0) + clock(ms)
+    }
+
+    /// The time-axis label for a series spanning `timesMs`.
+    static func timeLabel(for timesMs: [Int64]) -> (Double) -> String {
+        guard let first = timesMs.first, let last = timesMs.last, last - first > 86_400_000 else { return clock }
+        return dateAndClock
     }
 
     static func metricsTable(names: [String], metrics: [RunMetrics]) -> String {
@@ -46,29 +62,46 @@ public enum HTMLReport {
         let series = zip(names, metrics).map { name, run in
             (name: name, values: keys.map { key in run.keyedValues.first { $0.key == key }?.value.doubleValue ?? 0 })
         }
-        return SVGChart.bars(title: "Policy comparison (USDC)", categories: keys.map { $0.replacingOccurrences(of: "_", with: " ") }, series: series)
+        return SVGChart.bars(title: "Policy comparison (USDC; each group scaled to its largest bar)", categories: keys.map { $0.replacingOccurrences(of: "_", with: " ") }, series: series)
+    }
+
+    /// The backtest's charts as named SVG documents: `comparison.svg`, then per policy
+    /// `price-N.svg` and `phases-N.svg` (N = the policy's position, from 1).
+    public static func backtestCharts(_ results: [BacktestResult]) -> [(name: String, title: String, svg: String)] {
+        var charts = [(name: "comparison.svg", title: "Policy comparison",
+                       svg: comparisonChart(names: results.map(\.policyName), metrics: results.map(\.metrics)))]
+        for (index, result) in results.enumerated() {
+            guard let series = result.series else { continue }
+            let input = zip(series.timesMs, series.inputPrices).map { (x: Double($0), y: $1) }
+            let marks = zip(series.timesMs, series.marks).map { (x: Double($0), y: $1) }
+            let markers = series.liquidations.map { (x: Double($0.timeMs), y: $0.price, weight: $0.notional) }
+            charts.append((name: "price-\(index + 1).svg", title: result.policyName,
+                           svg: SVGChart.lines(title: "\(result.policyName): input price vs cascaded mark (circles: liquidations, area ∝ notional; UTC)",
+                                               series: [.init(name: "input", color: "#7f7f7f", points: input),
+                                                        .init(name: "mark sent to the engine", color: "#1f77b4", points: marks)],
+                                               markers: markers, xLabel: timeLabel(for: series.timesMs))))
+            let phases = RunSeries.phaseNames.enumerated().dropFirst().map { phase, name in
+                SVGChart.Series(name: name, color: SVGChart.palette[phase % SVGChart.palette.count],
+                                points: zip(series.phaseTimesMs, series.phaseCounts).map { (x: Double($0), y: Double($1[phase])) })
+            }
+            charts.append((name: "phases-\(index + 1).svg", title: result.policyName,
+                           svg: SVGChart.lines(title: "\(result.policyName): accounts by phase (healthy not shown)", series: phases,
+                                               counts: true, xLabel: timeLabel(for: series.timesMs))))
+        }
+        return charts
     }
 
     /// A backtest report: price input vs cascaded price with liquidations, accounts by phase over
     /// time, the policy comparison and the full metrics table.
     public static func backtest(_ results: [BacktestResult], title: String, summary: String) -> String {
-        var sections = ["<h2>Policy comparison</h2>", comparisonChart(names: results.map(\.policyName), metrics: results.map(\.metrics)),
+        let charts = backtestCharts(results)
+        var sections = ["<h2>Policy comparison</h2>", charts[0].svg,
                         metricsTable(names: results.map(\.policyName), metrics: results.map(\.metrics))]
-        for result in results {
-            guard let series = result.series else { continue }
-            sections.append("<h2>\(SVGChart.escape(result.policyName))</h2>")
-            let input = zip(series.timesMs, series.inputPrices).map { (x: Double($0), y: $1) }
-            let marks = zip(series.timesMs, series.marks).map { (x: Double($0), y: $1) }
-            let markers = series.liquidations.map { (x: Double($0.timeMs), y: $0.price, weight: $0.notional) }
-            sections.append(SVGChart.lines(title: "Input price vs cascaded mark (circles: liquidations, area ∝ notional; UTC)",
-                                           series: [.init(name: "input", color: "#7f7f7f", points: input),
-                                                    .init(name: "mark sent to the engine", color: "#1f77b4", points: marks)],
-                                           markers: markers, xLabel: clock))
-            let phases = RunSeries.phaseNames.enumerated().dropFirst().map { index, name in
-                SVGChart.Series(name: name, color: SVGChart.palette[index % SVGChart.palette.count],
-                                points: zip(series.phaseTimesMs, series.phaseCounts).map { (x: Double($0), y: Double($1[index])) })
-            }
-            sections.append(SVGChart.lines(title: "Accounts by phase (healthy not shown)", series: phases, xLabel: clock))
+        var lastTitle = ""
+        for chart in charts.dropFirst() {
+            if chart.title != lastTitle { sections.append("<h2>\(SVGChart.escape(chart.title))</h2>") }
+            lastTitle = chart.title
+            sections.append(chart.svg)
         }
         return page(title: title, summary: summary, sections: sections)
     }
@@ -99,7 +132,8 @@ public enum HTMLReport {
             sections.append(SVGChart.lines(title: "Input price vs cascaded mark (circles: liquidations)",
                                            series: [.init(name: "input", color: "#7f7f7f", points: zip(series.timesMs, series.inputPrices).map { (x: Double($0), y: $1) }),
                                                     .init(name: "mark", color: "#1f77b4", points: zip(series.timesMs, series.marks).map { (x: Double($0), y: $1) })],
-                                           markers: series.liquidations.map { (x: Double($0.timeMs), y: $0.price, weight: $0.notional) }, xLabel: clock))
+                                           markers: series.liquidations.map { (x: Double($0.timeMs), y: $0.price, weight: $0.notional) },
+                                           xLabel: timeLabel(for: series.timesMs)))
         }
         return page(title: title, summary: summary, sections: sections)
     }

@@ -76,12 +76,13 @@ public struct BacktestRun {
         marks.reserveCapacity(path.count)
         for step in 0..<path.count {
             let timeMs = path.timesMs[step]
-            currentInputPrice = path.prices[step]
             stepFlow = 0
+            // Actions due before this point happen at the previous point's prices.
             while let next = pendingActions.min, next.dueMs <= timeMs {
                 pendingActions.removeMin()
                 respond(account: next.account, atMs: next.dueMs)
             }
+            currentInputPrice = path.prices[step]
             let markValue = currentInputPrice * (scenario.depth.feedback ? SimulationMath.exp(impact) : 1)
             currentMark = BacktestScenario.exact(markValue)
             marks.append(currentMark.doubleValue)
