@@ -19,6 +19,14 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.4.0"),
     ],
     targets: [
         // The pure, deterministic domain: numerics, markets, margin, liquidation, engine.
@@ -57,6 +65,35 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The durable journal: hash-chained command records, events and snapshots in SQLite (GRDB, WAL).
+        .target(
+            name: "LeewayJournal",
+            dependencies: [
+                "LeewayCore",
+                "LeewayWire",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // `leeway serve`: the engine host (one owner, group commit), HTTP/WebSocket API, auth, metrics.
+        .target(
+            name: "LeewayServer",
+            dependencies: [
+                "LeewayCore",
+                "LeewayWire",
+                "LeewayJournal",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // The `leeway` command-line shell.
         .executableTarget(
             name: "LeewayCLI",
@@ -65,6 +102,11 @@ let package = Package(
                 "LeewayWire",
                 "LeewayMarketData",
                 "LeewaySimulation",
+                "LeewayJournal",
+                "LeewayServer",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -83,6 +125,20 @@ let package = Package(
         .testTarget(
             name: "LeewayMarketDataTests",
             dependencies: ["LeewayMarketData"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "LeewayJournalTests",
+            dependencies: ["LeewayJournal", "LeewayCore", "LeewayWire"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "LeewayServerTests",
+            dependencies: [
+                "LeewayServer", "LeewayJournal", "LeewayCore", "LeewayWire",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -13,6 +13,9 @@ struct LeewayCommand: AsyncParsableCommand {
             BenchCommand.self,
             BacktestCommand.self,
             StressCommand.self,
+            ServeCommand.self,
+            VerifyCommand.self,
+            ExportCommand.self,
         ]
     )
 

@@ -39,6 +39,10 @@ public struct Engine: Sendable {
     /// The current clock (ms).
     public var clockMs: Int64 { state.clockMs }
 
+    /// The earliest time at which a deadline or deleveraging step may fire (nil: none pending).
+    /// A `time` command before then changes only the clock; a server ticker uses this to stay quiet.
+    public var nextTimerDueMs: Int64? { index.timers.nextDueMs }
+
     /// Applies one command and returns the events it produced, in order. A rejected command
     /// changes nothing and produces one `rejected` event. A `ts` later than the clock first
     /// advances the clock, firing due deadlines and cooldowns (their events come first), as a

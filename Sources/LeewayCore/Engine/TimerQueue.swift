@@ -11,6 +11,9 @@ struct TimerQueue: Sendable {
 
     private var heap = Heap<Entry>()
 
+    /// The earliest due time queued (possibly of an entry that is no longer current).
+    var nextDueMs: Int64? { heap.min?.dueMs }
+
     mutating func schedule(account: Int, atMs dueMs: Int64) {
         heap.insert(Entry(dueMs: dueMs, account: account))
     }

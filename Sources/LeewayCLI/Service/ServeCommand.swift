@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import LeewayJournal
+import LeewayServer
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// `leeway serve`: the durable engine service.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the engine as a service: journal in SQLite, HTTP and WebSocket API, metrics.",
+        discussion: "SIGTERM drains the inbox, flushes the journal, writes a snapshot and exits 0. See docs/SERVER.md."
+    )
+
+    @Option(help: "Data directory (journal, snapshots).") var data = "./leeway-data"
+    @Option(help: "Address to bind.") var host = "127.0.0.1"
+    @Option(help: "Port to bind.") var port = 8080
+    @Option(help: "Configuration file (JSON): API keys and limits.") var config: String?
+
+    func validate() throws {
+        guard (1...65_535).contains(port) else { throw ValidationError("--port must be between 1 and 65535") }
+    }
+
+    func run() async throws {
+        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        let logger = Logger(label: "leeway.serve")
+        let configuration: ServerConfiguration
+        do { configuration = try config.map(ServerConfiguration.load) ?? ServerConfiguration() } catch { throw usageFailure(error.message) }
+        var address = host
+        if configuration.keys.isEmpty {
+            if !["127.0.0.1", "localhost", "::1"].contains(host) {
+                logger.warning("no API keys are configured: binding to 127.0.0.1 only, not \(host); add keys with --config to serve other hosts")
+            } else {
+                logger.notice("no API keys are configured: serving on loopback only, and every local caller is admin")
+            }
+            address = "127.0.0.1"
+        }
+        let journal: Journal
+        let engineHost: EngineHost
+        let metrics = ServerMetrics()
+        do {
+            journal = try Journal(directory: data)
+            engineHost = try EngineHost(journal: journal, configuration: configuration, logger: logger, metrics: metrics,
+                                        nowMs: { Int64((Date().timeIntervalSince1970 * 1_000).rounded(.down)) })
+        } catch {
+            logger.critical("cannot start: \(error.description)")
+            throw ExitCode(1)
+        }
+        let application = ServerApplication(host: engineHost, configuration: configuration, metrics: metrics)
+            .application(host: address, port: port, logger: logger)
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: application), .init(service: TickerService(host: engineHost, intervalMs: configuration.tickerMs))],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
+        logger.info("listening", metadata: ["address": "\(address):\(port)", "data": "\(data)"])
+        try await group.run()
+        await engineHost.shutdown()
+        logger.info("stopped cleanly: inbox drained, journal flushed, snapshot written")
+    }
+}

@@ -1,0 +1,190 @@
+import Foundation
+import GRDB
+
+/// The durable, append-only journal of `leeway serve`: input command records (hash-chained), the
+/// events they produced, and engine snapshots, in one SQLite database in WAL mode.
+///
+/// A batch of records and their events is written in one transaction with `synchronous = FULL`,
+/// so when `append` returns the batch is on disk (group commit: one fsync per batch, not per
+/// command). SQLite makes each transaction all-or-nothing; the hash chain additionally detects
+/// records altered or removed behind SQLite's back.
+public final class Journal: Sendable {
+    let pool: DatabasePool
+    public let path: String
+
+    /// Opens (creating if needed) `journal.sqlite` in `directory`.
+    public init(directory: String) throws(JournalError) {
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw .storage("cannot create the data directory \(directory): \(error.localizedDescription)")
+        }
+        path = (directory as NSString).appendingPathComponent("journal.sqlite")
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try pool.write { db in
+                try db.execute(sql: """
+                    CREATE TABLE IF NOT EXISTS records (seq INTEGER PRIMARY KEY, line TEXT NOT NULL, hash BLOB NOT NULL);
+                    CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, record INTEGER NOT NULL, account TEXT, line TEXT NOT NULL);
+                    CREATE INDEX IF NOT EXISTS events_by_account ON events(account, seq);
+                    CREATE TABLE IF NOT EXISTS snapshots (seq INTEGER PRIMARY KEY, state BLOB NOT NULL, digest TEXT NOT NULL);
+                    """)
+            }
+        } catch {
+            throw .storage("cannot open \(path): \(error)")
+        }
+    }
+
+    /// A record and the events its command produced, ready to be written.
+    public struct Entry: Sendable {
+        public var record: JournalRecord
+        /// (event seq, account it concerns or nil, JSON line).
+        public var events: [(seq: Int64, account: String?, line: String)]
+
+        public init(record: JournalRecord, events: [(seq: Int64, account: String?, line: String)]) {
+            self.record = record
+            self.events = events
+        }
+    }
+
+    /// Writes `entries` in one durable transaction.
+    public func append(_ entries: [Entry]) throws(JournalError) {
+        guard !entries.isEmpty else { return }
+        do {
+            try pool.write { db in
+                let record = try db.makeStatement(sql: "INSERT INTO records (seq, line, hash) VALUES (?, ?, ?)")
+                let event = try db.makeStatement(sql: "INSERT INTO events (seq, record, account, line) VALUES (?, ?, ?, ?)")
+                for entry in entries {
+                    try record.execute(arguments: [entry.record.seq, entry.record.line, Data(entry.record.hash)])
+                    for produced in entry.events {
+                        try event.execute(arguments: [produced.seq, entry.record.seq, produced.account, produced.line])
+                    }
+                }
+            }
+        } catch {
+            throw .storage("cannot append to the journal: \(error)")
+        }
+    }
+
+    /// The last record's seq and hash (0 and the genesis hash for an empty journal).
+    public func head() throws(JournalError) -> (seq: Int64, hash: [UInt8]) {
+        do {
+            return try pool.read { db in
+                guard let row = try Row.fetchOne(db, sql: "SELECT seq, hash FROM records ORDER BY seq DESC LIMIT 1") else {
+                    return (0, JournalRecord.genesisHash)
+                }
+                let hash: Data = row["hash"]
+                return (row["seq"], [UInt8](hash))
+            }
+        } catch {
+            throw .storage("cannot read the journal: \(error)")
+        }
+    }
+
+    /// Up to `limit` records after `seq`, in order.
+    public func records(after seq: Int64, limit: Int = 10_000) throws(JournalError) -> [JournalRecord] {
+        do {
+            return try pool.read { db in
+                try Row.fetchAll(db, sql: "SELECT seq, line, hash FROM records WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [seq, limit])
+                    .map { row in
+                        let hash: Data = row["hash"]
+                        return JournalRecord(seq: row["seq"], line: row["line"], hash: [UInt8](hash))
+                    }
+            }
+        } catch {
+            throw .storage("cannot read the journal: \(error)")
+        }
+    }
+
+    /// Up to `limit` stored events after event seq `after`; with `accounts`, only events about them.
+    public func events(after: Int64, limit: Int, accounts: [String]? = nil) throws(JournalError) -> [(seq: Int64, line: String)] {
+        do {
+            return try pool.read { db in
+                let rows: [Row]
+                if let accounts {
+                    guard !accounts.isEmpty else { return [] }
+                    let marks = accounts.map { _ in "?" }.joined(separator: ",")
+                    rows = try Row.fetchAll(db, sql: "SELECT seq, line FROM events WHERE seq > ? AND account IN (\(marks)) ORDER BY seq LIMIT ?",
+                                            arguments: StatementArguments([after] as [any DatabaseValueConvertible] + accounts + [limit]))
+                } else {
+                    rows = try Row.fetchAll(db, sql: "SELECT seq, line FROM events WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [after, limit])
+                }
+                return rows.map { (seq: $0["seq"], line: $0["line"]) }
+            }
+        } catch {
+            throw .storage("cannot read events: \(error)")
+        }
+    }
+
+    public func saveSnapshot(_ snapshot: JournalSnapshot) throws(JournalError) {
+        do {
+            try pool.write { db in
+                try db.execute(sql: "INSERT OR REPLACE INTO snapshots (seq, state, digest) VALUES (?, ?, ?)",
+                               arguments: [snapshot.seq, snapshot.state, snapshot.digest])
+            }
+        } catch {
+            throw .storage("cannot save a snapshot: \(error)")
+        }
+    }
+
+    /// Every snapshot's seq and digest, oldest first (without the state blobs).
+    public func snapshotIndex() throws(JournalError) -> [(seq: Int64, digest: String)] {
+        do {
+            return try pool.read { db in
+                try Row.fetchAll(db, sql: "SELECT seq, digest FROM snapshots ORDER BY seq").map { (seq: $0["seq"], digest: $0["digest"]) }
+            }
+        } catch {
+            throw .storage("cannot read snapshots: \(error)")
+        }
+    }
+
+    public func snapshot(seq: Int64) throws(JournalError) -> JournalSnapshot? {
+        do {
+            return try pool.read { db in
+                try Row.fetchOne(db, sql: "SELECT seq, state, digest FROM snapshots WHERE seq = ?", arguments: [seq]).map {
+                    JournalSnapshot(seq: $0["seq"], state: $0["state"], digest: $0["digest"])
+                }
+            }
+        } catch {
+            throw .storage("cannot read a snapshot: \(error)")
+        }
+    }
+
+    /// Removes record `seq` (the torn tail) with its events and any snapshot taken after it.
+    public func truncate(from seq: Int64) throws(JournalError) {
+        do {
+            try pool.write { db in
+                try db.execute(sql: "DELETE FROM records WHERE seq >= ?", arguments: [seq])
+                try db.execute(sql: "DELETE FROM events WHERE record >= ?", arguments: [seq])
+                try db.execute(sql: "DELETE FROM snapshots WHERE seq >= ?", arguments: [seq])
+            }
+        } catch {
+            throw .storage("cannot truncate the journal: \(error)")
+        }
+    }
+
+    /// Checks the hash chain from the first record. Returns the seq of the first bad record, or
+    /// nil when every record links to its predecessor.
+    public func firstBrokenLink() throws(JournalError) -> Int64? {
+        var previous = JournalRecord.genesisHash
+        var expectedSeq: Int64 = 1
+        var after: Int64 = 0
+        while true {
+            let batch = try records(after: after, limit: 20_000)
+            if batch.isEmpty { return nil }
+            for record in batch {
+                guard record.seq == expectedSeq,
+                      record.hash == JournalRecord.chainHash(previous: previous, seq: record.seq, line: record.line) else {
+                    return expectedSeq
+                }
+                previous = record.hash
+                expectedSeq += 1
+            }
+            after = batch[batch.count - 1].seq
+        }
+    }
+}

@@ -1,0 +1,245 @@
+import Foundation
+import LeewayCore
+import LeewayJournal
+import LeewayWire
+import Logging
+
+/// The one owner of the engine state. Requests queue in an inbox; a drain takes everything queued,
+/// applies it in order through `Engine.apply`, writes the records and their events to the journal
+/// in one durable transaction (group commit), and only then answers the requests and publishes
+/// the events to streams. Reads run between batches, on a consistent state.
+public actor EngineHost {
+    struct WorkItem {
+        var commands: [JSONObject]
+        var continuation: CheckedContinuation<[[Event]], any Error>
+    }
+
+    var engine: Engine
+    public nonisolated let journal: Journal
+    let configuration: ServerConfiguration
+    let logger: Logger
+    let metrics: ServerMetrics
+    let nowMs: @Sendable () -> Int64
+    var head: (seq: Int64, hash: [UInt8])
+    var lastSnapshotSeq: Int64
+    var inbox: [WorkItem] = []
+    var draining = false
+    var failure: ServerError?
+    var subscribers: [UUID: Subscriber] = [:]
+    var lastEventSeq: Int64
+
+    struct Subscriber {
+        var accounts: Set<String>?
+        var continuation: AsyncStream<(seq: Int64, line: String)>.Continuation
+    }
+
+    /// Recovers the engine from `journal` (snapshot + replay) and prepares to serve.
+    public init(journal: Journal, configuration: ServerConfiguration, logger: Logger, metrics: ServerMetrics,
+                nowMs: @escaping @Sendable () -> Int64) throws(JournalError) {
+        let outcome = try Recovery.recover(journal)
+        for warning in outcome.warnings { logger.warning("\(warning)") }
+        logger.info("recovered the engine", metadata: [
+            "records": "\(outcome.head.seq)", "snapshot": "\(outcome.snapshotSeq)", "replayed": "\(outcome.replayedRecords)",
+            "digest": "\(outcome.engine.digest)",
+        ])
+        engine = outcome.engine
+        head = outcome.head
+        lastSnapshotSeq = outcome.snapshotSeq
+        lastEventSeq = outcome.engine.state.nextSeq - 1
+        self.journal = journal
+        self.configuration = configuration
+        self.logger = logger
+        self.metrics = metrics
+        self.nowMs = nowMs
+    }
+
+    /// Queues a validated batch and returns the events of each command once they are durable.
+    public func submit(_ commands: [JSONObject]) async throws -> [[Event]] {
+        if let failure { throw failure }
+        guard inbox.count < configuration.inboxLimit else {
+            throw ServerError(status: 503, code: "overloaded", message: "the engine's inbox is full; retry shortly", retryAfterSeconds: 1)
+        }
+        return try await withCheckedThrowingContinuation { continuation in
+            inbox.append(WorkItem(commands: commands, continuation: continuation))
+            if !draining {
+                draining = true
+                Task { await self.drain() }
+            }
+        }
+    }
+
+    func drain() {
+        while !inbox.isEmpty {
+            let batch = inbox
+            inbox = []
+            process(batch)
+        }
+        draining = false
+    }
+
+    /// Applies one batch, journals it durably, then answers and publishes.
+    func process(_ batch: [WorkItem]) {
+        if let failure {
+            for item in batch { item.continuation.resume(throwing: failure) }
+            return
+        }
+        var entries: [Journal.Entry] = []
+        var results: [[[Event]]] = []
+        var previous = head
+        let applyStart = ContinuousClock.now
+        for item in batch {
+            var itemEvents: [[Event]] = []
+            for var object in item.commands {
+                if object["ts"] == nil { object.append("ts", .number(String(Swift.max(nowMs(), engine.clockMs)))) }
+                var writer = JSONWriter()
+                writer.value(.object(object))
+                let seq = previous.seq + 1
+                let line = writer.text
+                let events: [Event]
+                switch CommandDecoder.decode(.object(object), lineNumber: Int(seq)) {
+                case .command(let envelope):
+                    events = engine.apply(envelope)
+                    metrics.countCommand(envelope.command.typeName)
+                case .invalid(let error, let id):
+                    // Validated before queuing; kept for safety: refuse without touching the engine.
+                    events = engine.reject(id.map(CommandReference.id) ?? .line(Int(seq)), code: error.code, message: error.message)
+                case .skip:
+                    continue
+                }
+                let hash = JournalRecord.chainHash(previous: previous.hash, seq: seq, line: line)
+                previous = (seq, hash)
+                entries.append(Journal.Entry(record: JournalRecord(seq: seq, line: line, hash: hash),
+                                             events: events.map { (seq: $0.seq, account: $0.kind.account, line: EventEncoder.encode($0)) }))
+                for event in events { metrics.countEvent(event.kind.typeName) }
+                itemEvents.append(events)
+            }
+            results.append(itemEvents)
+        }
+        metrics.recordApply(ContinuousClock.now - applyStart)
+        let journalStart = ContinuousClock.now
+        do {
+            try journal.append(entries)
+        } catch {
+            // The engine is now ahead of the journal: stop taking commands; a restart recovers
+            // exactly the acknowledged state from the journal.
+            let failure = ServerError(status: 503, code: "journal_unavailable", message: "the journal cannot be written (\(error)); restart the server")
+            self.failure = failure
+            logger.critical("journal append failed; refusing further commands", metadata: ["error": "\(error)"])
+            for item in batch { item.continuation.resume(throwing: failure) }
+            return
+        }
+        metrics.recordJournalAppend(ContinuousClock.now - journalStart)
+        head = previous
+        for (item, events) in zip(batch, results) { item.continuation.resume(returning: events) }
+        publish(entries)
+        if head.seq - lastSnapshotSeq >= configuration.snapshotEvery { snapshot() }
+    }
+
+    func publish(_ entries: [Journal.Entry]) {
+        for entry in entries {
+            for event in entry.events {
+                lastEventSeq = event.seq
+                for subscriber in subscribers.values {
+                    if let accounts = subscriber.accounts {
+                        guard let account = event.account, accounts.contains(account) else { continue }
+                    }
+                    subscriber.continuation.yield((event.seq, event.line))
+                }
+            }
+        }
+    }
+
+    /// Saves a snapshot of the current state (after the last durable record).
+    public func snapshot() {
+        guard head.seq > lastSnapshotSeq || head.seq == 0 else { return }
+        do {
+            let state = try JSONEncoder().encode(engine.state)
+            try journal.saveSnapshot(JournalSnapshot(seq: head.seq, state: state, digest: engine.digest.description))
+            lastSnapshotSeq = head.seq
+            logger.info("snapshot saved", metadata: ["record": "\(head.seq)"])
+        } catch {
+            logger.error("snapshot failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Graceful shutdown: answer everything queued, then snapshot.
+    public func shutdown() {
+        drain()
+        snapshot()
+        for subscriber in subscribers.values { subscriber.continuation.finish() }
+        subscribers = [:]
+    }
+
+    // MARK: - Time
+
+    /// Issues a `time` command when a deadline or step is due (the ticker's call).
+    public func tick() async {
+        let now = nowMs()
+        guard let due = engine.nextTimerDueMs, due <= now, now > engine.clockMs, failure == nil else { return }
+        _ = try? await submit([JSONObject([("type", .string("time")), ("ts", .number(String(now)))])])
+    }
+
+    // MARK: - Reads
+
+    public var status: (records: Int64, events: Int64, clockMs: Int64, digest: String, accounts: Int) {
+        (head.seq, lastEventSeq, engine.clockMs, engine.digest.description, engine.state.accounts.count)
+    }
+
+    public func report(account: String) -> MarginReport? { engine.marginReport(account: account) }
+
+    /// The asset a bare `deposit=AMOUNT` what-if uses: the first market's settle asset.
+    public var defaultSettleAsset: String { engine.primarySettleAsset ?? "USDC" }
+
+    public func whatIf(account: String, deposit: (asset: String, amount: Fixed)?, reduce: (market: String, quantity: Fixed)?) throws(Rejection) -> MarginReport {
+        try engine.whatIf(account: account, deposit: deposit, reduce: reduce)
+    }
+
+    /// Reports of accounts (optionally only in `phase`, only `visible` ones), ordered by margin
+    /// ratio (highest first) or id, at most `limit`.
+    public func reports(phase: LiquidationPhase?, orderByMarginRatio: Bool, limit: Int, visible: [String]?) -> [MarginReport] {
+        var reports: [MarginReport] = []
+        let ids = visible ?? engine.accountIDs
+        for id in ids {
+            guard let report = engine.marginReport(account: id) else { continue }
+            if let phase, report.phase != phase { continue }
+            reports.append(report)
+        }
+        if orderByMarginRatio {
+            reports.sort { ($0.marginRatio ?? .zero, $1.account) > ($1.marginRatio ?? .zero, $0.account) }
+        } else {
+            reports.sort { $0.account < $1.account }
+        }
+        return Array(reports.prefix(limit))
+    }
+
+    public var markets: [Market] { engine.state.markets }
+    public var assets: [Asset] { engine.state.assets }
+    public var insuranceFunds: [(asset: String, amount: Fixed)] {
+        engine.state.assets.enumerated().map { index, asset in
+            (asset.id, index < engine.state.insuranceFund.count ? engine.state.insuranceFund[index] : .zero)
+        }
+    }
+
+    public var phaseCounts: [LiquidationPhase: Int] {
+        var counts: [LiquidationPhase: Int] = [:]
+        for account in engine.state.accounts { counts[account.phase, default: 0] += 1 }
+        return counts
+    }
+
+    // MARK: - Streams
+
+    /// Subscribes to live events (only those about `accounts` when given); returns the events'
+    /// stream and the last event seq published before the subscription, so a caller can read the
+    /// backlog from the journal up to that seq and then follow the stream without gap or repeat.
+    public func subscribe(accounts: Set<String>?) -> (id: UUID, stream: AsyncStream<(seq: Int64, line: String)>, lastSeq: Int64) {
+        let (stream, continuation) = AsyncStream<(seq: Int64, line: String)>.makeStream(bufferingPolicy: .bufferingNewest(100_000))
+        let id = UUID()
+        subscribers[id] = Subscriber(accounts: accounts, continuation: continuation)
+        return (id, stream, lastEventSeq)
+    }
+
+    public func unsubscribe(_ id: UUID) {
+        subscribers[id]?.continuation.finish()
+        subscribers[id] = nil
+    }
+}

@@ -1,0 +1,23 @@
+/// What an API key may do.
+public enum Role: String, Sendable, CaseIterable, Equatable {
+    /// Everything.
+    case admin
+    /// Prices and time: `mark`, `asset_price`, `time`; reads.
+    case oracle
+    /// Trading flow: `fill`, `deposit`, `withdraw`, `funding`; reads.
+    case venue
+    /// Reads and streams its own accounts only.
+    case trader
+    /// Reads everything, writes nothing.
+    case reader
+
+    /// Whether this role may submit a command of this wire type.
+    public func maySubmit(_ type: String) -> Bool {
+        switch self {
+        case .admin: return true
+        case .oracle: return ["mark", "asset_price", "time"].contains(type)
+        case .venue: return ["fill", "deposit", "withdraw", "funding"].contains(type)
+        case .trader, .reader: return false
+        }
+    }
+}

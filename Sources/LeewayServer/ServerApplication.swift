@@ -1,0 +1,309 @@
+import Foundation
+import Hummingbird
+import HummingbirdWebSocket
+import HTTPTypes
+import LeewayCore
+import LeewayJournal
+import LeewayWire
+import Logging
+import NIOCore
+
+/// Builds the Hummingbird application of `leeway serve`: the routes of `ServerRoute.all` over an
+/// `EngineHost`, with API-key roles, JSON errors with stable codes, and the WebSocket stream.
+public struct ServerApplication: Sendable {
+    public let host: EngineHost
+    public let configuration: ServerConfiguration
+    public let authenticator: Authenticator
+    public let metrics: ServerMetrics
+
+    public init(host: EngineHost, configuration: ServerConfiguration, metrics: ServerMetrics) {
+        self.host = host
+        self.configuration = configuration
+        self.authenticator = Authenticator(keys: configuration.keys)
+        self.metrics = metrics
+    }
+
+    public typealias Context = BasicWebSocketRequestContext
+
+    /// The router with every route.
+    public func router() -> Router<Context> {
+        let router = Router(context: Context.self)
+        router.post("/v1/commands") { request, _ in await respond { try await postCommands(request) } }
+        router.get("/v1/accounts") { request, _ in await respond { try await listAccounts(request) } }
+        router.get("/v1/accounts/:id") { request, context in
+            await respond { try await account(request, id: context.parameters.get("id") ?? "") }
+        }
+        router.get("/v1/accounts/:id/what-if") { request, context in
+            await respond { try await whatIf(request, id: context.parameters.get("id") ?? "") }
+        }
+        router.get("/v1/events") { request, _ in await respond { try await events(request) } }
+        router.get("/v1/markets") { request, _ in await respond { try await markets(request) } }
+        router.get("/v1/insurance-fund") { request, _ in await respond { try await insuranceFund(request) } }
+        router.get("/healthz") { _, _ in await respond { try await health() } }
+        router.get("/metrics") { request, _ in
+            await respond {
+                _ = try authorize(request, reading: true)
+                let text = metrics.exposition(phases: await host.phaseCounts)
+                return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: text)))
+            }
+        }
+        router.get("/openapi.json") { _, _ in Self.json(OpenAPIDocument.text) }
+        router.ws("/v1/stream") { request, _ in
+            // Refuse the upgrade (with a JSON error) unless the key may read and `after` is valid.
+            do {
+                _ = try authorize(request, reading: true)
+                _ = try Self.integer(request, "after", default: 0, range: 0...Int64.max)
+                return .upgrade([:])
+            } catch {
+                return .dontUpgrade
+            }
+        } onUpgrade: { _, outbound, context in
+            guard let principal = try? authorize(context.request, reading: true) else { return }
+            let after = (try? Self.integer(context.request, "after", default: 0, range: 0...Int64.max)) ?? 0
+            try await stream(to: outbound, principal: principal, after: after)
+        }
+        return router
+    }
+
+    /// The application on `address`.
+    public func application(host address: String, port: Int, logger: Logger) -> some ApplicationProtocol {
+        Application(router: router(), server: .http1WebSocketUpgrade(webSocketRouter: router()),
+                    configuration: .init(address: .hostname(address, port: port), serverName: "leeway"),
+                    logger: logger)
+    }
+
+    // MARK: - Handlers
+
+    func postCommands(_ request: Request) async throws -> Response {
+        let principal = try authorize(request, reading: false)
+        let body: ByteBuffer
+        do { body = try await request.body.collect(upTo: configuration.maxBodyBytes) } catch {
+            throw ServerError(status: 413, code: "body_too_large", message: "the request body is over \(configuration.maxBodyBytes) bytes; split the batch")
+        }
+        let commands = try CommandBatch.parse(Array(body.readableBytesView), maximumCount: configuration.maxBatch)
+        for command in commands {
+            guard case .string(let type)? = command["type"], principal.role.maySubmit(type) else {
+                let type: String = { if case .string(let name)? = command["type"] { return name } else { return "?" } }()
+                throw ServerError.forbidden("submit \"\(type)\" commands")
+            }
+        }
+        let results = try await host.submit(commands)
+        var text = "{\"results\":["
+        for (index, events) in results.enumerated() {
+            if index > 0 { text += "," }
+            text += "{\"events\":[" + events.map(EventEncoder.encode).joined(separator: ",") + "]}"
+        }
+        return Self.json(text + "]}")
+    }
+
+    func account(_ request: Request, id: String) async throws -> Response {
+        let principal = try authorize(request, reading: true)
+        guard principal.mayRead(account: id) else { throw ServerError.forbidden("read account \"\(id)\"") }
+        guard let report = await host.report(account: id) else { throw ServerError.notFound("no account \"\(id)\"") }
+        var writer = JSONWriter()
+        StateEncoder.encode(report, into: &writer)
+        return Self.json(writer.text)
+    }
+
+    func listAccounts(_ request: Request) async throws -> Response {
+        let principal = try authorize(request, reading: true)
+        try Self.onlyParameters(request, ["phase", "order", "limit"])
+        var phase: LiquidationPhase?
+        if let text = request.uri.queryParameters.get("phase") {
+            guard let parsed = LiquidationPhase(rawValue: text) else {
+                throw ServerError.badRequest("invalid_parameter", "phase must be one of \(LiquidationPhase.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            phase = parsed
+        }
+        let order = request.uri.queryParameters.get("order") ?? "margin_ratio"
+        guard order == "margin_ratio" || order == "id" else {
+            throw ServerError.badRequest("invalid_parameter", "order must be margin_ratio or id")
+        }
+        let limit = Int(try Self.integer(request, "limit", default: 100, range: 1...10_000))
+        let reports = await host.reports(phase: phase, orderByMarginRatio: order == "margin_ratio", limit: limit, visible: principal.visibleAccounts)
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.key("accounts")
+        writer.beginArray()
+        for report in reports { StateEncoder.encode(report, into: &writer) }
+        writer.endArray()
+        writer.endObject()
+        return Self.json(writer.text)
+    }
+
+    func whatIf(_ request: Request, id: String) async throws -> Response {
+        let principal = try authorize(request, reading: true)
+        guard principal.mayRead(account: id) else { throw ServerError.forbidden("read account \"\(id)\"") }
+        try Self.onlyParameters(request, ["deposit", "reduce"])
+        var deposit: (asset: String, amount: Fixed)?
+        var reduce: (market: String, quantity: Fixed)?
+        if let text = request.uri.queryParameters.get("deposit") {
+            let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
+            let amountText = parts.count == 2 ? parts[1] : parts[0]
+            guard let amount = try? Fixed(parsing: amountText) else {
+                throw ServerError.badRequest("invalid_parameter", "deposit must be AMOUNT or ASSET:AMOUNT with a decimal amount, got \"\(text)\"")
+            }
+            let asset = parts.count == 2 ? parts[0] : await host.defaultSettleAsset
+            deposit = (asset, amount)
+        }
+        if let text = request.uri.queryParameters.get("reduce") {
+            let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let quantity = try? Fixed(parsing: parts[1]) else {
+                throw ServerError.badRequest("invalid_parameter", "reduce must be MARKET:SIZE, e.g. BTC-PERP:0.5, got \"\(text)\"")
+            }
+            reduce = (parts[0], quantity)
+        }
+        guard deposit != nil || reduce != nil else {
+            throw ServerError.badRequest("missing_parameter", "give deposit=AMOUNT (or ASSET:AMOUNT) and/or reduce=MARKET:SIZE")
+        }
+        let report: MarginReport
+        do { report = try await host.whatIf(account: id, deposit: deposit, reduce: reduce) } catch {
+            throw ServerError(status: error.code == "unknown_account" ? 404 : 400, code: error.code, message: error.message)
+        }
+        var writer = JSONWriter()
+        StateEncoder.encode(report, into: &writer)
+        return Self.json(writer.text)
+    }
+
+    func events(_ request: Request) async throws -> Response {
+        let principal = try authorize(request, reading: true)
+        try Self.onlyParameters(request, ["after", "limit"])
+        let after = try Self.integer(request, "after", default: 0, range: 0...Int64.max)
+        let limit = Int(try Self.integer(request, "limit", default: 1_000, range: 1...10_000))
+        let events = try host.journal.events(after: after, limit: limit, accounts: principal.visibleAccounts)
+        return Self.json("{\"events\":[" + events.map(\.line).joined(separator: ",") + "]}")
+    }
+
+    func markets(_ request: Request) async throws -> Response {
+        _ = try authorize(request, reading: true)
+        let markets = await host.markets, assets = await host.assets
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.key("markets")
+        writer.beginArray()
+        for market in markets {
+            writer.beginObject()
+            writer.field("market", market.id)
+            writer.field("settle", market.settleAsset < assets.count ? assets[market.settleAsset].id : "")
+            writer.key("mark"); if let mark = market.markPrice { writer.string(mark.description) } else { writer.null() }
+            writer.field("liquidation_fee", market.liquidationFee.description)
+            writer.key("tiers")
+            writer.beginArray()
+            for tier in market.tiers.tiers {
+                writer.beginObject()
+                writer.field("floor", tier.floor.description)
+                writer.field("imr", tier.imr.description)
+                writer.field("mmr", tier.mmr.description)
+                writer.endObject()
+            }
+            writer.endArray()
+            writer.endObject()
+        }
+        writer.endArray()
+        writer.endObject()
+        return Self.json(writer.text)
+    }
+
+    func insuranceFund(_ request: Request) async throws -> Response {
+        _ = try authorize(request, reading: true)
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.key("insurance_funds")
+        writer.beginObject()
+        for (asset, amount) in await host.insuranceFunds { writer.field(asset, amount.description) }
+        writer.endObject()
+        writer.endObject()
+        return Self.json(writer.text)
+    }
+
+    func health() async throws -> Response {
+        let status = await host.status
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.field("status", "ok")
+        writer.field("records", status.records)
+        writer.field("last_event", status.events)
+        writer.field("clock", status.clockMs)
+        writer.field("accounts", status.accounts)
+        writer.field("digest", status.digest)
+        writer.endObject()
+        return Self.json(writer.text)
+    }
+
+    /// Sends stored events after `after`, then live ones, with nothing missed or repeated: the
+    /// subscription starts before the backlog is read, and live events up to the backlog's end
+    /// are skipped.
+    func stream(to outbound: WebSocketOutboundWriter, principal: Principal, after: Int64) async throws {
+        let visible = principal.visibleAccounts.map(Set.init)
+        let subscription = await host.subscribe(accounts: visible)
+        defer { Task { await host.unsubscribe(subscription.id) } }
+        var sent = after
+        while sent < subscription.lastSeq {
+            let backlog = try host.journal.events(after: sent, limit: 1_000, accounts: principal.visibleAccounts)
+            guard let last = backlog.last else { break }
+            for event in backlog where event.seq <= subscription.lastSeq { try await outbound.write(.text(event.line)) }
+            sent = Swift.min(last.seq, subscription.lastSeq)
+            if last.seq >= subscription.lastSeq { break }
+        }
+        sent = Swift.max(sent, subscription.lastSeq)
+        for await event in subscription.stream where event.seq > sent {
+            try await outbound.write(.text(event.line))
+            sent = event.seq
+        }
+    }
+
+    // MARK: - Helpers
+
+    /// The caller's principal; `reading` routes accept every role, others need a writing role.
+    func authorize(_ request: Request, reading: Bool) throws(ServerError) -> Principal {
+        var presented: String?
+        if let header = request.headers[.authorization], header.hasPrefix("Bearer ") {
+            presented = String(header.dropFirst("Bearer ".count))
+        } else if let name = HTTPField.Name("X-API-Key"), let header = request.headers[name] {
+            presented = header
+        }
+        guard let principal = authenticator.principal(forKey: presented) else { throw ServerError.unauthorized() }
+        if !reading, principal.role == .trader || principal.role == .reader { throw ServerError.forbidden("submit commands") }
+        return principal
+    }
+
+    static func integer(_ request: Request, _ name: String, default value: Int64, range: ClosedRange<Int64>) throws(ServerError) -> Int64 {
+        guard let text = request.uri.queryParameters.get(name) else { return value }
+        guard let number = Int64(text), range.contains(number) else {
+            throw ServerError.badRequest("invalid_parameter", "\(name) must be an integer in \(range.lowerBound)...\(range.upperBound), got \"\(text)\"")
+        }
+        return number
+    }
+
+    static func onlyParameters(_ request: Request, _ allowed: Set<String>) throws(ServerError) {
+        for (name, _) in request.uri.queryParameters where !allowed.contains(String(name)) {
+            throw ServerError.badRequest("unknown_parameter", "unknown query parameter \"\(name)\"; allowed: \(allowed.sorted().joined(separator: ", "))")
+        }
+    }
+
+    static func json(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    /// Runs a handler, turning any error into a JSON error response (never a crash, never a 500
+    /// with an internal message for bad input).
+    func respond(_ handler: () async throws -> Response) async -> Response {
+        do {
+            return try await handler()
+        } catch let error as ServerError {
+            var writer = JSONWriter()
+            writer.beginObject()
+            writer.key("error")
+            writer.beginObject()
+            writer.field("code", error.code)
+            writer.field("message", error.message)
+            writer.endObject()
+            writer.endObject()
+            var response = Self.json(writer.text, status: HTTPResponse.Status(code: error.status))
+            if let retry = error.retryAfterSeconds { response.headers[.retryAfter] = String(retry) }
+            return response
+        } catch {
+            return await respond { throw ServerError(status: 500, code: "internal", message: "the request could not be served: \(error)") }
+        }
+    }
+}

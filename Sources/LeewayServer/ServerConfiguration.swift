@@ -1,0 +1,75 @@
+import Foundation
+
+/// `leeway serve --config FILE`: API keys and limits, as JSON:
+///
+/// ```json
+/// {"keys": [{"key": "…", "role": "admin"}, {"key": "…", "role": "trader", "accounts": ["alice"]}],
+///  "snapshot_every": 10000, "ticker_ms": 250, "max_body_bytes": 1048576, "max_batch": 10000,
+///  "inbox_limit": 10000}
+/// ```
+public struct ServerConfiguration: Sendable, Equatable {
+    public var keys: [APIKey] = []
+    /// A snapshot after every this many journal records (and at shutdown).
+    public var snapshotEvery: Int64 = 10_000
+    /// Interval of the `time` ticker, ms.
+    public var tickerMs: Int64 = 250
+    public var maxBodyBytes = 1 << 20
+    /// Most commands in one request.
+    public var maxBatch = 10_000
+    /// Most requests waiting for the engine before new ones get 503.
+    public var inboxLimit = 10_000
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case keys, snapshotEvery = "snapshot_every", tickerMs = "ticker_ms", maxBodyBytes = "max_body_bytes"
+        case maxBatch = "max_batch", inboxLimit = "inbox_limit"
+    }
+
+    /// Reads and validates a configuration file.
+    public static func load(path: String) throws(ServerError) -> ServerConfiguration {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ServerError(status: 0, code: "config_unreadable", message: "cannot read the configuration file \(path)")
+        }
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw ServerError(status: 0, code: "config_invalid", message: "\(path) is not a JSON object")
+        }
+        let known = Set(CodingKeys.allCases.map(\.rawValue))
+        if let unknown = object.keys.sorted().first(where: { !known.contains($0) }) {
+            throw ServerError(status: 0, code: "config_invalid", message: "\(path): unknown setting \"\(unknown)\"; known: \(known.sorted().joined(separator: ", "))")
+        }
+        var configuration = ServerConfiguration()
+        func positive(_ key: CodingKeys) throws(ServerError) -> Int? {
+            guard let value = object[key.rawValue] else { return nil }
+            guard let number = value as? Int, number > 0 else {
+                throw ServerError(status: 0, code: "config_invalid", message: "\(path): \"\(key.rawValue)\" must be a positive integer")
+            }
+            return number
+        }
+        if let value = try positive(.snapshotEvery) { configuration.snapshotEvery = Int64(value) }
+        if let value = try positive(.tickerMs) { configuration.tickerMs = Int64(value) }
+        if let value = try positive(.maxBodyBytes) { configuration.maxBodyBytes = value }
+        if let value = try positive(.maxBatch) { configuration.maxBatch = value }
+        if let value = try positive(.inboxLimit) { configuration.inboxLimit = value }
+        if let keys = object["keys"] {
+            guard let list = keys as? [[String: Any]] else {
+                throw ServerError(status: 0, code: "config_invalid", message: "\(path): \"keys\" must be a list of {\"key\", \"role\", \"accounts\"}")
+            }
+            for (index, entry) in list.enumerated() {
+                guard let key = entry["key"] as? String, key.count >= 16 else {
+                    throw ServerError(status: 0, code: "config_invalid", message: "\(path): key \(index + 1) needs a \"key\" string of at least 16 characters")
+                }
+                guard let roleName = entry["role"] as? String, let role = Role(rawValue: roleName) else {
+                    throw ServerError(status: 0, code: "config_invalid",
+                                      message: "\(path): key \(index + 1) needs a \"role\": one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                let accounts = entry["accounts"] as? [String] ?? []
+                if role == .trader, accounts.isEmpty {
+                    throw ServerError(status: 0, code: "config_invalid", message: "\(path): trader key \(index + 1) needs \"accounts\"")
+                }
+                configuration.keys.append(APIKey(key: key, role: role, accounts: accounts))
+            }
+        }
+        return configuration
+    }
+}
