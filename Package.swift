@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.4.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-websocket", from: "1.6.2"),
     ],
     targets: [
         // The pure, deterministic domain: numerics, markets, margin, liquidation, engine.
@@ -129,7 +130,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LeewayJournalTests",
-            dependencies: ["LeewayJournal", "LeewayCore", "LeewayWire"],
+            dependencies: ["LeewayJournal", "LeewayCore", "LeewayWire", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -137,7 +138,10 @@ let package = Package(
             dependencies: [
                 "LeewayServer", "LeewayJournal", "LeewayCore", "LeewayWire",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
+                .product(name: "WSCore", package: "swift-websocket"),
+                .product(name: "WSClient", package: "swift-websocket"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: strictSettings
         ),

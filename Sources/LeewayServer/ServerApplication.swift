@@ -57,10 +57,16 @@ public struct ServerApplication: Sendable {
             } catch {
                 return .dontUpgrade
             }
-        } onUpgrade: { _, outbound, context in
+        } onUpgrade: { inbound, outbound, context in
             guard let principal = try? authorize(context.request, reading: true) else { return }
             let after = (try? Self.integer(context.request, "after", default: 0, range: 0...Int64.max)) ?? 0
-            try await stream(to: outbound, principal: principal, after: after)
+            // Stream until the client closes (reading inbound completes the close handshake).
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { for try await _ in inbound {} }
+                group.addTask { try await stream(to: outbound, principal: principal, after: after) }
+                _ = try await group.next()
+                group.cancelAll()
+            }
         }
         return router
     }

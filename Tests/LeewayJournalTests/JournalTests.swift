@@ -1,1 +1,129 @@
+import Foundation
+import GRDB
+import LeewayCore
+import LeewayJournal
+import LeewayWire
 import Testing
+
+/// A fresh journal directory per test.
+func temporaryDataDirectory() -> String {
+    FileManager.default.temporaryDirectory.appendingPathComponent("leeway-journal-\(UUID().uuidString)").path
+}
+
+/// Appends `lines` as records (with their events) the way the server does.
+func appendLines(_ lines: [String], to journal: Journal, engine: inout Engine) throws {
+    var head = try journal.head()
+    var entries: [Journal.Entry] = []
+    for line in lines {
+        let seq = head.seq + 1
+        let record = JournalRecord(seq: seq, line: line, hash: JournalRecord.chainHash(previous: head.hash, seq: seq, line: line))
+        let events = engine.apply(try Recovery.envelope(of: record))
+        entries.append(Journal.Entry(record: record, events: events.map { ($0.seq, $0.kind.account, EventEncoder.encode($0)) }))
+        head = (seq, record.hash)
+    }
+    try journal.append(entries)
+}
+
+let setupLines = [
+    #"{"type":"asset","asset":"USDC","price":"1","weight":"1","ts":1700000000000}"#,
+    #"{"type":"market","market":"BTC-PERP","settle":"USDC","tiers":[{"floor":"0","imr":"0.02","mmr":"0.01"}],"liquidation_fee":"0.005","ts":1700000000000}"#,
+    #"{"type":"deposit","account":"alice","asset":"USDC","amount":"1000","ts":1700000000000}"#,
+    #"{"type":"mark","market":"BTC-PERP","price":"10000","ts":1700000000000}"#,
+    #"{"type":"fill","account":"alice","market":"BTC-PERP","size":"1","price":"10000","ts":1700000000000}"#,
+    #"{"type":"mark","market":"BTC-PERP","price":"9080","ts":1700000060000}"#,
+]
+
+@Suite("Journal: hash chain, snapshots, recovery")
+struct JournalTests {
+    @Test("records chain by hash and recovery replays them to the live engine's digest")
+    func recoverByReplay() throws {
+        let directory = temporaryDataDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let journal = try Journal(directory: directory)
+        var live = Engine()
+        try appendLines(setupLines, to: journal, engine: &live)
+        #expect(try journal.head().seq == 6)
+        #expect(try journal.firstBrokenLink() == nil)
+        let recovered = try Recovery.recover(journal)
+        #expect(recovered.engine.digest == live.digest)
+        #expect(recovered.replayedRecords == 6)
+        #expect(recovered.warnings.isEmpty)
+        // Events were stored with their accounts.
+        let aliceEvents = try journal.events(after: 0, limit: 100, accounts: ["alice"])
+        #expect(aliceEvents.map(\.line).contains { $0.contains("margin_call") })
+        #expect(try journal.events(after: 0, limit: 100, accounts: ["bob"]).isEmpty)
+    }
+
+    @Test("recovery from a snapshot plus the tail equals a full replay")
+    func recoverFromSnapshot() throws {
+        let directory = temporaryDataDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let journal = try Journal(directory: directory)
+        var live = Engine()
+        try appendLines(Array(setupLines.prefix(4)), to: journal, engine: &live)
+        try journal.saveSnapshot(JournalSnapshot(seq: 4, state: try JSONEncoder().encode(live.state), digest: live.digest.description))
+        try appendLines(Array(setupLines.suffix(2)), to: journal, engine: &live)
+        let recovered = try Recovery.recover(journal)
+        #expect(recovered.snapshotSeq == 4)
+        #expect(recovered.replayedRecords == 2)
+        #expect(recovered.engine.digest == live.digest)
+        let verification = try Recovery.verify(journal)
+        #expect(verification.records == 6)
+        #expect(verification.snapshotsChecked == 1)
+        #expect(verification.digest == live.digest.description)
+    }
+
+    @Test("a torn last record is truncated with a warning; the rest is recovered")
+    func tornTail() throws {
+        let directory = temporaryDataDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let journal = try Journal(directory: directory)
+        var live = Engine()
+        try appendLines(Array(setupLines.prefix(5)), to: journal, engine: &live)
+        var expected = Engine()
+        for line in setupLines.prefix(4) {
+            _ = expected.apply(try Recovery.envelope(of: JournalRecord(seq: 0, line: line, hash: [])))
+        }
+        try DatabaseQueue(path: journal.path).write { db in
+            try db.execute(sql: "UPDATE records SET line = substr(line, 1, 20) WHERE seq = 5")
+        }
+        let recovered = try Recovery.recover(journal)
+        #expect(recovered.head.seq == 4)
+        #expect(recovered.warnings.count == 1)
+        #expect(recovered.engine.digest == expected.digest)
+        #expect(try journal.head().seq == 4)
+    }
+
+    @Test("an altered record in the middle stops recovery and verification with a clear error")
+    func tamperedMiddle() throws {
+        let directory = temporaryDataDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let journal = try Journal(directory: directory)
+        var live = Engine()
+        try appendLines(setupLines, to: journal, engine: &live)
+        try DatabaseQueue(path: journal.path).write { db in
+            try db.execute(sql: #"UPDATE records SET line = replace(line, '"1000"', '"9000"') WHERE seq = 3"#)
+        }
+        #expect(throws: JournalError.brokenChain(seq: 3)) { try Recovery.recover(journal) }
+        #expect(throws: JournalError.brokenChain(seq: 3)) { try Recovery.verify(journal) }
+        #expect(JournalError.brokenChain(seq: 3).description.contains("record 3"))
+    }
+
+    @Test("a snapshot that does not match the journal fails verification; recovery skips it")
+    func forgedSnapshot() throws {
+        let directory = temporaryDataDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let journal = try Journal(directory: directory)
+        var live = Engine()
+        try appendLines(Array(setupLines.prefix(3)), to: journal, engine: &live)
+        var other = Engine()
+        _ = other.apply(try Recovery.envelope(of: JournalRecord(seq: 1, line: setupLines[0], hash: [])))
+        try journal.saveSnapshot(JournalSnapshot(seq: 3, state: try JSONEncoder().encode(other.state), digest: other.digest.description))
+        #expect(throws: JournalError.self) { try Recovery.verify(journal) }
+        try journal.saveSnapshot(JournalSnapshot(seq: 3, state: Data("not json".utf8), digest: "x"))
+        let recovered = try Recovery.recover(journal)
+        #expect(recovered.snapshotSeq == 0)
+        #expect(recovered.engine.digest == live.digest)
+        #expect(!recovered.warnings.isEmpty)
+    }
+}
