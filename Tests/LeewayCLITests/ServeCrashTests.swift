@@ -1,0 +1,163 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Testing
+
+/// Runs the real `leeway serve`, streams commands at it, kills it with SIGKILL at a random moment
+/// and checks what survived.
+@Suite("leeway serve survives kill -9", .serialized)
+struct ServeCrashTests {
+    /// A running server process on a loopback port.
+    final class Server: @unchecked Sendable {
+        let process = Process()
+        let port: Int
+        let data: String
+
+        init(data: String, config: String) throws {
+            self.data = data
+            port = Int.random(in: 20_000...40_000)
+            process.executableURL = LeewayProcess.binary
+            process.arguments = ["serve", "--data", data, "--port", String(port), "--config", config]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+            try process.run()
+        }
+
+        var base: String { "http://127.0.0.1:\(port)" }
+
+        func waitUntilReady() async throws -> [String: Any] {
+            for _ in 0..<200 {
+                if let health = try? await get("/healthz") { return health }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            throw CancellationError()
+        }
+
+        func get(_ path: String) async throws -> [String: Any] {
+            guard let url = URL(string: base + path) else { throw CancellationError() }
+            let (data, _) = try await URLSession.shared.data(from: url)
+            return (try JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
+        }
+
+        /// Posts a batch; true when the server acknowledged it (HTTP 200).
+        func post(_ lines: [String]) async -> Bool {
+            guard let url = URL(string: base + "/v1/commands") else { return false }
+            var request = URLRequest(url: url)
+            request.httpMethod = "POST"
+            request.httpBody = Data(lines.joined(separator: "\n").utf8)
+            guard let (_, response) = try? await URLSession.shared.data(for: request) else { return false }
+            return (response as? HTTPURLResponse)?.statusCode == 200
+        }
+
+        func kill() {
+            Foundation.kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+
+        func terminate() {
+            process.terminate()
+            process.waitUntilExit()
+        }
+    }
+
+    /// Deterministic commands: setup, then deposits, fills and a random walk of marks, each with an
+    /// id and an increasing ts.
+    static func commands(from start: Int, count: Int) -> [String] {
+        var generator = SystemRandomNumberGenerator()
+        return (start..<(start + count)).map { index in
+            let ts = 1_700_000_000_000 + Int64(index) * 10
+            let account = "acct\(index % 500)"
+            switch index % 10 {
+            case 0, 1, 2:
+                return #"{"type":"deposit","account":"\#(account)","asset":"USDC","amount":"\#(100 + index % 900)","ts":\#(ts),"id":"c\#(index)"}"#
+            case 3, 4, 5, 6:
+                let size = (index % 2 == 0 ? "" : "-") + "0.0\(1 + index % 9)"
+                return #"{"type":"fill","account":"\#(account)","market":"BTC-PERP","size":"\#(size)","price":"10000","ts":\#(ts),"id":"c\#(index)"}"#
+            default:
+                let price = 9_000 + Int.random(in: 0...2_000, using: &generator)
+                return #"{"type":"mark","market":"BTC-PERP","price":"\#(price)","ts":\#(ts),"id":"c\#(index)"}"#
+            }
+        }
+    }
+
+    static let setup = [
+        #"{"type":"asset","asset":"USDC","price":"1","weight":"1","ts":1699999999000}"#,
+        #"{"type":"market","market":"BTC-PERP","settle":"USDC","tiers":[{"floor":"0","imr":"0.02","mmr":"0.01"}],"liquidation_fee":"0.005","ts":1699999999000}"#,
+        #"{"type":"insurance_deposit","amount":"100000","ts":1699999999000}"#,
+        #"{"type":"mark","market":"BTC-PERP","price":"10000","ts":1699999999000}"#,
+    ]
+
+    /// Streams batches from `start` until the server dies (killed after a random delay); returns
+    /// the ids acknowledged and how many commands were sent.
+    static func streamUntilKilled(_ server: Server, start: Int, batchSize: Int, minimumCommands: Int) async -> (acknowledged: [Int], sent: Int) {
+        let killer = Task {
+            // Kill at a random moment after at least `minimumCommands` have had time to go out.
+            try? await Task.sleep(for: .milliseconds(Int.random(in: 1_500...3_500)))
+            server.kill()
+        }
+        var acknowledged: [Int] = []
+        var next = start
+        while true {
+            let batch = commands(from: next, count: batchSize)
+            guard await server.post(batch) else { break }
+            acknowledged += Array(next..<(next + batchSize))
+            next += batchSize
+            if next - start >= minimumCommands * 4 { break }
+        }
+        _ = await killer.value
+        return (acknowledged, next - start)
+    }
+
+    @Test("every acknowledged command survives, nothing is half-applied, and recovery equals a clean replay (from the journal, then from a snapshot plus tail)")
+    func killNine() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("leeway-crash-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let config = directory.appendingPathComponent("config.json").path
+        try Data(#"{"snapshot_every": 3000, "ticker_ms": 50}"#.utf8).write(to: URL(fileURLWithPath: config))
+        let data = directory.appendingPathComponent("data").path
+        let batchSize = 100
+
+        var server = try Server(data: data, config: config)
+        _ = try await server.waitUntilReady()
+        #expect(await server.post(Self.setup))
+        var totalAcknowledged: [Int] = []
+        var start = 0
+        for round in 1...2 {
+            let (acknowledged, _) = await Self.streamUntilKilled(server, start: start, batchSize: batchSize, minimumCommands: 20_000)
+            totalAcknowledged += acknowledged
+            #expect(acknowledged.count >= batchSize, "round \(round): the server acknowledged nothing before the kill")
+
+            server = try Server(data: data, config: config)
+            let health = try await server.waitUntilReady()
+            let recoveredDigest = health["digest"] as? String
+            server.terminate()
+
+            let export = try LeewayProcess.run(["export", "--data", data])
+            #expect(export.status == 0)
+            let ids = export.lines.compactMap { line -> Int? in
+                guard let range = line.range(of: #""id":"c"#) else { return nil }
+                return Int(line[range.upperBound...].prefix { $0.isNumber })
+            }
+            // Every acknowledged command is in the journal, in order, and the journal holds whole
+            // requests only: the commands sent, up to a batch boundary.
+            #expect(Set(totalAcknowledged).isSubset(of: Set(ids)), "round \(round): acknowledged commands are missing")
+            #expect(ids == Array(0..<ids.count), "round \(round): the journal is not a prefix of what was sent")
+            #expect(ids.count % batchSize == 0, "round \(round): a request was half-applied")
+            // The recovered state is exactly a clean replay of the exported journal.
+            let replay = try LeewayProcess.run(["replay", "-", "--digest"], input: export.standardOutput)
+            #expect(replay.lines.last == #"{"type":"digest","digest":"\#(recoveredDigest ?? "")"}"#, "round \(round)")
+            let verify = try LeewayProcess.run(["verify", "--data", data])
+            #expect(verify.status == 0, "\(verify.standardError)")
+            if round == 2 { #expect(verify.standardOutput.contains("snapshots reproduced") && !verify.standardOutput.contains(" 0 snapshots")) }
+
+            start = ids.count
+            if round == 1 {
+                server = try Server(data: data, config: config)
+                _ = try await server.waitUntilReady()
+            }
+        }
+        #expect(start >= 20_000, "only \(start) commands were journaled before the kills")
+    }
+}
