@@ -144,9 +144,8 @@ public struct ServerApplication: Sendable {
         var deposit: (asset: String, amount: Fixed)?
         var reduce: (market: String, quantity: Fixed)?
         if let text = request.uri.queryParameters.get("deposit") {
-            let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
-            let amountText = parts.count == 2 ? parts[1] : parts[0]
-            guard let amount = try? Fixed(parsing: amountText) else {
+            let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+            guard let amountText = parts.last, parts.count <= 2, let amount = try? Fixed(parsing: amountText) else {
                 throw ServerError.badRequest("invalid_parameter", "deposit must be AMOUNT or ASSET:AMOUNT with a decimal amount, got \"\(text)\"")
             }
             let asset = parts.count == 2 ? parts[0] : await host.defaultSettleAsset

@@ -126,6 +126,8 @@ struct ServerTests {
         "/v1/accounts?phase=sleepy", "/v1/accounts?limit=0", "/v1/accounts?order=colour", "/v1/accounts?colour=red",
         "/v1/events?after=-1", "/v1/events?limit=abc", "/v1/accounts/alice/what-if", "/v1/accounts/alice/what-if?deposit=abc",
         "/v1/accounts/alice/what-if?reduce=BTC-PERP", "/v1/accounts/alice/what-if?reduce=BTC-PERP:5",
+        "/v1/accounts/alice/what-if?deposit=", "/v1/accounts/alice/what-if?reduce=", "/v1/accounts/alice/what-if?deposit=:",
+        "/v1/accounts/alice/what-if?deposit=USDC:", "/v1/accounts/alice/what-if?deposit=a:b:c",
     ])
     func badParameters(path: String) async throws {
         let fixture = try ServerFixture()

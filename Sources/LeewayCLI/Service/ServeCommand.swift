@@ -11,7 +11,7 @@ struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Run the engine as a service: journal in SQLite, HTTP and WebSocket API, metrics.",
-        discussion: "SIGTERM drains the inbox, flushes the journal, writes a snapshot and exits 0. See docs/SERVER.md."
+        discussion: "SIGTERM drains the inbox, flushes the journal, writes a snapshot and exits 0. See README.md (leeway serve)."
     )
 
     @Option(help: "Data directory (journal, snapshots).") var data = "./leeway-data"
