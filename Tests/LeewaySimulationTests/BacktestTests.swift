@@ -22,7 +22,7 @@ struct BacktestTests {
     @Test("the trigger-band engine and the naive full scan give identical runs")
     func indexedEqualsNaive() throws {
         let path = try SimulationFixtures.path("btcusdt-1m-2024-08-05.json.gz", minutes: 500)
-        let scenario = SimulationFixtures.scenario(path: path, accounts: 300)
+        let scenario = SimulationFixtures.scenario(path: path, accounts: 300) { $0.coinCollateralShare = 0.3 }
         let indexed = BacktestRun.run(scenario, policy: SimulationFixtures.policy("soft"))
         let naive = BacktestRun.run(scenario, policy: SimulationFixtures.policy("soft"), markEvaluation: .everyHolder)
         #expect(indexed.metrics == naive.metrics)
