@@ -66,6 +66,12 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Band soft liquidation (Curve's LLAMMA): the contract's AMM and loans, and Curve's loss simulator.
+        .target(
+            name: "LeewayBands",
+            dependencies: ["LeewayCore", "LeewayWire", "LeewayMarketData"],
+            swiftSettings: strictSettings
+        ),
         // The durable journal: hash-chained command records, events and snapshots in SQLite (GRDB, WAL).
         .target(
             name: "LeewayJournal",
@@ -103,6 +109,7 @@ let package = Package(
                 "LeewayWire",
                 "LeewayMarketData",
                 "LeewaySimulation",
+                "LeewayBands",
                 "LeewayJournal",
                 "LeewayServer",
                 .product(name: "Logging", package: "swift-log"),
@@ -148,6 +155,11 @@ let package = Package(
         .testTarget(
             name: "LeewaySimulationTests",
             dependencies: ["LeewaySimulation", "LeewayCore", "LeewayMarketData"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "LeewayBandsTests",
+            dependencies: ["LeewayBands", "LeewayMarketData", "LeewayWire"],
             swiftSettings: strictSettings
         ),
         .testTarget(
