@@ -16,6 +16,7 @@ struct LeewayCommand: AsyncParsableCommand {
             ServeCommand.self,
             VerifyCommand.self,
             ExportCommand.self,
+            BandsCommand.self,
         ]
     )
 

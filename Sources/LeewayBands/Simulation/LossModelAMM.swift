@@ -48,7 +48,7 @@ struct LossModelAMM {
         self.usePriceOracleFee = usePriceOracleFee
         self.priceOracleFeeDelay = priceOracleFeeDelay
         self.pOracle = pBase
-        self.pOracleCubed = Foundation.pow(pBase, 3)
+        self.pOracleCubed = pBase * pBase * pBase
         self.previousPOracle = pBase
     }
 
@@ -95,7 +95,7 @@ struct LossModelAMM {
             previousPOracle = price
         }
         pOracle = price
-        pOracleCubed = Foundation.pow(price, 3)
+        pOracleCubed = price * price * price
     }
 
     /// The fee for band n: max(fee, dfee) where, when `renew` is set, the oracle-change fee is first
@@ -107,7 +107,7 @@ struct LossModelAMM {
         if usePriceOracleFee {
             if renew {
                 let r = Swift.min(previousPOracle, pOracle) / Swift.max(previousPOracle, pOracle)
-                let decayed = (oldDynamicFee + (1 - Foundation.pow(r, 3))) * (priceOracleFeeDelay - 1) / priceOracleFeeDelay
+                let decayed = (oldDynamicFee + (1 - r * r * r)) * (priceOracleFeeDelay - 1) / priceOracleFeeDelay
                 oldDynamicFee = decayed
                 result = Swift.max(decayed, fee)
             } else {
@@ -142,7 +142,7 @@ struct LossModelAMM {
     /// AMM price in the active band: (f + x)/(g + y); an empty band reports √(p_up·p_down).
     func currentPrice() -> Double {
         let n = activeBand, bx = x(n), by = y(n)
-        if bx == 0 && by == 0 { return Foundation.pow(pUp(n) * pDown(n), 0.5) }
+        if bx == 0 && by == 0 { return (pUp(n) * pDown(n)).squareRoot() }
         let root = y0(n, x: bx, y: by)
         return (f(root, n) + bx) / (g(root, n) + by)
     }
