@@ -40,7 +40,7 @@ struct BandsRefusalTests {
         do {
             _ = try replay.apply(BandsOperation.decode(testCase.line))
             Issue.record("accepted \(testCase.line)")
-        } catch let error as BandsError {
+        } catch {
             #expect(error.code == testCase.code, "\(error)")
             #expect(!error.message.isEmpty)
         }
@@ -72,5 +72,43 @@ struct BandsRefusalTests {
                 Issue.record("AMM accepted \(parameters)")
             } catch { #expect(error.code == parameters.code) }
         }
+    }
+}
+
+@Suite("Loan operations through the replay")
+struct BandsLoanReplayTests {
+    /// The error a line is refused with, or nil if it was applied.
+    static func refusal(_ replay: inout BandsReplay, _ line: String) -> BandsError? {
+        do {
+            _ = try replay.apply(BandsOperation.decode(line))
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test("create_loan, rate and liquidate: the state line carries the loan, and a healthy loan cannot be liquidated")
+    func loanOperationsReplay() throws {
+        var replay = BandsReplay()
+        let lines = [
+            #"{"op":"amm","A":100,"base_price":"3000","fee":"0.006","oracle_price":"3000","ts":0,"loan_discount":"0.09","liquidation_discount":"0.06"}"#,
+            #"{"op":"create_loan","user":"b","collateral":"1","debt":"2000","n":10}"#,
+            #"{"op":"rate","rate":"1e-8","ts":0}"#,
+        ]
+        var state = ""
+        for line in lines { state = replay.stateLine(outcome: try replay.apply(BandsOperation.decode(line))) }
+        #expect(state.contains(#""loans":{"b":{"debt":"2000.0""#))
+        #expect(state.contains(#""sum_x":"0""#))
+        #expect(Self.refusal(&replay, #"{"op":"liquidate","user":"b"}"#)?.code == "bands.not_enough_rekt")
+        #expect(Self.refusal(&replay, #"{"op":"withdraw","user":"b","frac":"0.5"}"#)?.code == "bands.withdraw_loan_collateral")
+        let oversized = Self.refusal(&replay, #"{"op":"create_loan","user":"c","collateral":"1","debt":"1000000","n":10}"#)
+        #expect(oversized?.code == "bands.debt_too_high")
+        #expect(oversized?.message.contains("at most") == true)
+        _ = try replay.apply(BandsOperation.decode(#"{"op":"oracle","price":"1800","ts":86400000}"#))
+        let outcome = try replay.apply(BandsOperation.decode(#"{"op":"liquidate","user":"b","frac":"1"}"#))
+        guard case .liquidation(let result) = outcome else { Issue.record("no liquidation outcome"); return }
+        #expect(result.remainingDebt == 0)
+        #expect(result.debtRepaid > 2000)
+        #expect(!replay.stateLine(outcome: outcome).contains(#""loans""#))
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import LeewayBands
 import Testing
 
@@ -26,7 +27,7 @@ struct MonteCarloTests {
         #expect(result.samples.contains { $0 != 0 })
     }
 
-    @Test("the whole-file window of Monte-Carlo size 1 reproduces the single run; liq_discount follows Curve's formula")
+    @Test("liq_discount follows Curve's formula: 1 − (1 − loss)·mean of ((A−1)/A)^(k+1/2)")
     func liquidationDiscountFormula() throws {
         let parameters = LossSimulationParameters(a: 100, bands: 4, fee: 0.002)
         let loss = 0.08251464359152028
@@ -35,5 +36,3 @@ struct MonteCarloTests {
         #expect(BandsFixtures.close(parameters.liquidationDiscount(loss: loss), 1 - (1 - loss) * mean / 4, relative: 1e-15))
     }
 }
-
-import Foundation

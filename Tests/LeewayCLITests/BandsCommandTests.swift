@@ -60,3 +60,15 @@ struct BandsCommandTests {
         #expect((withdrawal["returned"] as? [String])?.count == 2)
     }
 }
+
+@Suite("leeway bands bench")
+struct BandsBenchCommandTests {
+    @Test("bench prints one row per thread count with the ratio to Curve's Python")
+    func benchPrintsRows() throws {
+        let result = try LeewayProcess.run(["bands", "bench", "--samples", "500", "--threads", "2"])
+        #expect(result.status == 0, "\(result.standardError)")
+        let rows = result.lines.filter { $0.hasPrefix("1\t") || $0.hasPrefix("2\t") }
+        #expect(rows.count == 2)
+        #expect(rows.allSatisfy { $0.contains("×") })
+    }
+}

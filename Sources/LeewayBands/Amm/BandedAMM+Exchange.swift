@@ -26,18 +26,18 @@ extension BandedAMM {
         var j: Int? = nil
         let iterations = Self.maximumTicks + Self.maximumSkipTicks
         for i in 0..<iterations {
-            var inv = BandInvariant(x: 0, y: 0, oraclePrice: po, pOracleUp: pUp, a: a)
+            var invariant: BandInvariant? = nil
             var bandFee = baseFee
             if bandX > 0 || bandY > 0 {
                 if j == nil { out.n1 = out.n2; j = 0; out.touched = true }
-                inv = BandInvariant(x: bandX, y: bandY, oraclePrice: po, pOracleUp: pUp, a: a)
+                invariant = BandInvariant(x: bandX, y: bandY, oraclePrice: po, pOracleUp: pUp, a: a)
                 bandFee = Swift.max(bandDistanceFee(oraclePrice: po, pOracleUp: pUp), baseFee)
             }
             let antifee = 1 / (1 - Swift.min(bandFee, 1 - Self.wei))
-            if let tick = j { _ = tick; out.ticksIn.append(pump ? bandX : bandY) }
+            if j != nil { out.ticksIn.append(pump ? bandX : bandY) }
             let pRatio = pUp / po
             if pump {
-                if bandY != 0 && inv.g != 0, let tick = j {
+                if bandY != 0, let inv = invariant, inv.g != 0, let tick = j {
                     let xDest = Swift.max(inv.invariant / inv.g - inv.f - bandX, 0)
                     let dx = xDest * antifee
                     if dx >= left {
@@ -64,7 +64,7 @@ extension BandedAMM {
                     bandY = y(out.n2)
                 }
             } else {
-                if bandX != 0 && inv.f != 0, let tick = j {
+                if bandX != 0, let inv = invariant, inv.f != 0, let tick = j {
                     let yDest = Swift.max(inv.invariant / inv.f - inv.g - bandY, 0)
                     let dy = yDest * antifee
                     if dy >= left {
@@ -155,16 +155,15 @@ extension BandedAMM {
             let bandX = x(n), bandY = y(n)
             if i == 0 && p < BandInvariant.price(x: bandX, y: bandY, oraclePrice: po, pOracleUp: pUp, a: a) { pump = false }
             var bandFee = baseFee
-            let notEmpty = bandX > 0 || bandY > 0
-            var inv = BandInvariant(x: 0, y: 0, oraclePrice: po, pOracleUp: pUp, a: a)
-            if notEmpty {
-                inv = BandInvariant(x: bandX, y: bandY, oraclePrice: po, pOracleUp: pUp, a: a)
+            var invariant: BandInvariant? = nil
+            if bandX > 0 || bandY > 0 {
+                invariant = BandInvariant(x: bandX, y: bandY, oraclePrice: po, pOracleUp: pUp, a: a)
                 if j == nil { j = 0 }
                 bandFee = Swift.max(bandDistanceFee(oraclePrice: po, pOracleUp: pUp), baseFee)
             }
             let antifee = 1 / (1 - Swift.min(bandFee, 1 - Self.wei))
             if p <= pCurrentUp && p >= pCurrentDown {
-                if notEmpty {
+                if let inv = invariant {
                     let yNew = Swift.max((inv.invariant / p).squareRoot() - inv.g, 0)
                     let xNew = Swift.max(inv.invariant / (inv.g + yNew) - inv.f, 0)
                     amount += pump ? Swift.max(xNew - bandX, 0) * antifee : Swift.max(yNew - bandY, 0) * antifee
@@ -173,14 +172,14 @@ extension BandedAMM {
             }
             let pRatio = pUp / po
             if pump {
-                if notEmpty { amount += Swift.max(inv.invariant / inv.g - inv.f - bandX, 0) * antifee }
+                if let inv = invariant { amount += Swift.max(inv.invariant / inv.g - inv.f - bandX, 0) * antifee }
                 if n == maxBand || j == Self.maximumTicks - 1 || pRatio < 1 / farthest { break }
                 n += 1
                 pCurrentDown = pCurrentUp
                 pCurrentUp = pCurrentUp * (amp * amp) / ((amp - 1) * (amp - 1))
                 pUp = pUp * (amp - 1) / amp
             } else {
-                if notEmpty { amount += Swift.max(inv.invariant / inv.f - inv.g - bandY, 0) * antifee }
+                if let inv = invariant { amount += Swift.max(inv.invariant / inv.f - inv.g - bandY, 0) * antifee }
                 if n == minBand || j == Self.maximumTicks - 1 || pRatio > farthest { break }
                 n -= 1
                 pCurrentUp = pCurrentDown

@@ -9,7 +9,8 @@ import Foundation
 ///
 /// Numbers are binary64 coin amounts and prices. The contract works in 1e18 fixed point and rounds
 /// every step down; where it adds a wei (the +1 of share withdrawals, the 1000 dead shares, the
-/// minimum 1-wei trade per band) the same quantities appear here as 1e-18 coin, so results agree
+/// minimum 1-wei trade per band) the same quantities appear here as 1e-18 coin (except where the
+/// contract's floor division removes them again), so results agree
 /// with the contract to ~1e-15 relative (validated against `contract-steps-0-8.json`).
 public struct BandedAMM: Sendable {
     /// Shares that are never owned (protect the first depositor from rounding attacks), in share units.
@@ -209,7 +210,8 @@ public struct BandedAMM: Sendable {
     }
 
     /// Withdraws fraction `fraction` (0 < f ≤ 1) of `user`'s shares (`withdraw`): each band pays
-    /// (X + 1 wei)·ds/(S + 1000) of each coin; the last shareholder leaves the dust. Returns [x, y].
+    /// X·ds/(S + 1000) of each coin (the contract's +1 wei only moves its floored last wei); the last
+    /// shareholder leaves the dust. Returns [x, y].
     @discardableResult
     public mutating func withdraw(user: String, fraction: Double, timeMs: Int64? = nil) throws(BandsError) -> (x: Double, y: Double) {
         guard fraction.isFinite, fraction > 0 else { throw BandsError("bands.invalid_fraction", "frac must be in (0, 1]; got \(fraction).") }
@@ -227,8 +229,8 @@ public struct BandedAMM: Sendable {
             let shares = totalShares[band] ?? 0
             let remaining = Swift.max(shares - ds, 0)
             totalShares[band] = remaining
-            let dx = (bandX + Self.wei) * ds / (shares + Self.deadShares)
-            let dy = (bandY + Self.wei) * ds / (shares + Self.deadShares)
+            let dx = bandX * ds / (shares + Self.deadShares)
+            let dy = bandY * ds / (shares + Self.deadShares)
             bandX = Swift.max(bandX - dx, 0)
             bandY = Swift.max(bandY - dy, 0)
             if remaining == 0 { bandX = 0; bandY = 0 }
@@ -248,21 +250,22 @@ public struct BandedAMM: Sendable {
 
     // MARK: Users
 
-    /// The user's coins in each band of their range: (X + 1 wei)·ds/(S + 1000) (`get_xy`).
+    /// The user's coins in each band of their range: X·ds/(S + 1000) (`get_xy`; the contract's extra
+    /// +1 wei on X changes the result by less than the wei its floor division drops, so it is left out).
     public func userAmounts(_ user: String) -> (x: [Double], y: [Double])? {
         guard let deposit = deposits[user] else { return nil }
         var xs: [Double] = [], ys: [Double] = []
         for (index, band) in (deposit.n1...deposit.n2).enumerated() {
             let total = (totalShares[band] ?? 0) + Self.deadShares
-            xs.append((x(band) + Self.wei) * deposit.shares[index] / total)
-            ys.append((y(band) + Self.wei) * deposit.shares[index] / total)
+            xs.append(x(band) * deposit.shares[index] / total)
+            ys.append(y(band) * deposit.shares[index] / total)
         }
         return (xs, ys)
     }
 
     /// The user's adiabatic values (`get_x_down`, `get_y_up`): Σ over their bands of the band's
-    /// `AdiabaticValue` × share/(S + 1000), counting y only at or below the active band's index… i.e.
-    /// y in bands n ≥ active and x in bands n ≤ active, as the contract does.
+    /// `AdiabaticValue` × share/(S + 1000); like the contract it counts collateral only in bands
+    /// n ≥ active and borrowed coin only in bands n ≤ active.
     public func userAdiabaticValue(_ user: String) -> AdiabaticValue? {
         guard let deposit = deposits[user] else { return nil }
         let po = oraclePrice

@@ -69,6 +69,11 @@ public struct LoanBook: Sendable {
     /// Largest debt `collateral` can back over `bands` bands now: y_effective·max_p_base·(1 − 1e-4).
     public func maximumBorrowable(_ amm: BandedAMM, collateral: Double, bands: Int) throws(BandsError) -> Double {
         try Self.validate(collateral: collateral, bands: bands)
+        return maximumDebt(amm, collateral: collateral, bands: bands)
+    }
+
+    /// y_effective·max_p_base·(1 − 1e-4), for already validated inputs.
+    func maximumDebt(_ amm: BandedAMM, collateral: Double, bands: Int) -> Double {
         let effective = Self.effectiveCollateral(collateral, bands: bands, discount: loanDiscount, grid: amm.grid)
         return Swift.max(effective * maximumBasePrice(amm), 0) * (1 - 1e-4)
     }
@@ -87,7 +92,8 @@ public struct LoanBook: Sendable {
             throw BandsError("bands.debt_too_high", "Debt too high: the loan's bands would overlap liquidity in soft liquidation; borrow less or add collateral.")
         }
         guard amm.pOracleUp(n1) < amm.oraclePrice else {
-            throw BandsError("bands.debt_too_high", "Debt too high: the loan would start inside or above the oracle price (max borrowable \(String(describing: (try? maximumBorrowable(amm, collateral: collateral, bands: bands)) ?? 0))).")
+            let maximum = maximumDebt(amm, collateral: collateral, bands: bands)
+            throw BandsError("bands.debt_too_high", "Debt too high: the loan would start inside or above the oracle price; at most \(maximum) can be borrowed against this collateral over \(bands) bands.")
         }
         return n1
     }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Parameters of one loss simulation (Curve's `single_run` / `get_loss_rate` arguments).
 public struct LossSimulationParameters: Sendable, Equatable {
     /// Amplification A: bands are 1/A wide.
@@ -55,5 +57,3 @@ public struct LossSimulationParameters: Sendable, Equatable {
         return 1 - (1 - loss) * (sum / Double(bands))
     }
 }
-
-import Foundation
