@@ -34,7 +34,6 @@ let package = Package(
         .target(
             name: "LeewayCore",
             dependencies: [
-                .product(name: "RealModule", package: "swift-numerics"),
                 .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -122,6 +121,7 @@ let package = Package(
         .testTarget(
             name: "LeewayCoreTests",
             dependencies: ["LeewayCore", "LeewayWire"],
+            exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),
         // Runs the built `leeway` binary as a process (depending on the executable builds it first).

@@ -214,7 +214,7 @@ public actor EngineHost {
 
     public var markets: [Market] { engine.state.markets }
     public var assets: [Asset] { engine.state.assets }
-    public var insuranceFunds: [(asset: String, amount: Fixed)] {
+    public var insuranceFunds: [(asset: String, amount: WideAmount)] {
         engine.state.assets.enumerated().map { index, asset in
             (asset.id, index < engine.state.insuranceFund.count ? engine.state.insuranceFund[index] : .zero)
         }

@@ -43,16 +43,23 @@ public enum EventEncoder {
             writer.field("price", price.description)
             writer.field("fee", fee.description)
             writer.field("reason", reason.rawValue)
-        case let .bankrupt(account, deficit, insurancePaid, adlRecovered):
+        case let .bankrupt(account, asset, deficit, insurancePaid, adlRecovered):
             writer.field("account", account)
+            writer.field("asset", asset)
             writer.field("deficit", deficit.description)
             writer.field("insurance_paid", insurancePaid.description)
             writer.field("adl_recovered", adlRecovered.description)
-        case let .adlFill(account, market, size, price):
+        case let .adlFill(account, market, size, price, amount, bankruptAccount):
             writer.field("account", account)
             writer.field("market", market)
             writer.field("size", size.description)
             writer.field("price", price.description)
+            writer.field("amount", amount.description)
+            writer.field("bankrupt_account", bankruptAccount)
+        case let .alert(account, code, message):
+            writer.key("account"); if let account { writer.string(account) } else { writer.null() }
+            writer.field("code", code.rawValue)
+            writer.field("message", message)
         }
         writer.endObject()
     }

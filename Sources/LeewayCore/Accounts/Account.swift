@@ -5,17 +5,17 @@ public struct Account: Sendable, Hashable, Codable {
     /// Balance per asset, indexed like the engine's asset table (grown on demand; missing = 0).
     public var balances: [Fixed]
     public var positions: [Position]
-    public var phase: LiquidationPhase
-    /// The margin-call deadline (ms), while in `marginCall`.
-    public var deadlineMs: Int64?
-    /// When the next deleveraging step is due (ms), while `deleveraging`.
-    public var nextStepMs: Int64?
+    /// Where the account stands in the liquidation lifecycle (written only by `Engine.commit`).
+    public internal(set) var liquidation: LiquidationState
+
+    /// The lifecycle's phase name.
+    public var phase: LiquidationPhase { liquidation.phase }
 
     public init(id: String) {
         self.id = id
         self.balances = []
         self.positions = []
-        self.phase = .healthy
+        self.liquidation = .healthy
     }
 
     public func balance(ofAsset asset: Int) -> Fixed {

@@ -1,6 +1,7 @@
-/// Running the liquidation state machine: the clock, the evaluation queue, and each action.
+/// Running the liquidation lifecycle: the clock, the evaluation queue, and each account's steps.
 extension Engine {
     /// The most actions one account may take within one command (bounds a zero-cooldown cascade).
+    /// Reaching it raises an `action_limit_reached` alert and the account continues at the next command.
     static let actionLimitPerEvaluation = 1_000
 
     /// Advances the clock to `timestampMs` and evaluates every account whose deadline or next
@@ -10,14 +11,19 @@ extension Engine {
         state.clockMs = timestampMs
         var due: [(dueMs: Int64, account: Int)] = []
         for account in index.timers.popDue(atOrBefore: timestampMs) {
-            let held = state.accounts[account]
-            guard let dueMs = held.phase == .marginCall ? held.deadlineMs : (held.phase == .deleveraging ? held.nextStepMs : nil),
-                  dueMs <= timestampMs else { continue }
+            // Timer entries may be stale (the account was cured or moved on): the state decides.
+            guard let dueMs = state.accounts[account].liquidation.dueMs, dueMs <= timestampMs else { continue }
             due.append((dueMs, account))
         }
         due.sort { ($0.dueMs, $0.account) < ($1.dueMs, $1.account) }
         for entry in due { queueEvaluation(entry.account) }
         drainEvaluationQueue()
+    }
+
+    /// Queues every account whose last evaluation failed, in account order (see `raiseAlert`).
+    mutating func queuePendingRetries() {
+        guard !state.pendingRetries.isEmpty else { return }
+        for account in state.pendingRetries.keys.sorted() { queueEvaluation(account) }
     }
 
     /// Queues `account` for evaluation unless it is already waiting.
@@ -40,77 +46,108 @@ extension Engine {
         evaluationQueue.removeAll(keepingCapacity: true)
     }
 
-    /// Runs the state machine on one account until it has nothing more to do, then re-indexes it.
+    /// Runs the lifecycle on one account until it has nothing more to do, then re-indexes it.
+    ///
+    /// Each round: compute the risk, `decide` the action, plan its transition, `commit` it. A fault
+    /// at any point (risk out of range, a plan or commit that fails, the action limit) raises an
+    /// `alert` and leaves the account filed for a retry; nothing is skipped silently.
     mutating func evaluate(account: Int) {
-        var lastClosedLegs: [ClosedLeg] = []
+        var closedLegs: [ClosedLeg] = []
         for _ in 0..<Self.actionLimitPerEvaluation {
             let evaluation: RiskEvaluation
-            do { evaluation = try computeRisk(ofAccount: account) } catch { break }
+            do { evaluation = try computeRisk(ofAccount: account) } catch {
+                raiseAlert(EngineFault(code: .riskOverflow,
+                                       message: "account \"\(state.accounts[account].id)\"'s equity or margin is beyond the engine's range; it cannot be evaluated until a price or balance changes"),
+                           account: account)
+                reindex(account: account)
+                return
+            }
             let policy = policy(for: state.accounts[account], largestPosition: evaluation.largestPosition)
-            let risk = evaluation.risk
             let action = LiquidationStateMachine.decide(
-                phase: state.accounts[account].phase, risk: risk, policy: policy, nowMs: state.clockMs,
-                deadlineMs: state.accounts[account].deadlineMs, nextStepMs: state.accounts[account].nextStepMs
-            )
+                state: state.accounts[account].liquidation, risk: evaluation.risk, policy: policy, nowMs: state.clockMs)
             if action == .none {
+                state.pendingRetries[account] = nil
                 reindex(account: account, evaluation: evaluation)
                 return
             }
-            let held = state.accounts[account]
-            switch action {
-            case .none:
+            do throws(EngineFault) {
+                switch action {
+                case .none:
+                    return
+                case .warn, .clearWarning, .callMargin, .cure, .startDeleveraging:
+                    try commit(planSimple(action, account: account, evaluation: evaluation, policy: policy))
+                case .deleverageStep:
+                    let step = try planDeleveragingStep(account: account, risk: evaluation.risk, policy: policy)
+                    try commit(step)
+                    closedLegs = step.closedLegs
+                case .liquidateFully:
+                    let everything = state.accounts[account].positions.map(\.size.magnitude)
+                    let close = try planClose(account: account, quantities: everything, equityBeforeFees: evaluation.risk.equity, reason: .full)
+                    try commit(close)
+                    closedLegs = close.closedLegs
+                    try commit(planSettlement(account: account, closedLegs: closedLegs))
+                case .settle:
+                    try commit(planSettlement(account: account, closedLegs: closedLegs))
+                }
+            } catch {
+                raiseAlert(error, account: account)
+                reindex(account: account)
                 return
-            case .warn:
-                state.accounts[account].phase = .warning
-                emit(.warning(account: held.id, equity: risk.equity, maintenance: risk.maintenanceMargin))
-            case .clearWarning:
-                state.accounts[account].phase = .healthy
-                emit(.warningCleared(account: held.id, equity: risk.equity, maintenance: risk.maintenanceMargin))
-            case .callMargin:
-                let graceMs = gracePeriod(for: held, evaluation: evaluation, policy: policy)
-                let (deadline, overflow) = state.clockMs.addingReportingOverflow(graceMs)
-                let deadlineMs = overflow ? Int64.max : deadline
-                state.accounts[account].phase = .marginCall
-                state.accounts[account].deadlineMs = deadlineMs
-                index.timers.schedule(account: account, atMs: deadlineMs)
-                emit(.marginCall(account: held.id, equity: risk.equity, maintenance: risk.maintenanceMargin,
-                                 deadlineMs: deadlineMs, graceMs: graceMs))
-            case .cure:
-                state.accounts[account].phase = .healthy
-                state.accounts[account].deadlineMs = nil
-                state.accounts[account].nextStepMs = nil
-                emit(.cured(account: held.id, equity: risk.equity, maintenance: risk.maintenanceMargin))
-            case .startDeleveraging:
-                state.accounts[account].phase = .deleveraging
-                state.accounts[account].deadlineMs = nil
-                state.accounts[account].nextStepMs = state.clockMs
-                emit(.deleveragingStarted(account: held.id))
-            case .deleverageStep:
-                let plan = planDeleveragingStep(account: held, risk: risk, policy: policy)
-                lastClosedLegs = closePositions(account: account, quantities: plan, equityBeforeFees: risk.equity, reason: .step)
-                let (next, overflow) = state.clockMs.addingReportingOverflow(policy.cooldownMs)
-                let nextStepMs = overflow ? Int64.max : next
-                state.accounts[account].nextStepMs = nextStepMs
-                index.timers.schedule(account: account, atMs: nextStepMs)
-            case .liquidateFully:
-                let everything = held.positions.map(\.size.magnitude)
-                lastClosedLegs = closePositions(account: account, quantities: everything, equityBeforeFees: risk.equity, reason: .full)
-                settle(account: account, closedLegs: lastClosedLegs)
-            case .settle:
-                settle(account: account, closedLegs: lastClosedLegs)
             }
             // Settled with nothing left: no further action is possible, skip the re-evaluation.
-            if state.accounts[account].positions.isEmpty,
-               state.accounts[account].phase == .liquidated || state.accounts[account].phase == .bankrupt {
+            let settled = state.accounts[account].liquidation
+            if state.accounts[account].positions.isEmpty, settled == .liquidated || settled == .bankrupt {
+                state.pendingRetries[account] = nil
                 reindex(account: account)
                 return
             }
         }
+        raiseAlert(EngineFault(code: .actionLimitReached,
+                               message: "account \"\(state.accounts[account].id)\" needed more than \(Self.actionLimitPerEvaluation) liquidation actions in one command; it continues at the next command"),
+                   account: account)
         reindex(account: account)
+    }
+
+    /// The transition of an action that moves no money: a warning, its clearing, a margin call
+    /// (with its grace period), a cure, or the start of deleveraging.
+    func planSimple(_ action: LiquidationStateMachine.Action, account: Int, evaluation: RiskEvaluation,
+                    policy: LiquidationPolicy) -> Transition {
+        let held = state.accounts[account]
+        let risk = evaluation.risk
+        switch action {
+        case .warn:
+            var transition = Transition(account: account, outcome: .warned)
+            transition.events = [.warning(account: held.id, equity: risk.equity, maintenance: risk.maintenanceMargin)]
+            return transition
+        case .clearWarning:
+            var transition = Transition(account: account, outcome: .warningCleared)
+            transition.events = [.warningCleared(account: held.id, equity: risk.equity, maintenance: risk.maintenanceMargin)]
+            return transition
+        case .callMargin:
+            let graceMs = gracePeriod(for: held, evaluation: evaluation, policy: policy)
+            let (deadline, overflow) = state.clockMs.addingReportingOverflow(graceMs)
+            let deadlineMs = overflow ? Int64.max : deadline
+            var transition = Transition(account: account, outcome: .called(deadlineMs: deadlineMs))
+            transition.events = [.marginCall(account: held.id, equity: risk.equity, maintenance: risk.maintenanceMargin,
+                                             deadlineMs: deadlineMs, graceMs: graceMs)]
+            return transition
+        case .cure:
+            var transition = Transition(account: account, outcome: .cured)
+            transition.events = [.cured(account: held.id, equity: risk.equity, maintenance: risk.maintenanceMargin)]
+            return transition
+        default:  // .startDeleveraging (the caller passes only the actions above)
+            var transition = Transition(account: account, outcome: .deleveragingStarted(firstStepMs: state.clockMs))
+            transition.events = [.deleveragingStarted(account: held.id)]
+            return transition
+        }
     }
 
     /// The grace period for a new margin call: fixed, or volatility-scaled from the account's
     /// largest position (see `GracePeriod`).
+    ///
+    /// Bankruptcy price of that position with the others held: p_b = mark − equity / size, and the
+    /// log distance d = ln(mark / p_b) for a long, ln(p_b / mark) for a short (binary64, through
+    /// `DeterministicMath` so every machine computes the same grace).
     func gracePeriod(for account: Account, evaluation: RiskEvaluation, policy: LiquidationPolicy) -> Int64 {
         switch policy.grace {
         case .fixed(let ms):
@@ -120,7 +157,6 @@ extension Engine {
             let position = account.positions[largest]
             let market = state.markets[position.market]
             guard let mark = market.markPrice else { return minMs }
-            // Bankruptcy price of this position with the others held: p_b = mark − equity / size.
             let markValue = mark.doubleValue
             let bankruptcy = markValue - evaluation.risk.equity.doubleValue / position.size.doubleValue
             let distance: Double

@@ -21,9 +21,7 @@ extension Engine {
                         let policy = evaluation.largestPosition.flatMap { state.marketPolicies[accounts[index].positions[$0].market] }
                             ?? state.globalPolicy
                         let action = LiquidationStateMachine.decide(
-                            phase: accounts[index].phase, risk: risk, policy: policy, nowMs: state.clockMs,
-                            deadlineMs: accounts[index].deadlineMs, nextStepMs: accounts[index].nextStepMs
-                        )
+                            state: accounts[index].liquidation, risk: risk, policy: policy, nowMs: state.clockMs)
                         if action != .none { summary.accountsNeedingAction += 1 }
                     }
                 }

@@ -67,7 +67,7 @@ extension Engine {
             amount.isZero ? nil : AssetAmount(asset: state.assets[asset].id, amount: amount)
         }
         return MarginReport(
-            account: account.id, phase: account.phase, deadlineMs: account.deadlineMs, nextStepMs: account.nextStepMs,
+            account: account.id, phase: account.phase, deadlineMs: account.liquidation.deadlineMs, nextStepMs: account.liquidation.nextStepMs,
             balances: balances, equity: risk.equity, initialMargin: risk.initialMargin, maintenanceMargin: risk.maintenanceMargin,
             freeCollateral: try risk.equity.subtracting(risk.initialMargin),
             marginRatio: risk.equity.isPositive ? try risk.maintenanceMargin.divided(by: risk.equity, rounding: .up) : nil,
@@ -87,8 +87,8 @@ extension Engine {
         return state.assets.first?.id
     }
 
-    /// The insurance fund balance of `asset`.
-    public func insuranceFund(asset: String) -> Fixed? {
+    /// The insurance fund balance of `asset` (a wide ledger total).
+    public func insuranceFund(asset: String) -> WideAmount? {
         index.assetByID[asset].map { state.insuranceFund[$0] }
     }
 }

@@ -88,6 +88,9 @@ extension Engine {
     mutating func reindex(account: Int, evaluation known: RiskEvaluation? = nil) {
         index.triggerVersions[account] &+= 1
         let version = index.triggerVersions[account]
+        index.liveTriggerEntryTotal -= Int(index.liveTriggerEntries[account])
+        index.liveTriggerEntries[account] = 0
+        defer { compactTriggersIfNeeded() }
         guard !state.accounts[account].positions.isEmpty else { return }
         let evaluation: RiskEvaluation
         if let known { evaluation = known } else {
@@ -122,35 +125,53 @@ extension Engine {
             let sensitivity = Int128(Fixed.scale) * Int128(Fixed.scale) + Int128(largestMultiple) * Int128(market.tiers.maximumMaintenanceRate.raw)
             // Δprice_raw = budget_i(10⁻¹⁶) · 10⁸ / (|size|_raw · c(10⁻¹⁶)) ... expressed so every
             // factor stays within Int128: budget_i / (|size| · c) with |size| in 10⁻⁸ gives 10⁻⁸ price units × 10⁸/10¹⁶.
+            // Band half-width in raw price units: move = ⌊share · 10¹⁶ / (|size|_raw · c)⌋, where
+            // share = budget · notional_i / Σ notional. Rounded down (inward), so the band never
+            // admits a price at which a decision could change. When the exact form would overflow
+            // Int128 (very large sizes), the coarser ⌊share / ⌈|size|_raw · c / 10¹⁶⌉⌋ is used:
+            // never wider than the exact one, so still safe.
             func priceMove(_ budget: Int128) -> Int64? {
                 guard budget != Int128.max else { return nil }
-                let share = budget / totalNotional * notional + (budget % totalNotional) * notional / totalNotional
-                let denominator = Int128(position.size.magnitude.raw) * sensitivity
-                let move = share * Int128(Fixed.scale) / denominator * Int128(Fixed.scale)
-                    + (share * Int128(Fixed.scale) % denominator) * Int128(Fixed.scale) / denominator
+                let (wholeShare, overflowA) = (budget / totalNotional).multipliedReportingOverflow(by: notional)
+                let (partShare, overflowB) = (budget % totalNotional).multipliedReportingOverflow(by: notional)
+                guard !overflowA, !overflowB else { return 0 }
+                let share = wholeShare + partShare / totalNotional
+                let (denominator, overflowC) = Int128(position.size.magnitude.raw).multipliedReportingOverflow(by: sensitivity)
+                guard !overflowC, denominator > 0 else { return 0 }
+                let scale = Int128(Fixed.scale)
+                var move: Int128
+                let (scaledShare, overflowD) = share.multipliedReportingOverflow(by: scale)
+                let (scaledRemainder, overflowE) = overflowD ? (0, true) : (scaledShare % denominator).multipliedReportingOverflow(by: scale)
+                if !overflowD, !overflowE {
+                    let (head, overflowF) = (scaledShare / denominator).multipliedReportingOverflow(by: scale)
+                    move = overflowF ? Int128.max : head + scaledRemainder / denominator
+                } else {
+                    let coarseDenominator = (denominator + scale * scale - 1) / (scale * scale)
+                    move = share / Swift.max(coarseDenominator, 1)
+                }
                 return move >= Int128(Int64.max) ? nil : Int64(move)
             }
             let downMove = priceMove(downBudget)
             let upMove = priceMove(upBudget)
             let (lowerMove, upperMove) = position.size.isPositive ? (downMove, upMove) : (upMove, downMove)
-            index.triggers[position.market].insert(
+            let added = index.triggers[position.market].insert(
                 account: account, version: version,
                 lowerRaw: lowerMove.map { mark.raw - $0 },
                 upperRaw: upperMove.map { mark.raw + $0 }
             )
+            index.liveTriggerEntries[account] += Int32(added)
+            index.liveTriggerEntryTotal += added
         }
-        compactTriggersIfNeeded(market: nil)
     }
 
-    /// Drops stale heap entries once they outnumber live ones, by rebuilding every band.
-    mutating func compactTriggersIfNeeded(market: Int?) {
-        var entries = 0
+    /// Drops stale heap entries once they outnumber live ones (entries > 2 × live + 4096): each
+    /// heap is filtered by version in O(entries), no band recomputed. Every compaction at least
+    /// halves the heaps, so its cost is amortized over the re-indexes that made the stale entries,
+    /// whatever the number of positions per account.
+    mutating func compactTriggersIfNeeded() {
+        var entries = 0  // O(markets): the heaps know their sizes
         for trigger in index.triggers { entries += trigger.count }
-        let limit = 4 * state.accounts.count + 4096
-        if entries > limit, !index.isCompacting {
-            index.isCompacting = true
-            reindexAllAccounts()
-            index.isCompacting = false
-        }
+        guard entries > 2 * index.liveTriggerEntryTotal + 4096 else { return }
+        for market in index.triggers.indices { index.triggers[market].dropStale(versions: index.triggerVersions) }
     }
 }

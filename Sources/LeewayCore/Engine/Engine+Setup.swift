@@ -78,6 +78,6 @@ extension Engine {
         }
         var batch = LedgerBatch()
         batch.move(amount, of: assetIndex, from: .outsideWorld, to: .insuranceFund)
-        do { try commit(batch) } catch { throw .overflow("the insurance fund") }
+        do { try commit(batch) } catch { throw rejection(for: error) }
     }
 }

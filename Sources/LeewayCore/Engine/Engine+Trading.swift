@@ -13,6 +13,7 @@ extension Engine {
             state.accounts.append(Account(id: id))
             index.triggerVersions.append(0)
             index.isQueued.append(false)
+            index.liveTriggerEntries.append(0)
         }
         var batch = LedgerBatch()
         batch.move(amount, of: assetIndex, from: .outsideWorld, to: .trader(account))
@@ -22,8 +23,9 @@ extension Engine {
                 state.accounts.removeLast()
                 index.triggerVersions.removeLast()
                 index.isQueued.removeLast()
+                index.liveTriggerEntries.removeLast()
             }
-            throw .overflow("account \"\(id)\"'s balance")
+            throw rejection(for: error)
         }
         queueEvaluation(account)
     }
@@ -50,10 +52,14 @@ extension Engine {
         }
         var batch = LedgerBatch()
         batch.move(amount, of: assetIndex, from: .trader(account), to: .outsideWorld)
-        do { try commit(batch) } catch { throw .overflow("the withdrawal") }
+        do { try commit(batch) } catch { throw rejection(for: error) }
         queueEvaluation(account)
     }
 
+    /// A venue fill: the position changes at `price`, realized PnL settles through the market's
+    /// clearing account and the trading fee goes to fee income, as one transition (positions and
+    /// money together). A risk-increasing fill is refused during a call or deleveraging, or when
+    /// equity afterwards would be below IM; a fill on a liquidated or bankrupt account reopens it.
     mutating func fill(account id: String, market marketID: String, size: Fixed, price: Fixed, fee: Fixed) throws(Rejection) {
         guard let account = index.accountByID[id] else { throw .unknownAccount(id) }
         guard let market = index.marketByID[marketID] else { throw .unknownMarket(marketID) }
@@ -78,17 +84,20 @@ extension Engine {
         } else {
             after.positions.append(change.position)
         }
-        var batch = LedgerBatch()
-        batch.move(change.realizedPnL, of: settle, from: .clearing(market: market), to: .trader(account))
-        batch.move(fee, of: settle, from: .trader(account), to: .feeIncome)
-        let balances: [(LedgerAccount, Int, Fixed)]
-        do { balances = try balancesAfter(batch) } catch { throw .overflow("the fill's settlement") }
-        for (ledgerAccount, asset, amount) in balances {
-            if case .trader = ledgerAccount { after.setBalance(amount, ofAsset: asset) }
+        let phase = state.accounts[account].phase
+        var transition = Transition(account: account,
+                                    outcome: (phase == .liquidated || phase == .bankrupt) && !after.positions.isEmpty ? .reopened : nil)
+        transition.reduceOnly = false
+        transition.ledger.move(change.realizedPnL, of: settle, from: .clearing(market: market), to: .trader(account))
+        transition.ledger.move(fee, of: settle, from: .trader(account), to: .feeIncome)
+        transition.positions = [.init(account: account, position: change.position)]
+        let postings: [LedgerPosting]
+        do { postings = try self.postings(of: transition.ledger) } catch { throw rejection(for: error) }
+        for posting in postings {
+            if case .trader = posting.account { after.setBalance(Fixed(raw: Int64(posting.balanceRaw)), ofAsset: posting.asset) }
         }
 
         if change.increasesRisk {
-            let phase = state.accounts[account].phase
             guard !phase.restrictsRisk else {
                 throw Rejection(code: "margin_call_active", message: "account \"\(id)\" is in \(phase.rawValue); only risk-reducing fills are accepted until the call is cured")
             }
@@ -98,13 +107,8 @@ extension Engine {
                 throw Rejection(code: "insufficient_margin", message: "after this fill account \"\(id)\" would have equity \(risk.equity) below initial margin \(risk.initialMargin)")
             }
         }
-        do { try commit(batch) } catch { throw .overflow("the fill's settlement") }
-        state.accounts[account].positions = after.positions
-        if change.position.size.magnitude > state.markets[market].largestPositionSize {
-            state.markets[market].largestPositionSize = change.position.size.magnitude
-        }
-        if !after.positions.isEmpty, state.accounts[account].phase == .liquidated || state.accounts[account].phase == .bankrupt {
-            state.accounts[account].phase = .healthy
+        do { try commit(transition) } catch {
+            throw Rejection(code: "arithmetic_overflow", message: "the fill could not be settled: \(error.message)")
         }
         queueEvaluation(account)
     }
@@ -147,6 +151,7 @@ extension Engine {
         let settle = state.markets[market].settleAsset
         var batch = LedgerBatch()
         var payers: [Int] = []
+        batch.reserveCapacity(state.accounts.count)
         for account in state.accounts.indices {
             guard let position = state.accounts[account].positions.first(where: { $0.market == market }) else { continue }
             let payment: Fixed
@@ -159,7 +164,7 @@ extension Engine {
             batch.move(payment, of: settle, from: .trader(account), to: .clearing(market: market))
             payers.append(account)
         }
-        do { try commit(batch) } catch { throw .overflow("a funding payment") }
+        do { try commit(batch) } catch { throw rejection(for: error) }
         for account in payers { queueEvaluation(account) }
     }
 

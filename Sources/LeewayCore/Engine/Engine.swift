@@ -12,7 +12,7 @@ public struct Engine: Sendable {
     var evaluationQueue: [Int] = []
     /// ADL queues ranked during the current command, by `2 × market + (ranked side is long ? 1 : 0)`,
     /// with the offset of the first entry that may still hold a position.
-    var adlRankings: [Int: (accounts: [Int], start: Int)] = [:]
+    var adlRankings: [Int: AdlRanking] = [:]
 
     /// How a mark update finds the accounts to re-evaluate. Not part of the state: both modes
     /// must produce identical events and digests (a property test checks this).
@@ -65,6 +65,7 @@ public struct Engine: Sendable {
             advanceClock(to: timestampMs)
         }
         let eventsBeforeCommand = pendingEvents.count
+        queuePendingRetries()
         do throws(Rejection) {
             try perform(envelope.command)
             drainEvaluationQueue()
@@ -73,6 +74,7 @@ public struct Engine: Sendable {
             }
         } catch {
             emit(.rejected(command: envelope.reference, code: error.code, message: error.message))
+            drainEvaluationQueue()  // retries still run: time passed and the command changed nothing
         }
         return pendingEvents
     }

@@ -12,8 +12,10 @@ struct EngineIndex: Sendable {
     var isQueued: [Bool] = []
     /// Pending deadlines and step times: (due ms, account).
     var timers = TimerQueue()
-    /// True while every band is being rebuilt (so a rebuild does not trigger another).
-    var isCompacting = false
+    /// Per account: how many heap entries its current bands occupy (stale ones are not counted).
+    var liveTriggerEntries: [Int32] = []
+    /// Σ liveTriggerEntries: compaction runs when the heaps hold more than twice this.
+    var liveTriggerEntryTotal = 0
 }
 
 extension Engine {
@@ -25,16 +27,19 @@ extension Engine {
         index.triggers = Array(repeating: TriggerIndex(), count: state.markets.count)
         index.triggerVersions = Array(repeating: 0, count: state.accounts.count)
         index.isQueued = Array(repeating: false, count: state.accounts.count)
+        index.liveTriggerEntries = Array(repeating: 0, count: state.accounts.count)
         for (position, account) in state.accounts.enumerated() {
             index.accountByID[account.id] = position
-            if let due = account.deadlineMs ?? account.nextStepMs { index.timers.schedule(account: position, atMs: due) }
+            if let due = account.liquidation.dueMs { index.timers.schedule(account: position, atMs: due) }
         }
         reindexAllAccounts()
     }
 
-    /// Recomputes every account's trigger bands from scratch (also used to compact the heaps).
+    /// Recomputes every account's trigger bands from scratch.
     mutating func reindexAllAccounts() {
         for market in index.triggers.indices { index.triggers[market].removeAll() }
+        for account in index.liveTriggerEntries.indices { index.liveTriggerEntries[account] = 0 }
+        index.liveTriggerEntryTotal = 0
         for account in state.accounts.indices where !state.accounts[account].positions.isEmpty {
             reindex(account: account)
         }

@@ -15,11 +15,15 @@ public struct EngineState: Sendable, Codable {
     /// Accounts in creation order; an account's index never changes.
     public var accounts: [Account] = []
     /// Ledger balances outside the traders, per asset (indexed like `assets`).
-    public var insuranceFund: [Fixed] = []
-    public var feeIncome: [Fixed] = []
-    public var outsideWorld: [Fixed] = []
+    /// Wide: each is a total over many traders and must not overflow before a trader's balance does.
+    public var insuranceFund: [WideAmount] = []
+    public var feeIncome: [WideAmount] = []
+    public var outsideWorld: [WideAmount] = []
     /// Per market, in its settle asset.
-    public var clearing: [Fixed] = []
+    public var clearing: [WideAmount] = []
+    /// Accounts whose last evaluation failed (an `alert` was raised), with the alert's code: they
+    /// are evaluated again at the next command, in account order, until the failure clears.
+    public var pendingRetries: [Int: String] = [:]
     /// The events each applied command with an `id` produced, for idempotent retries.
     public var appliedCommandEvents: [String: [Event]] = [:]
 

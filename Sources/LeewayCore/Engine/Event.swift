@@ -31,8 +31,14 @@ public enum EventKind: Sendable, Hashable, Codable {
     case deleveragingStarted(account: String)
     case liquidationFill(account: String, market: String, size: Fixed, price: Fixed, fee: Fixed, reason: LiquidationReason)
     case liquidated(account: String)
-    case bankrupt(account: String, deficit: Fixed, insurancePaid: Fixed, adlRecovered: Fixed)
-    case adlFill(account: String, market: String, size: Fixed, price: Fixed)
+    /// One per asset in which the account ended negative (`asset`, an addition to the spec).
+    case bankrupt(account: String, asset: String, deficit: Fixed, insurancePaid: Fixed, adlRecovered: Fixed)
+    /// A counterparty closed by ADL at the bankrupt leg's bankruptcy price `price`; `amount` is what
+    /// it paid the bankrupt account: ⌈|size| × |price − closePrice|⌉ (an addition to the spec).
+    case adlFill(account: String, market: String, size: Fixed, price: Fixed, amount: Fixed, bankruptAccount: String)
+    /// Something the engine could not do or did not expect (an addition to the spec): the account
+    /// (if any) is retried at the next command. Codes: `AlertCode`.
+    case alert(account: String?, code: AlertCode, message: String)
 
     /// The event's type name on the wire.
     public var typeName: String {
@@ -47,6 +53,7 @@ public enum EventKind: Sendable, Hashable, Codable {
         case .liquidated: return "liquidated"
         case .bankrupt: return "bankrupt"
         case .adlFill: return "adl_fill"
+        case .alert: return "alert"
         }
     }
 
@@ -54,9 +61,10 @@ public enum EventKind: Sendable, Hashable, Codable {
     public var account: String? {
         switch self {
         case .rejected: return nil
+        case .alert(let account, _, _): return account
         case .warning(let account, _, _), .warningCleared(let account, _, _), .marginCall(let account, _, _, _, _),
              .cured(let account, _, _), .deleveragingStarted(let account), .liquidationFill(let account, _, _, _, _, _),
-             .liquidated(let account), .bankrupt(let account, _, _, _), .adlFill(let account, _, _, _):
+             .liquidated(let account), .bankrupt(let account, _, _, _, _), .adlFill(let account, _, _, _, _, _):
             return account
         }
     }

@@ -11,67 +11,137 @@ struct LedgerBatch: Sendable {
 
     private(set) var transfers: [Transfer] = []
 
+    init() {}
+
+    /// Reserves room for `count` transfers (a funding round has one per holder).
+    mutating func reserveCapacity(_ count: Int) { transfers.reserveCapacity(count) }
+
+    var isEmpty: Bool { transfers.isEmpty }
+
     /// Moves `amount` of `asset` from one ledger account to another (a negative amount moves the
     /// other way). Zero amounts are dropped.
     mutating func move(_ amount: Fixed, of asset: Int, from: LedgerAccount, to: LedgerAccount) {
         guard !amount.isZero else { return }
         transfers.append(Transfer(amount: amount, asset: asset, from: from, to: to))
     }
+
+    /// Appends every transfer of `other`.
+    mutating func append(contentsOf other: LedgerBatch) { transfers.append(contentsOf: other.transfers) }
+}
+
+/// A ledger balance that a batch would push out of its type's range: names the ledger account.
+struct LedgerOverflow: Error, Sendable, Hashable {
+    var account: LedgerAccount
+    var asset: Int
+}
+
+/// One ledger account's balance after a batch: traders hold `Fixed`, the venue's accounts `WideAmount`.
+struct LedgerPosting: Sendable {
+    var account: LedgerAccount
+    var asset: Int
+    /// The balance after the batch, in raw 10⁻⁸ units (already checked against the account's range).
+    var balanceRaw: Int128
 }
 
 extension Engine {
-    /// The balance of `asset` held by a ledger account.
-    func ledgerBalance(_ account: LedgerAccount, asset: Int) -> Fixed {
+    /// The balance of `asset` held by a ledger account, in raw 10⁻⁸ units.
+    func ledgerBalanceRaw(_ account: LedgerAccount, asset: Int) -> Int128 {
         switch account {
-        case .trader(let trader): return state.accounts[trader].balance(ofAsset: asset)
-        case .insuranceFund: return state.insuranceFund[asset]
-        case .feeIncome: return state.feeIncome[asset]
-        case .clearing(let market): return state.clearing[market]
-        case .outsideWorld: return state.outsideWorld[asset]
+        case .trader(let trader): return Int128(state.accounts[trader].balance(ofAsset: asset).raw)
+        case .insuranceFund: return state.insuranceFund[asset].raw
+        case .feeIncome: return state.feeIncome[asset].raw
+        case .clearing(let market): return state.clearing[market].raw
+        case .outsideWorld: return state.outsideWorld[asset].raw
         }
     }
 
-    private mutating func setLedgerBalance(_ amount: Fixed, _ account: LedgerAccount, asset: Int) {
+    private mutating func setLedgerBalance(raw: Int128, _ account: LedgerAccount, asset: Int) {
         switch account {
-        case .trader(let trader): state.accounts[trader].setBalance(amount, ofAsset: asset)
-        case .insuranceFund: state.insuranceFund[asset] = amount
-        case .feeIncome: state.feeIncome[asset] = amount
-        case .clearing(let market): state.clearing[market] = amount
-        case .outsideWorld: state.outsideWorld[asset] = amount
+        case .trader(let trader): state.accounts[trader].setBalance(Fixed(raw: Int64(raw)), ofAsset: asset)
+        case .insuranceFund: state.insuranceFund[asset] = WideAmount(raw: raw)
+        case .feeIncome: state.feeIncome[asset] = WideAmount(raw: raw)
+        case .clearing(let market): state.clearing[market] = WideAmount(raw: raw)
+        case .outsideWorld: state.outsideWorld[asset] = WideAmount(raw: raw)
         }
     }
 
-    /// The balances every ledger account in the batch would end with; throws if any overflows.
-    func balancesAfter(_ batch: LedgerBatch) throws(ArithmeticError) -> [(LedgerAccount, Int, Fixed)] {
-        var results: [(LedgerAccount, Int, Fixed)] = []
-        func update(_ account: LedgerAccount, _ asset: Int, _ delta: Fixed, negate: Bool) throws(ArithmeticError) {
-            if let position = results.firstIndex(where: { $0.0 == account && $0.1 == asset }) {
-                let current = results[position].2
-                results[position].2 = negate ? try current.subtracting(delta) : try current.adding(delta)
+    /// The balances every ledger account in the batch would end with, each checked against its
+    /// range (a trader's `Fixed`, the venue's `WideAmount`); throws naming the first that overflows.
+    ///
+    /// Net deltas are summed per (ledger account, asset) in `Int128`; a batch with many postings
+    /// (a funding round) finds each one through a dictionary, so validation is linear in its size.
+    func postings(of batch: LedgerBatch) throws(LedgerOverflow) -> [LedgerPosting] {
+        struct Key: Hashable { var account: LedgerAccount; var asset: Int }
+        var deltas: [(key: Key, delta: Int128)] = []
+        var slot: [Key: Int] = [:]
+        let useDictionary = batch.transfers.count > 8
+        if useDictionary { slot.reserveCapacity(batch.transfers.count + 4) }
+        func add(_ key: Key, _ delta: Int128) {
+            if useDictionary {
+                if let at = slot[key] { deltas[at].delta += delta } else { slot[key] = deltas.count; deltas.append((key, delta)) }
+            } else if let at = deltas.firstIndex(where: { $0.key == key }) {
+                deltas[at].delta += delta
             } else {
-                let current = ledgerBalance(account, asset: asset)
-                results.append((account, asset, negate ? try current.subtracting(delta) : try current.adding(delta)))
+                deltas.append((key, delta))
             }
         }
+        deltas.reserveCapacity(batch.transfers.count + 1)
         for transfer in batch.transfers {
-            try update(transfer.from, transfer.asset, transfer.amount, negate: true)
-            try update(transfer.to, transfer.asset, transfer.amount, negate: false)
+            // |amount| < 2⁶³ and a batch has far fewer than 2⁶⁴ transfers: the Int128 sums cannot overflow.
+            add(Key(account: transfer.from, asset: transfer.asset), -Int128(transfer.amount.raw))
+            add(Key(account: transfer.to, asset: transfer.asset), Int128(transfer.amount.raw))
         }
-        return results
+        var postings: [LedgerPosting] = []
+        postings.reserveCapacity(deltas.count)
+        for (key, delta) in deltas {
+            let (after, overflow) = ledgerBalanceRaw(key.account, asset: key.asset).addingReportingOverflow(delta)
+            if case .trader = key.account {
+                guard !overflow, after <= Int128(Int64.max), after >= -Int128(Int64.max) else {
+                    throw LedgerOverflow(account: key.account, asset: key.asset)
+                }
+            } else if overflow {
+                throw LedgerOverflow(account: key.account, asset: key.asset)
+            }
+            postings.append(LedgerPosting(account: key.account, asset: key.asset, balanceRaw: after))
+        }
+        return postings
+    }
+
+    /// Writes postings that `postings(of:)` validated.
+    mutating func apply(_ postings: [LedgerPosting]) {
+        for posting in postings { setLedgerBalance(raw: posting.balanceRaw, posting.account, asset: posting.asset) }
     }
 
     /// Validates the whole batch, then applies it. On error nothing has changed.
-    mutating func commit(_ batch: LedgerBatch) throws(ArithmeticError) {
-        let results = try balancesAfter(batch)
-        for (account, asset, amount) in results { setLedgerBalance(amount, account, asset: asset) }
+    mutating func commit(_ batch: LedgerBatch) throws(LedgerOverflow) {
+        apply(try postings(of: batch))
+    }
+
+    /// A person-readable name of a ledger account, for error messages.
+    func ledgerAccountName(_ account: LedgerAccount, asset: Int) -> String {
+        let assetName = state.assets[asset].id
+        switch account {
+        case .trader(let trader): return "account \"\(state.accounts[trader].id)\"'s \(assetName) balance"
+        case .insuranceFund: return "the \(assetName) insurance fund"
+        case .feeIncome: return "the \(assetName) fee income"
+        case .clearing(let market): return "market \"\(state.markets[market].id)\"'s clearing account"
+        case .outsideWorld: return "the total of \(assetName) deposited"
+        }
+    }
+
+    /// The rejection for a batch that overflowed: it names the ledger account at fault.
+    func rejection(for overflow: LedgerOverflow) -> Rejection {
+        if case .trader = overflow.account { return .overflow(ledgerAccountName(overflow.account, asset: overflow.asset)) }
+        return Rejection(code: "arithmetic_overflow",
+                         message: "\(ledgerAccountName(overflow.account, asset: overflow.asset)) would exceed ±1.7e30; this is a venue-level total, not the trader's balance")
     }
 
     /// Σ over every ledger account of its balance of `asset`, in `Int128` so the check itself cannot
     /// overflow. The ledger invariant is that this is exactly zero for every asset.
     public func ledgerSum(asset: Int) -> Int128 {
-        var sum = Int128(state.insuranceFund[asset].raw) + Int128(state.feeIncome[asset].raw) + Int128(state.outsideWorld[asset].raw)
+        var sum = state.insuranceFund[asset].raw + state.feeIncome[asset].raw + state.outsideWorld[asset].raw
         for (market, balance) in state.clearing.enumerated() where state.markets[market].settleAsset == asset {
-            sum += Int128(balance.raw)
+            sum += balance.raw
         }
         for account in state.accounts { sum += Int128(account.balance(ofAsset: asset).raw) }
         return sum

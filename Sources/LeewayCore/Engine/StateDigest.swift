@@ -40,21 +40,20 @@ public struct StateDigest: Sendable, Hashable, CustomStringConvertible {
             writer.write(market.volatility.lastSampleMs ?? -1)
             writer.write(market.volatility.varianceRatePerMs)
             writer.write(Int64(market.volatility.sampleCount))
-            writer.write(state.clearing[index])
+            writer.write(state.clearing[index].raw)
             writer.write(state.marketPolicies[index])
         }
         writer.write(state.globalPolicy)
         writer.write(state.volatilityHalfLifeMs)
         for ledger in [state.insuranceFund, state.feeIncome, state.outsideWorld] {
             writer.write(Int64(ledger.count))
-            for amount in ledger { writer.write(amount) }
+            for amount in ledger { writer.write(amount.raw) }
         }
         writer.write(Int64(state.accounts.count))
         for account in state.accounts {
             writer.write(account.id)
             writer.write(account.phase.rawValue)
-            writer.write(account.deadlineMs ?? -1)
-            writer.write(account.nextStepMs ?? -1)
+            writer.write(account.liquidation.dueMs ?? -1)
             // Trailing zero balances are not state: an account that never held an asset and one
             // whose balance returned to zero are the same.
             var balances = account.balances
@@ -74,6 +73,9 @@ public struct StateDigest: Sendable, Hashable, CustomStringConvertible {
             writer.write(Int64(events.count))
             for event in events { writer.write(event.seq) }
         }
+        let retries = state.pendingRetries.keys.sorted()
+        writer.write(Int64(retries.count))
+        for account in retries { writer.write(Int64(account)); writer.write(state.pendingRetries[account] ?? "") }
         bytes = writer.finish()
     }
 }
@@ -90,6 +92,10 @@ private struct DigestWriter {
         if buffer.count >= 4096 { flush() }
     }
     mutating func write(_ value: Fixed) { write(value.raw) }
+    /// A wide amount as its low then high 64 bits.
+    mutating func write(_ value: Int128) {
+        write(Int64(truncatingIfNeeded: value)); write(Int64(truncatingIfNeeded: value >> 64))
+    }
     mutating func write(_ value: Double) { write(Int64(bitPattern: value.bitPattern)) }
     mutating func write(_ value: String) {
         let utf8 = Array(value.utf8)

@@ -25,9 +25,20 @@ struct TriggerIndex: Sendable {
 
     var count: Int { lowerEdges.count + upperEdges.count }
 
-    mutating func insert(account: Int, version: UInt32, lowerRaw: Int64?, upperRaw: Int64?) {
-        if let lowerRaw { lowerEdges.insert(Entry(priceRaw: lowerRaw, account: Int32(account), version: version)) }
-        if let upperRaw { upperEdges.insert(Entry(priceRaw: upperRaw, account: Int32(account), version: version)) }
+    /// Files one band; returns how many heap entries it added (0–2).
+    @discardableResult
+    mutating func insert(account: Int, version: UInt32, lowerRaw: Int64?, upperRaw: Int64?) -> Int {
+        var added = 0
+        if let lowerRaw { lowerEdges.insert(Entry(priceRaw: lowerRaw, account: Int32(account), version: version)); added += 1 }
+        if let upperRaw { upperEdges.insert(Entry(priceRaw: upperRaw, account: Int32(account), version: version)); added += 1 }
+        return added
+    }
+
+    /// Drops every entry whose version is no longer the account's current one, in O(entries)
+    /// (the heaps are rebuilt from the surviving entries; no band is recomputed).
+    mutating func dropStale(versions: [UInt32]) {
+        lowerEdges = Heap(lowerEdges.unordered.filter { versions[Int($0.account)] == $0.version })
+        upperEdges = Heap(upperEdges.unordered.filter { versions[Int($0.account)] == $0.version })
     }
 
     /// Pops every entry whose band excludes `priceRaw`, appending accounts whose entry is current.

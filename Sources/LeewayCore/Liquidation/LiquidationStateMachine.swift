@@ -1,7 +1,16 @@
-/// The soft-liquidation state machine as a pure decision: given an account's phase, its risk, the
-/// policy and the clock, it returns the one action to take next. The engine performs the action,
-/// recomputes the risk and asks again until the answer is `.none`. It does no I/O and keeps no
-/// state of its own, so every transition is testable in isolation.
+/// The soft-liquidation lifecycle as two pure functions, in the style of Hummingbird's and
+/// postgres-nio's connection state machines: `decide` reads an account's state, risk, policy and
+/// the clock and names the one action to take next; `transition` takes the outcome of carrying
+/// that action out and gives the next `LiquidationState`, or nil for an outcome that is illegal in
+/// the current state (which the engine reports as an `alert`, never skips). Neither does I/O or
+/// keeps state, so every edge of the lifecycle is testable in isolation.
+///
+/// ```
+///   healthy ──warned──▶ warning ──called(deadline)──▶ margin_call ──deadline passed──▶ deleveraging
+///      ▲  ◀──warningCleared──┘                           │  cured                       │ stepped(next) ⟲
+///      └─────────────────────────── cured ───────────────┴──────────────────────────────┘
+///   any state with no positions left ──settled──▶ liquidated | bankrupt ──reopened──▶ healthy
+/// ```
 public enum LiquidationStateMachine {
     public enum Action: Sendable, Hashable {
         case none
@@ -23,24 +32,34 @@ public enum LiquidationStateMachine {
         case settle
     }
 
+    /// What happened to an account, as the engine reports it to `transition`.
+    public enum Outcome: Sendable, Hashable {
+        case warned
+        case warningCleared
+        /// A margin call was made with this deadline (ms).
+        case called(deadlineMs: Int64)
+        case cured
+        /// The deadline passed: deleveraging starts, its first step due at `firstStepMs`.
+        case deleveragingStarted(firstStepMs: Int64)
+        /// A deleveraging step was taken; the next one is due at `nextStepMs`.
+        case stepped(nextStepMs: Int64)
+        /// Every position is closed; `bankrupt` when equity was negative.
+        case settled(bankrupt: Bool)
+        /// A new fill opened a position on a liquidated or bankrupt account.
+        case reopened
+    }
+
     /// Decides the next action. Thresholds are compared exactly (see `AccountRisk.gap`).
-    public static func decide(
-        phase: LiquidationPhase,
-        risk: AccountRisk,
-        policy: LiquidationPolicy,
-        nowMs: Int64,
-        deadlineMs: Int64?,
-        nextStepMs: Int64?
-    ) -> Action {
+    public static func decide(state: LiquidationState, risk: AccountRisk, policy: LiquidationPolicy, nowMs: Int64) -> Action {
         let cureLevel = Fixed(raw: Fixed.scale + policy.cureBuffer.raw)
         let warningLevel = Fixed(raw: Fixed.scale + policy.warningBuffer.raw)
         guard risk.hasPositions else {
-            switch phase {
+            switch state {
             case .deleveraging: return .settle
             case .marginCall: return risk.equity.isNegative ? .settle : .cure
             case .warning: return .clearWarning
-            case .healthy, .liquidated, .bankrupt:
-                return risk.equity.isNegative && phase == .healthy ? .settle : .none
+            case .healthy: return risk.equity.isNegative ? .settle : .none
+            case .liquidated, .bankrupt: return .none
             }
         }
         switch policy.mode {
@@ -49,20 +68,45 @@ public enum LiquidationStateMachine {
         case .soft:
             if risk.isBelow(multiple: policy.hardFraction) { return .liquidateFully }
         }
-        switch phase {
+        switch state {
         case .healthy, .liquidated, .bankrupt:
             return risk.isBelow(multiple: warningLevel) ? .warn : .none
         case .warning:
             if policy.mode == .soft, risk.isBelow(multiple: .one) { return .callMargin }
             return risk.isBelow(multiple: warningLevel) ? .none : .clearWarning
-        case .marginCall:
+        case .marginCall(let deadlineMs):
             if !risk.isBelow(multiple: cureLevel) { return .cure }
-            if let deadlineMs, nowMs >= deadlineMs, risk.isBelow(multiple: .one) { return .startDeleveraging }
+            if nowMs >= deadlineMs, risk.isBelow(multiple: .one) { return .startDeleveraging }
             return .none
-        case .deleveraging:
+        case .deleveraging(let nextStepMs):
             if !risk.isBelow(multiple: cureLevel) { return .cure }
-            if nowMs >= (nextStepMs ?? nowMs) { return .deleverageStep }
+            if nowMs >= nextStepMs { return .deleverageStep }
             return .none
+        }
+    }
+
+    /// The state after `outcome`, or nil when the outcome cannot happen in `state` (a bug or a
+    /// corrupted state: the engine raises an `alert` and leaves the state as it was).
+    public static func transition(from state: LiquidationState, on outcome: Outcome) -> LiquidationState? {
+        switch (state, outcome) {
+        case (.healthy, .warned), (.liquidated, .warned), (.bankrupt, .warned):
+            return .warning
+        case (.warning, .warningCleared):
+            return .healthy
+        case (.warning, .called(let deadline)):
+            return .marginCall(deadlineMs: deadline)
+        case (.marginCall, .cured), (.deleveraging, .cured):
+            return .healthy
+        case (.marginCall, .deleveragingStarted(let first)):
+            return .deleveraging(nextStepMs: first)
+        case (.deleveraging, .stepped(let next)):
+            return .deleveraging(nextStepMs: next)
+        case (_, .settled(let bankrupt)):
+            return bankrupt ? .bankrupt : .liquidated
+        case (.liquidated, .reopened), (.bankrupt, .reopened):
+            return .healthy
+        default:
+            return nil
         }
     }
 }

@@ -4,7 +4,9 @@
 /// the variance rate v (per ms) is updated as an exponentially weighted mean of r² / Δt:
 ///   v ← λ·v + (1 − λ)·r²/Δt,  λ = 2^(−Δt / halfLifeMs),
 /// and σ = √v. Marks with the same timestamp as the last sample only move the price the next
-/// sample is measured from. This is a risk estimate, so it uses `Double` (never the ledger).
+/// sample is measured from (no return over zero time is folded in). This is a risk estimate, so
+/// it uses `Double` (never the ledger); `ln` and `2^x` come from `DeterministicMath`, so the
+/// estimate (which the state digest covers) is bit-identical on every machine.
 public struct VolatilityEstimator: Sendable, Hashable, Codable {
     /// The half-life of the exponential weighting, in milliseconds.
     public var halfLifeMs: Double
@@ -34,7 +36,10 @@ public struct VolatilityEstimator: Sendable, Hashable, Codable {
             return
         }
         let elapsedMs = Double(timestampMs - previousMs)
-        guard elapsedMs > 0 else { return }
+        guard elapsedMs > 0 else {
+            lastPrice = price  // same timestamp: only the price the next return is measured from moves
+            return
+        }
         let logReturn = Math.log(price / previousPrice)
         let decay = Math.exp2(-elapsedMs / halfLifeMs)
         varianceRatePerMs = decay * varianceRatePerMs + (1 - decay) * logReturn * logReturn / elapsedMs

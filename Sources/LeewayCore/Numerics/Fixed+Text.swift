@@ -2,13 +2,15 @@
 extension Fixed: CustomStringConvertible {
     /// The canonical decimal text: an optional `-`, the integer part, and a fractional part only if
     /// non-zero, with no trailing zeros (`"9036.14457831"`, `"1000"`, `"-0.5"`, `"0"`).
-    public var description: String {
-        let negative = raw < 0
+    public var description: String { Self.decimalText(raw: Int128(raw)) }
+
+    /// The canonical decimal text of a raw count of 10⁻⁸ units (shared with `WideAmount`).
+    static func decimalText(raw: Int128) -> String {
         let magnitude = raw.magnitude
-        let integerPart = magnitude / UInt64(Fixed.scale)
-        var fraction = magnitude % UInt64(Fixed.scale)
-        var text = negative ? "-" : ""
-        text += String(integerPart)
+        let scale = UInt128(Fixed.scale)
+        var fraction = magnitude % scale
+        var text = raw < 0 ? "-" : ""
+        text += String(magnitude / scale)
         if fraction != 0 {
             var digits = Fixed.fractionDigits
             while fraction % 10 == 0 { fraction /= 10; digits -= 1 }

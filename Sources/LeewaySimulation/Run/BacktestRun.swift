@@ -113,7 +113,7 @@ public struct BacktestRun {
         let totalNotional = scenario.accounts.reduce(0) { $0 + $1.notional }
         let fund = scenario.insuranceFund ?? (totalNotional > 0 ? BacktestScenario.exact(0.005 * totalNotional) : .zero)
         if fund.isPositive { apply(.insuranceDeposit(amount: fund, asset: Self.settleAsset), atMs: startMs) }
-        openingFund = engine.insuranceFund(asset: Self.settleAsset) ?? .zero
+        openingFund = fundBalance()
         metrics.insuranceFundMinimum = openingFund
     }
 
@@ -186,7 +186,7 @@ public struct BacktestRun {
         case .cured: flags[index].cured = true
         case .deleveragingStarted: flags[index].deleveraged = true
         case .liquidated: flags[index].liquidated = true
-        case let .bankrupt(_, deficit, insurancePaid, adlRecovered):
+        case let .bankrupt(_, _, deficit, insurancePaid, adlRecovered):
             flags[index].bankrupt = true
             let unrecovered = deficit.raw - insurancePaid.raw - adlRecovered.raw
             metrics.badDebt = Fixed(raw: metrics.badDebt.raw &+ Swift.max(unrecovered, 0))
@@ -199,9 +199,11 @@ public struct BacktestRun {
             stepFlow += size.doubleValue * price.doubleValue
             countPerMinute(notional, atMs: event.timestampMs)
             if recordSeries { series.liquidations.append((event.timestampMs, price.doubleValue, notional.doubleValue)) }
-        case let .adlFill(_, _, size, price):
+        case let .adlFill(_, _, size, price, _, _):
             let notional = (try? size.magnitude.multiplied(by: price, rounding: .down)) ?? .zero
             metrics.adlNotional = (try? metrics.adlNotional.adding(notional)) ?? metrics.adlNotional
+        case .alert:
+            metrics.engineAlerts += 1
         case .rejected, .warningCleared:
             break
         }
@@ -219,9 +221,14 @@ public struct BacktestRun {
     }
 
     mutating func observeFund() {
-        if let fund = engine.insuranceFund(asset: Self.settleAsset) {
-            metrics.insuranceFundMinimum = Fixed.minimum(metrics.insuranceFundMinimum, fund)
-        }
+        metrics.insuranceFundMinimum = Fixed.minimum(metrics.insuranceFundMinimum, fundBalance())
+    }
+
+    /// The engine's insurance fund in the settle asset as a `Fixed` (a simulated venue's fund is
+    /// far inside its range; a wider one is clamped, never wrapped).
+    func fundBalance() -> Fixed {
+        guard let fund = engine.insuranceFund(asset: Self.settleAsset) else { return .zero }
+        return (try? fund.narrowed()) ?? (fund.isNegative ? .min : .max)
     }
 
     mutating func record(step: Int, timeMs: Int64) {
@@ -254,8 +261,7 @@ public struct BacktestRun {
             if flag.liquidated { metrics.accountsLiquidated += 1 }
             if flag.bankrupt { metrics.accountsBankrupt += 1 }
         }
-        let closing = engine.insuranceFund(asset: Self.settleAsset) ?? .zero
-        metrics.insuranceFundPnL = Fixed(raw: closing.raw &- openingFund.raw)
+        metrics.insuranceFundPnL = Fixed(raw: fundBalance().raw &- openingFund.raw)
         let cascaded = PricePath(timesMs: scenario.path.timesMs, prices: marks, minuteVolumes: scenario.path.minuteVolumes)
         metrics.cascadeExtraDrawdown = cascaded.maximumDrawdown - scenario.path.maximumDrawdown
         metrics.ledgerConserved = engine.state.assets.indices.allSatisfy { engine.ledgerSum(asset: $0) == 0 }

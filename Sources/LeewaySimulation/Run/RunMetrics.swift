@@ -34,6 +34,8 @@ public struct RunMetrics: Sendable, Equatable {
     public var cascadeExtraDrawdown = 0.0
     /// Trader deposits and reductions made in answer to calls.
     public var traderActions = 0
+    /// `alert` events the engine raised (a forced close or settlement it could not carry out, bad debt).
+    public var engineAlerts = 0
     /// True when every asset's ledger summed to exactly zero at the end.
     public var ledgerConserved = true
 
@@ -66,6 +68,7 @@ public struct RunMetrics: Sendable, Equatable {
             ("peak_liquidation_per_minute", .exact(peakLiquidationPerMinute)),
             ("cascade_extra_drawdown", .estimate(cascadeExtraDrawdown)),
             ("trader_actions", .count(traderActions)),
+            ("engine_alerts", .count(engineAlerts)),
         ]
     }
 }

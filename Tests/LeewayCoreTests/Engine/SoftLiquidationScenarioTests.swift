@@ -137,20 +137,23 @@ struct SoftLiquidationScenarioTests {
         #expect(events.types.prefix(2) == ["liquidation_fill", "liquidated"])
         #expect(events.types.contains("adl_fill"))
         let bankrupt = try #require(events.first { $0.type == "bankrupt" })
-        guard case let .bankrupt(account, deficit, insurancePaid, adlRecovered) = bankrupt.kind else { return }
+        guard case let .bankrupt(account, asset, deficit, insurancePaid, adlRecovered) = bankrupt.kind else { return }
+        #expect(asset == "USDC")
         #expect(account == "alice")
         #expect(deficit == d("200"))  // no fee: the cap keeps the fee from deepening a deficit
         #expect(insurancePaid == d("50"))
         #expect(adlRecovered == d("150"))
         // Carol's short (+1,700 each on 2 at 10,500 entry, 2.3× score) outranks bob's (+1,200 on 1).
         let adl = try #require(events.first { $0.type == "adl_fill" })
-        guard case let .adlFill(counterparty, _, size, price) = adl.kind else { return }
+        guard case let .adlFill(counterparty, _, size, price, amount, bankruptAccount) = adl.kind else { return }
+        #expect(amount == d("150"))  // 0.75 × (9,000 − 8,800)
+        #expect(bankruptAccount == "alice")
         #expect(counterparty == "carol")
         #expect(size == d("0.75"))  // 150 recovered at δ = 200 per BTC
         #expect(price == d("9000"))  // alice's bankruptcy price: 8,800 + 200/1
         #expect(harness.report("alice")?.phase == .bankrupt)
         #expect(harness.report("alice")?.equity == .zero)
-        #expect(harness.engine.insuranceFund(asset: "USDC") == .zero)
+        #expect(harness.engine.insuranceFund(asset: "USDC") == WideAmount.zero)
         #expect(harness.engine.ledgerSum(asset: 0) == 0)
     }
 
@@ -169,13 +172,13 @@ struct SoftLiquidationScenarioTests {
         // No insurance fund: both longs end at equity −200 and ADL recovers all of it at δ = 200.
         let events = harness.run(#"{"type":"mark","market":"BTC-PERP","price":"8800","ts":1700000010000}"#)
         let fills = events.compactMap { event -> (String, Fixed)? in
-            guard case let .adlFill(account, _, size, _) = event.kind else { return nil }
+            guard case let .adlFill(account, _, size, _, _, _) = event.kind else { return nil }
             return (account, size)
         }
         #expect(fills.map(\.0) == ["carol", "carol", "bob"])
         #expect(fills.map(\.1) == [d("1"), d("0.5"), d("0.5")])
         let recovered = events.compactMap { event -> Fixed? in
-            guard case let .bankrupt(_, _, _, adlRecovered) = event.kind else { return nil }
+            guard case let .bankrupt(_, _, _, _, adlRecovered) = event.kind else { return nil }
             return adlRecovered
         }
         #expect(recovered == [d("200"), d("200")])

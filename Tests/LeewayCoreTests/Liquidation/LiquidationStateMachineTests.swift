@@ -15,6 +15,18 @@ struct LiquidationStateMachineTests {
         var nextStepMs: Int64? = nil
         var expected: LiquidationStateMachine.Action
         var testDescription: String { name }
+
+        /// The lifecycle value for the phase and its timer.
+        var state: LiquidationState {
+            switch phase {
+            case .healthy: return .healthy
+            case .warning: return .warning
+            case .marginCall: return .marginCall(deadlineMs: deadlineMs ?? .max)
+            case .deleveraging: return .deleveraging(nextStepMs: nextStepMs ?? nowMs)
+            case .liquidated: return .liquidated
+            case .bankrupt: return .bankrupt
+            }
+        }
     }
 
     // Default policy: warning below 125, call below 100, hard below 50, cure at 110.
@@ -56,9 +68,53 @@ struct LiquidationStateMachineTests {
         let maintenance = transition.hasPositions ? d("100") : .zero
         let risk = AccountRisk(equity: d(transition.equity), initialMargin: maintenance, maintenanceMargin: maintenance,
                                totalNotional: transition.hasPositions ? d("10000") : .zero, hasPositions: transition.hasPositions)
-        let action = LiquidationStateMachine.decide(
-            phase: transition.phase, risk: risk, policy: policy, nowMs: transition.nowMs,
-            deadlineMs: transition.deadlineMs, nextStepMs: transition.nextStepMs)
+        let action = LiquidationStateMachine.decide(state: transition.state, risk: risk, policy: policy, nowMs: transition.nowMs)
         #expect(action == transition.expected)
+    }
+
+    static let states: [LiquidationState] = [
+        .healthy, .warning, .marginCall(deadlineMs: 5_000), .deleveraging(nextStepMs: 7_000), .liquidated, .bankrupt,
+    ]
+    static let outcomes: [LiquidationStateMachine.Outcome] = [
+        .warned, .warningCleared, .called(deadlineMs: 9_000), .cured, .deleveragingStarted(firstStepMs: 9_000),
+        .stepped(nextStepMs: 9_000), .settled(bankrupt: false), .settled(bankrupt: true), .reopened,
+    ]
+
+    /// The legal edges of the lifecycle; every other (state, outcome) pair must be refused.
+    static func expectedTransition(_ state: LiquidationState, _ outcome: LiquidationStateMachine.Outcome) -> LiquidationState? {
+        switch (state, outcome) {
+        case (.healthy, .warned), (.liquidated, .warned), (.bankrupt, .warned): return .warning
+        case (.warning, .warningCleared): return .healthy
+        case (.warning, .called): return .marginCall(deadlineMs: 9_000)
+        case (.marginCall, .cured), (.deleveraging, .cured): return .healthy
+        case (.marginCall, .deleveragingStarted): return .deleveraging(nextStepMs: 9_000)
+        case (.deleveraging, .stepped): return .deleveraging(nextStepMs: 9_000)
+        case (_, .settled(bankrupt: false)): return .liquidated
+        case (_, .settled(bankrupt: true)): return .bankrupt
+        case (.liquidated, .reopened), (.bankrupt, .reopened): return .healthy
+        default: return nil
+        }
+    }
+
+    @Test("the transition table: each legal edge gives its state with its timer, every other pair is refused")
+    func transitionTable() {
+        var legal = 0
+        for state in Self.states {
+            for outcome in Self.outcomes {
+                let next = LiquidationStateMachine.transition(from: state, on: outcome)
+                #expect(next == Self.expectedTransition(state, outcome), "\(state) on \(outcome)")
+                if next != nil { legal += 1 }
+            }
+        }
+        #expect(legal == 23)
+    }
+
+    @Test("a state carries its own timer: only a call has a deadline, only deleveraging a next step")
+    func timersBelongToTheirStates() {
+        #expect(LiquidationState.marginCall(deadlineMs: 5).dueMs == 5)
+        #expect(LiquidationState.marginCall(deadlineMs: 5).nextStepMs == nil)
+        #expect(LiquidationState.deleveraging(nextStepMs: 6).dueMs == 6)
+        #expect(LiquidationState.deleveraging(nextStepMs: 6).deadlineMs == nil)
+        for state in [LiquidationState.healthy, .warning, .liquidated, .bankrupt] { #expect(state.dueMs == nil) }
     }
 }

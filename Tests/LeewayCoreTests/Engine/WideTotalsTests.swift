@@ -1,0 +1,42 @@
+import LeewayCore
+import Testing
+
+/// The venue's own ledger accounts are totals over many traders: they must not overflow before
+/// a single trader's balance does, and an overflow must blame the right account.
+@Suite("Wide ledger totals")
+struct WideTotalsTests {
+    @Test("deposits and insurance far beyond one balance's range are accepted: only each balance is bounded")
+    func totalsExceedOneBalance() throws {
+        var harness = Harness.standard()
+        for account in ["a", "b", "c"] {
+            let events = harness.run(#"{"type":"deposit","account":"\#(account)","asset":"USDC","amount":"90000000000"}"#)
+            #expect(events.isEmpty)
+        }
+        harness.run(#"{"type":"insurance_deposit","amount":"90000000000"}"#)
+        harness.run(#"{"type":"insurance_deposit","amount":"90000000000"}"#)
+        #expect(harness.engine.insuranceFund(asset: "USDC")?.description == "180000000000")
+        #expect(harness.engine.state.outsideWorld[0].description == "-450000000000")
+        #expect(harness.engine.ledgerSum(asset: 0) == 0)
+    }
+
+    @Test("a deposit that overflows one trader's balance is refused naming that account, and changes nothing")
+    func overflowNamesTheTrader() throws {
+        var harness = Harness.standard()
+        harness.run(#"{"type":"deposit","account":"alice","asset":"USDC","amount":"90000000000"}"#)
+        let before = (harness.report("alice"), harness.engine.state.outsideWorld)
+        let events = harness.run(#"{"type":"deposit","account":"alice","asset":"USDC","amount":"5000000000"}"#)
+        guard case let .rejected(_, code, message) = try #require(events.first?.kind) else { Issue.record("not rejected"); return }
+        #expect(code == "arithmetic_overflow")
+        #expect(message.contains(#"account "alice"'s USDC balance"#))
+        #expect(harness.report("alice") == before.0)
+        #expect(harness.engine.state.outsideWorld == before.1)
+    }
+
+    @Test("wide amounts print and parse their exact decimal text")
+    func wideAmountText() {
+        for text in ["0", "-1", "0.00000001", "170141183460469231731687303715.88410572", "-123456789012345678901.5"] {
+            #expect(WideAmount(parsing: text)?.description == text)
+        }
+        for bad in ["", "-", "1.", ".5", "1.000000001", "1e5", "+1", "x"] { #expect(WideAmount(parsing: bad) == nil) }
+    }
+}
