@@ -47,7 +47,7 @@ enum CommandBatch {
     }
 
     static func firstCode(_ value: JSONValue) -> String {
-        if case .invalid(let error, _) = CommandDecoder.decode(value, lineNumber: 1) { return error.code }
+        if case .invalid(let error, _) = CommandDecoder.decode(value, lineNumber: 1) { return error.code.rawValue }
         return "invalid_batch"
     }
 }

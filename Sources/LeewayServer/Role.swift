@@ -1,3 +1,5 @@
+public import LeewayCore
+
 /// What an API key may do.
 public enum Role: String, Sendable, CaseIterable, Equatable {
     /// Everything.
@@ -11,12 +13,12 @@ public enum Role: String, Sendable, CaseIterable, Equatable {
     /// Reads everything, writes nothing.
     case reader
 
-    /// Whether this role may submit a command of this wire type.
-    public func maySubmit(_ type: String) -> Bool {
+    /// Whether this role may submit a command of this type.
+    public func maySubmit(_ type: CommandType) -> Bool {
         switch self {
         case .admin: return true
-        case .oracle: return ["mark", "asset_price", "time"].contains(type)
-        case .venue: return ["fill", "deposit", "withdraw", "funding"].contains(type)
+        case .oracle: return [.mark, .assetPrice, .time].contains(type)
+        case .venue: return [.fill, .deposit, .withdraw, .funding].contains(type)
         case .trader, .reader: return false
         }
     }

@@ -10,9 +10,9 @@ public final class ServerMetrics: Sendable {
     let factory: PrometheusMetricsFactory
     let journalAppend: CoreMetrics.Timer
     let apply: CoreMetrics.Timer
-    let commandTypes = ["asset", "market", "policy", "insurance_deposit", "deposit", "withdraw", "fill", "mark", "asset_price", "funding", "time"]
-    let eventTypes = ["rejected", "warning", "warning_cleared", "margin_call", "cured", "deleveraging_started", "liquidation_fill",
-                      "liquidated", "bankrupt", "adl_fill"]
+    /// Label values come from the registries, so every command and event type has its counter.
+    let commandTypes = CommandType.allCases.map(\.rawValue)
+    let eventTypes = EventType.allCases.map(\.rawValue)
     let commands: [String: CoreMetrics.Counter]
     let events: [String: CoreMetrics.Counter]
 

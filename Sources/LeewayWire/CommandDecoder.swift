@@ -21,11 +21,11 @@ public enum CommandDecoder {
         let trimmed = text.drop { $0 == " " || $0 == "\t" || $0 == "\r" }
         if trimmed.isEmpty || trimmed.first == "#" || trimmed.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" }) { return .skip }
         guard text.utf8.count <= maximumLineBytes else {
-            return .invalid(WireError(code: "line_too_long", message: "line is longer than \(maximumLineBytes) bytes"), id: nil)
+            return .invalid(WireError(code: .lineTooLong, message: "line is longer than \(maximumLineBytes) bytes"), id: nil)
         }
         let value: JSONValue
         do { value = try JSONParser.parse(String(text)) } catch {
-            return .invalid(WireError(code: "malformed_json", message: "not valid JSON: \(error.description)"), id: nil)
+            return .invalid(WireError(code: .malformedJSON, message: "not valid JSON: \(error.description)"), id: nil)
         }
         return decode(value, lineNumber: lineNumber)
     }
@@ -33,7 +33,7 @@ public enum CommandDecoder {
     /// Decodes one parsed JSON value.
     public static func decode(_ value: JSONValue, lineNumber: Int) -> Line {
         guard case .object(let object) = value else {
-            return .invalid(WireError(code: "not_an_object", message: "a command must be a JSON object, got \(value.kindDescription)"), id: nil)
+            return .invalid(WireError(code: .notAnObject, message: "a command must be a JSON object, got \(value.kindDescription)"), id: nil)
         }
         var id: String?
         if case .string(let text)? = object["id"], !text.isEmpty { id = text }
@@ -46,58 +46,59 @@ public enum CommandDecoder {
 
     static func decodeObject(_ object: JSONObject, lineNumber: Int) throws(WireError) -> CommandEnvelope {
         guard case .string(let type)? = object["type"] else {
-            throw WireError(code: "missing_type", message: "a command needs a \"type\" string, e.g. \"deposit\"")
+            throw WireError(code: .missingType, message: "a command needs a \"type\" string, e.g. \"deposit\"")
         }
         var fields = FieldReader(object, context: "\"\(type)\"")
         _ = fields.value("type")
         let id = try fields.optionalString("id")
         let timestamp = try fields.optionalInteger("ts")
         if let timestamp, timestamp < 0 {
-            throw WireError(code: "invalid_field", message: "\"ts\" must be milliseconds since the Unix epoch, not negative")
+            throw WireError(code: .invalidField, message: "\"ts\" must be milliseconds since the Unix epoch, not negative")
+        }
+        guard let commandType = CommandType(rawValue: type) else {
+            throw WireError(code: .unknownType, message: "unknown command type \"\(type)\"; see docs/COMMANDS.md for the list")
         }
         let command: Command
-        switch type {
-        case "asset":
+        switch commandType {
+        case .asset:
             command = .asset(id: try fields.string("asset"), price: try fields.decimal("price"), weight: try fields.decimal("weight"))
-        case "market":
+        case .market:
             command = .market(id: try fields.string("market"), settleAsset: try fields.string("settle"),
                               tiers: try decodeTiers(fields.value("tiers")), liquidationFee: try fields.decimal("liquidation_fee"))
-        case "policy":
+        case .policy:
             command = try decodePolicy(&fields)
-        case "insurance_deposit":
+        case .insuranceDeposit:
             command = .insuranceDeposit(amount: try fields.decimal("amount"), asset: try fields.optionalString("asset"))
-        case "deposit":
+        case .deposit:
             command = .deposit(account: try fields.string("account"), asset: try fields.string("asset"), amount: try fields.decimal("amount"))
-        case "withdraw":
+        case .withdraw:
             command = .withdraw(account: try fields.string("account"), asset: try fields.string("asset"), amount: try fields.decimal("amount"))
-        case "fill":
+        case .fill:
             command = .fill(account: try fields.string("account"), market: try fields.string("market"), size: try fields.decimal("size"),
                             price: try fields.decimal("price"), fee: try fields.optionalDecimal("fee") ?? .zero)
-        case "mark":
+        case .mark:
             command = .mark(market: try fields.string("market"), price: try fields.decimal("price"))
-        case "asset_price":
+        case .assetPrice:
             command = .assetPrice(asset: try fields.string("asset"), price: try fields.decimal("price"))
-        case "funding":
+        case .funding:
             command = .funding(market: try fields.string("market"), rate: try fields.decimal("rate"))
-        case "time":
+        case .time:
             guard timestamp != nil else { throw fields.missing("ts") }
             command = .time
-        default:
-            throw WireError(code: "unknown_type", message: "unknown command type \"\(type)\"; see docs/COMMANDS.md for the list")
         }
         try fields.finish()
         return CommandEnvelope(command: command, timestampMs: timestamp, id: id, line: lineNumber)
     }
 
     static func decodeTiers(_ value: JSONValue?) throws(WireError) -> [MarginTier] {
-        guard let value else { throw WireError(code: "missing_field", message: "\"market\" needs the field \"tiers\"") }
+        guard let value else { throw WireError(code: .missingField, message: "\"market\" needs the field \"tiers\"") }
         guard case .array(let elements) = value, !elements.isEmpty else {
-            throw WireError(code: "invalid_field", message: "\"tiers\" must be a non-empty list of {\"floor\",\"imr\",\"mmr\"}")
+            throw WireError(code: .invalidField, message: "\"tiers\" must be a non-empty list of {\"floor\",\"imr\",\"mmr\"}")
         }
         var tiers: [MarginTier] = []
         for (position, element) in elements.enumerated() {
             guard case .object(let object) = element else {
-                throw WireError(code: "invalid_field", message: "tier \(position + 1) must be an object {\"floor\",\"imr\",\"mmr\"}")
+                throw WireError(code: .invalidField, message: "tier \(position + 1) must be an object {\"floor\",\"imr\",\"mmr\"}")
             }
             var tier = FieldReader(object, context: "tier \(position + 1)")
             tiers.append(MarginTier(floor: try tier.decimal("floor"), imr: try tier.decimal("imr"), mmr: try tier.decimal("mmr")))
@@ -110,7 +111,7 @@ public enum CommandDecoder {
         var policy = LiquidationPolicy()
         if let mode = try fields.optionalString("mode") {
             guard let parsed = LiquidationPolicy.Mode(rawValue: mode) else {
-                throw WireError(code: "invalid_field", message: "policy mode must be \"soft\" or \"hard\", got \"\(mode)\"")
+                throw WireError(code: .invalidField, message: "policy mode must be \"soft\" or \"hard\", got \"\(mode)\"")
             }
             policy.mode = parsed
         }
@@ -123,10 +124,10 @@ public enum CommandDecoder {
         if let graceMs { policy.grace = .fixed(ms: graceMs) }
         if let grace = fields.value("grace"), grace != .null {
             guard graceMs == nil else {
-                throw WireError(code: "invalid_policy", message: "give either \"grace_ms\" or \"grace\", not both")
+                throw WireError(code: .invalidPolicy, message: "give either \"grace_ms\" or \"grace\", not both")
             }
             guard case .object(let object) = grace else {
-                throw WireError(code: "invalid_field", message: "\"grace\" must be an object {\"max_breach_probability\",\"min_ms\",\"max_ms\"}")
+                throw WireError(code: .invalidField, message: "\"grace\" must be an object {\"max_breach_probability\",\"min_ms\",\"max_ms\"}")
             }
             var reader = FieldReader(object, context: "\"grace\"")
             policy.grace = .volatilityScaled(maxBreachProbability: try reader.decimal("max_breach_probability"),

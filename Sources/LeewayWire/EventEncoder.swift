@@ -21,7 +21,7 @@ public enum EventEncoder {
             case .line(let line): writer.int(line)
             case .id(let id): writer.string(id)
             }
-            writer.field("code", code)
+            writer.field("code", code.rawValue)
             writer.field("message", message)
         case let .warning(account, equity, maintenance), let .warningCleared(account, equity, maintenance),
              let .cured(account, equity, maintenance):

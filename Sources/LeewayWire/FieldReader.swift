@@ -19,7 +19,7 @@ struct FieldReader {
     mutating func string(_ name: String) throws(WireError) -> String {
         guard let value = value(name) else { throw missing(name) }
         guard case .string(let text) = value, !text.isEmpty else {
-            throw WireError(code: "invalid_field", message: "\(context) field \"\(name)\" must be a non-empty string, got \(value.kindDescription)")
+            throw WireError(code: .invalidField, message: "\(context) field \"\(name)\" must be a non-empty string, got \(value.kindDescription)")
         }
         return text
     }
@@ -27,7 +27,7 @@ struct FieldReader {
     mutating func optionalString(_ name: String) throws(WireError) -> String? {
         guard let value = value(name), value != .null else { return nil }
         guard case .string(let text) = value, !text.isEmpty else {
-            throw WireError(code: "invalid_field", message: "\(context) field \"\(name)\" must be a non-empty string, got \(value.kindDescription)")
+            throw WireError(code: .invalidField, message: "\(context) field \"\(name)\" must be a non-empty string, got \(value.kindDescription)")
         }
         return text
     }
@@ -49,11 +49,11 @@ struct FieldReader {
         case .string(let string): text = string
         case .number(let literal):
             guard literal.allSatisfy({ $0 == "-" || $0.isASCII && $0.isNumber }) else {
-                throw WireError(code: "invalid_decimal", message: "\(context) field \"\(name)\" is the JSON number \(literal); write non-integer amounts as decimal strings, e.g. \"\(literal)\"")
+                throw WireError(code: .invalidDecimal, message: "\(context) field \"\(name)\" is the JSON number \(literal); write non-integer amounts as decimal strings, e.g. \"\(literal)\"")
             }
             text = literal
         default:
-            throw WireError(code: "invalid_decimal", message: "\(context) field \"\(name)\" must be a decimal string, got \(value.kindDescription)")
+            throw WireError(code: .invalidDecimal, message: "\(context) field \"\(name)\" must be a decimal string, got \(value.kindDescription)")
         }
         do { return try Fixed(parsing: text) } catch {
             throw WireError(code: error.code, message: "\(context) field \"\(name)\": \(error.message)")
@@ -64,7 +64,7 @@ struct FieldReader {
     mutating func optionalInteger(_ name: String) throws(WireError) -> Int64? {
         guard let value = value(name), value != .null else { return nil }
         guard case .number(let literal) = value, let integer = Int64(literal) else {
-            throw WireError(code: "invalid_field", message: "\(context) field \"\(name)\" must be a whole number (milliseconds), got \(value.kindDescription)")
+            throw WireError(code: .invalidField, message: "\(context) field \"\(name)\" must be a whole number (milliseconds), got \(value.kindDescription)")
         }
         return integer
     }
@@ -75,13 +75,13 @@ struct FieldReader {
     }
 
     func missing(_ name: String) -> WireError {
-        WireError(code: "missing_field", message: "\(context) needs the field \"\(name)\"")
+        WireError(code: .missingField, message: "\(context) needs the field \"\(name)\"")
     }
 
     /// Refuses any field that was not read.
     func finish() throws(WireError) {
         for key in object.keys where !consumed.contains(key) {
-            throw WireError(code: "unknown_field", message: "\(context) has no field \"\(key)\"; check its spelling against docs/COMMANDS.md")
+            throw WireError(code: .unknownField, message: "\(context) has no field \"\(key)\"; check its spelling against docs/COMMANDS.md")
         }
     }
 }

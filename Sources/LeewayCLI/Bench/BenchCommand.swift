@@ -15,8 +15,17 @@ struct BenchCommand: ParsableCommand {
         abstract: "Measure mark-update cost, crash-tick cost and re-margin throughput on a synthetic venue."
     )
 
-    @Option(help: "Accounts to build (one position each).")
+    @Option(help: "Accounts to build.")
     var accounts = 1_000_000
+
+    @Option(help: "Positions per account, each in a different market (at most --markets).")
+    var positionsPerAccount = 1
+
+    @Option(help: "Commands in the mixed stream of (d): fills, deposits, marks and funding.")
+    var mixedCommands = 1_000_000
+
+    @Option(help: "One funding payment every this many commands of the mixed stream.")
+    var fundingEvery = 100_000
 
     @Option(help: "Markets to spread the accounts over.")
     var markets = 10
@@ -38,32 +47,28 @@ struct BenchCommand: ParsableCommand {
         guard (1...1_000).contains(markets) else { throw ValidationError("--markets must be between 1 and 1000") }
         guard quietMarks >= 2 else { throw ValidationError("--quiet-marks must be at least 2") }
         guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
+        guard (1...markets).contains(positionsPerAccount) else {
+            throw ValidationError("--positions-per-account must be between 1 and --markets (\(markets))")
+        }
+        guard mixedCommands >= 0 else { throw ValidationError("--mixed-commands must not be negative") }
+        guard fundingEvery >= 1 else { throw ValidationError("--funding-every must be at least 1") }
     }
 
     func run() throws {
         guard let fund = try? Fixed(parsing: insuranceFund), !fund.isNegative else {
             throw usageFailure("--insurance-fund must be a non-negative decimal, got \"\(insuranceFund)\"")
         }
-        let population = BenchPopulation(accountCount: accounts, marketCount: markets, seed: seed, insuranceFund: fund)
+        let population = BenchPopulation(accountCount: accounts, marketCount: markets, seed: seed,
+                                         positionsPerAccount: positionsPerAccount, insuranceFund: fund)
         let report = BenchReport()
-        report.heading("leeway bench: \(accounts) accounts, \(markets) markets, leverage 2-25x, seed \(seed), insurance fund \(fund) USDC")
+        report.heading("leeway bench: \(accounts) accounts × \(positionsPerAccount) position(s), \(markets) markets, leverage 2-25x, seed \(seed), insurance fund \(fund) USDC")
 
         // Build the venue through the real `apply`.
-        var engine = Engine()
         let baselineRSS = ProcessMemory.residentBytes ?? 0
-        var rejected = 0
-        for command in try population.setupCommands() { rejected += engine.apply(command).count { $0.kind.typeName == "rejected" } }
-        var generator = SplitMix64(seed: seed)
-        let buildStart = ContinuousClock.now
-        for index in 0..<accounts {
-            for command in population.accountCommands(index: index, generator: &generator) {
-                rejected += engine.apply(command).count { $0.kind.typeName == "rejected" }
-            }
-        }
-        let buildTime = ContinuousClock.now - buildStart
+        var (engine, buildCommands, rejected, buildTime) = Self.build(population)
         let builtRSS = ProcessMemory.residentBytes ?? 0
-        report.line("build: \(2 * accounts) deposit+fill commands in \(report.format(buildTime)) "
-                    + "(\(report.rate(Double(2 * accounts), per: buildTime)) commands/s through apply), \(rejected) rejected")
+        report.line("build: \(buildCommands) deposit+fill commands in \(report.format(buildTime)) "
+                    + "(\(report.rate(Double(buildCommands), per: buildTime)) commands/s through apply), \(rejected) rejected")
         let bytesPerAccount = Double(builtRSS - baselineRSS) / Double(accounts)
 
         // (a) Quiet mark updates on market 0: ±10⁻⁵ around the mark.
@@ -152,9 +157,90 @@ struct BenchCommand: ParsableCommand {
         report.row("fastest", report.format(remarginTimes.min() ?? .zero),
                    "\(report.rate(Double(summary.accountsEvaluated), per: remarginTimes.min() ?? .zero)) accounts/s")
 
+        if let numpy = Self.numpyReference(accounts: accounts) {
+            report.row("float64 NumPy scan (1 position each)", numpy.figure, numpy.comment)
+        } else {
+            report.line("   (python3 with numpy not found: the NumPy yardstick was skipped)")
+        }
+
+        try runWorkloads(population: population, report: report)
+
         report.section("memory")
         report.line("   resident growth while building: \(Int(bytesPerAccount)) B/account (target < 1024)")
         report.line("   peak resident: \((ProcessMemory.peakResidentBytes ?? 0) >> 20) MiB")
+    }
+
+    /// (d) the mixed stream, (e) funding over every holder of a market, (f) the many-positions replay.
+    func runWorkloads(population: BenchPopulation, report: BenchReport) throws {
+        var (engine, _, _, _) = Self.build(population)
+        let stream = BenchWorkload.mixed(population: population, count: mixedCommands, fundingEvery: fundingEvery,
+                                         startMs: engine.clockMs, seed: seed)
+        var events = 0, rejected = 0
+        let mixedStart = ContinuousClock.now
+        for command in stream {
+            let produced = engine.apply(command)
+            events += produced.count
+            for event in produced where event.kind.typeName == "rejected" { rejected += 1 }
+        }
+        let mixedTime = ContinuousClock.now - mixedStart
+        report.section("(d) mixed command stream through apply (45 % fills, 20 % deposits, 35 % marks, funding every \(fundingEvery))")
+        report.row("\(stream.count) commands", report.format(mixedTime),
+                   "\(report.rate(Double(stream.count), per: mixedTime)) commands/s (target ≥ 1M/s)")
+        report.line("   events: \(events), of which rejected: \(rejected)")
+
+        let holders = engine.state.accounts.count { account in account.positions.contains { $0.market == 0 } }
+        let fundingStart = ContinuousClock.now
+        let fundingEvents = engine.apply(CommandEnvelope(command: .funding(market: population.marketID(0), rate: Fixed(raw: 1_000)),
+                                                         timestampMs: engine.clockMs + 1))
+        let fundingTime = ContinuousClock.now - fundingStart
+        let perMillion = fundingTime * (1_000_000.0 / Double(Swift.max(holders, 1)))
+        report.section("(e) funding over every holder of market 0")
+        report.row("\(holders) holders", report.format(fundingTime),
+                   "\(report.format(perMillion)) per 1M holders (target < 100 ms), \(fundingEvents.count) events")
+        engine = Engine()
+
+        let manyPositions = BenchWorkload.manyPositions(seed: seed)
+        var small = Engine()
+        let cliffStart = ContinuousClock.now
+        for command in manyPositions { _ = small.apply(command) }
+        let cliffTime = ContinuousClock.now - cliffStart
+        report.section("(f) 1,000 accounts × 10 positions + 5,000 random fills (the former trigger-index cliff)")
+        report.row("\(manyPositions.count) commands", report.format(cliffTime), "target < 50 ms (9.8 s before the fix)")
+    }
+
+    /// Builds the venue through the real `apply`: (engine, commands applied, rejected, time).
+    static func build(_ population: BenchPopulation) -> (Engine, Int, Int, Duration) {
+        var engine = Engine()
+        var rejected = 0, count = 0
+        for command in (try? population.setupCommands()) ?? [] { rejected += engine.apply(command).count { $0.kind.typeName == "rejected" } }
+        var generator = SplitMix64(seed: population.seed)
+        let start = ContinuousClock.now
+        for index in 0..<population.accountCount {
+            for command in population.accountCommands(index: index, generator: &generator) {
+                count += 1
+                rejected += engine.apply(command).count { $0.kind.typeName == "rejected" }
+            }
+        }
+        return (engine, count, rejected, ContinuousClock.now - start)
+    }
+
+    /// Runs `Benchmarks/numpy_full_scan.py` (if python3 and numpy are there) and returns its line.
+    static func numpyReference(accounts: Int) -> (figure: String, comment: String)? {
+        let script = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("Benchmarks/numpy_full_scan.py")
+        guard FileManager.default.fileExists(atPath: script.path) else { return nil }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", script.path, String(accounts)]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return nil }
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0, let text = String(data: data, encoding: .utf8) else { return nil }
+        // "numpy full scan of N accounts: median X ms (YM accounts/s, float64), Z below MM"
+        guard let median = text.range(of: "median "), let open = text.range(of: " ("), let close = text.range(of: ", float64") else { return nil }
+        return (String(text[median.upperBound..<open.lowerBound]), String(text[open.upperBound..<close.lowerBound]) + " (float64, not exact)")
     }
 
     /// Applies `commands` and returns their events and the time taken.
@@ -170,12 +256,7 @@ struct BenchCommand: ParsableCommand {
     /// Builds the venue again and replays the quiet marks, so the every-holder crash starts from
     /// exactly the state the trigger-band crash started from.
     static func rebuild(population: BenchPopulation, clockMs: Int64, quietMarks: Int, wiggle: Fixed) -> Engine {
-        var engine = Engine()
-        for command in (try? population.setupCommands()) ?? [] { _ = engine.apply(command) }
-        var generator = SplitMix64(seed: population.seed)
-        for index in 0..<population.accountCount {
-            for command in population.accountCommands(index: index, generator: &generator) { _ = engine.apply(command) }
-        }
+        var (engine, _, _, _) = build(population)
         let mark = population.initialMark(market: 0)
         var tickMs = engine.clockMs
         for tick in 0..<quietMarks {

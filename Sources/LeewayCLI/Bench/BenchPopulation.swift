@@ -2,8 +2,9 @@ import Foundation
 import LeewayCore
 
 /// The benchmark's synthetic venue: `marketCount` linear perpetuals settled in USDC and
-/// `accountCount` accounts, each with one position whose leverage is log-uniform in
-/// [minLeverage, maxLeverage], long or short with equal odds, opened at the mark.
+/// `accountCount` accounts, each with `positionsPerAccount` positions in as many different markets,
+/// whose total leverage is log-uniform in [minLeverage, maxLeverage], each long or short with
+/// equal odds, opened at the mark.
 ///
 /// Everything is derived from `seed` with SplitMix64, so the same arguments build the same venue
 /// (and the same state digest) on any machine.
@@ -11,6 +12,8 @@ struct BenchPopulation {
     var accountCount: Int
     var marketCount: Int
     var seed: UInt64
+    /// Positions per account, each in a different market (1 … marketCount).
+    var positionsPerAccount = 1
     var minLeverage = 2.0
     var maxLeverage = 25.0
     /// The insurance fund's opening balance (USDC); with too little, bankruptcies go to ADL.
@@ -49,23 +52,29 @@ struct BenchPopulation {
         return commands
     }
 
-    /// The two commands that open account `index`: a USDC deposit log-uniform in [100, 10,000]
-    /// (so no position reaches the 10× tier), then a fill of size collateral × leverage / mark,
-    /// rounded down to 10⁻⁴, in market `index mod marketCount`.
+    /// The markets of account `index`'s positions: `index mod M`, then every `stride`-th market
+    /// after it, all distinct (stride = M / K, at least 1).
+    func markets(ofAccount index: Int) -> [Int] {
+        let stride = Swift.max(marketCount / positionsPerAccount, 1)
+        return (0..<positionsPerAccount).map { (index + $0 * stride) % marketCount }
+    }
+
+    /// The commands that open account `index`: a USDC deposit log-uniform in [100, 10,000] (so no
+    /// position reaches the 10× tier), then per market a fill of size
+    /// collateral × leverage / (K × mark), rounded down to 10⁻⁴, long or short at random.
     func accountCommands(index: Int, generator: inout SplitMix64) -> [CommandEnvelope] {
         let id = "acct-\(index)"
-        let market = index % marketCount
         let collateral = 100.0 * pow(100.0, generator.nextUnit())
         let leverage = minLeverage * pow(maxLeverage / minLeverage, generator.nextUnit())
-        let isLong = generator.next() & 1 == 0
-        let mark = initialMark(market: market)
-        let sizeUnits = Int64(collateral * leverage / mark.doubleValue * 10_000)  // in 10⁻⁴
-        let size = Fixed(raw: (isLong ? 1 : -1) * Swift.max(sizeUnits, 1) * 10_000)
         let deposit = Fixed(raw: Int64(collateral * 100) * 1_000_000)  // cents
-        return [
-            CommandEnvelope(command: .deposit(account: id, asset: "USDC", amount: deposit)),
-            CommandEnvelope(command: .fill(account: id, market: marketID(market), size: size, price: mark, fee: .zero)),
-        ]
+        var commands = [CommandEnvelope(command: .deposit(account: id, asset: "USDC", amount: deposit))]
+        for market in markets(ofAccount: index) {
+            let isLong = generator.next() & 1 == 0
+            let mark = initialMark(market: market)
+            let sizeUnits = Int64(collateral * leverage / Double(positionsPerAccount) / mark.doubleValue * 10_000)  // in 10⁻⁴
+            let size = Fixed(raw: (isLong ? 1 : -1) * Swift.max(sizeUnits, 1) * 10_000)
+            commands.append(CommandEnvelope(command: .fill(account: id, market: marketID(market), size: size, price: mark, fee: .zero)))
+        }
+        return commands
     }
 }
-

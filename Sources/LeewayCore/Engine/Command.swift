@@ -21,22 +21,25 @@ public enum Command: Sendable, Hashable, Codable {
     /// Advance the clock only: deadlines and cooldowns fire.
     case time
 
-    /// The command's type name on the wire.
-    public var typeName: String {
+    /// The command's type (its wire name is `type.rawValue`).
+    public var type: CommandType {
         switch self {
-        case .asset: return "asset"
-        case .market: return "market"
-        case .policy: return "policy"
-        case .insuranceDeposit: return "insurance_deposit"
-        case .deposit: return "deposit"
-        case .withdraw: return "withdraw"
-        case .fill: return "fill"
-        case .mark: return "mark"
-        case .assetPrice: return "asset_price"
-        case .funding: return "funding"
-        case .time: return "time"
+        case .asset: return .asset
+        case .market: return .market
+        case .policy: return .policy
+        case .insuranceDeposit: return .insuranceDeposit
+        case .deposit: return .deposit
+        case .withdraw: return .withdraw
+        case .fill: return .fill
+        case .mark: return .mark
+        case .assetPrice: return .assetPrice
+        case .funding: return .funding
+        case .time: return .time
         }
     }
+
+    /// The command's type name on the wire.
+    public var typeName: String { type.rawValue }
 }
 
 /// A command with what travels with it: its time, an optional idempotency id, and how to name it

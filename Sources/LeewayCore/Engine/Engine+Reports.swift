@@ -24,11 +24,11 @@ extension Engine {
             guard let market = index.marketByID[reduce.market] else { throw .unknownMarket(reduce.market) }
             guard reduce.quantity.isPositive else { throw .notPositive("reduce size") }
             guard let positionIndex = account.positionIndex(market: market) else {
-                throw Rejection(code: "no_position", message: "account \"\(id)\" has no position in \(reduce.market) to reduce")
+                throw Rejection(code: .noPosition, message: "account \"\(id)\" has no position in \(reduce.market) to reduce")
             }
             let position = account.positions[positionIndex]
             guard reduce.quantity <= position.size.magnitude else {
-                throw Rejection(code: "reduce_exceeds_position", message: "cannot reduce by \(reduce.quantity): the position is \(position.size)")
+                throw Rejection(code: .reduceExceedsPosition, message: "cannot reduce by \(reduce.quantity): the position is \(position.size)")
             }
             guard let mark = state.markets[market].markPrice else { throw .noMarkPrice(reduce.market) }
             let trade = position.size.isPositive ? reduce.quantity.negated : reduce.quantity

@@ -1,10 +1,10 @@
 /// Setup commands: assets, markets, policies, the insurance fund.
 extension Engine {
     mutating func defineAsset(id: String, price: Fixed, weight: Fixed) throws(Rejection) {
-        guard !id.isEmpty else { throw Rejection(code: "invalid_id", message: "asset needs a non-empty name") }
+        guard !id.isEmpty else { throw Rejection(code: .invalidID, message: "asset needs a non-empty name") }
         guard price.isPositive else { throw .notPositive("price") }
         guard weight.isPositive, weight <= .one else {
-            throw Rejection(code: "invalid_weight", message: "weight must be above 0 and at most 1, got \(weight)")
+            throw Rejection(code: .invalidWeight, message: "weight must be above 0 and at most 1, got \(weight)")
         }
         if let existing = index.assetByID[id] {
             state.assets[existing].price = price
@@ -20,16 +20,16 @@ extension Engine {
     }
 
     mutating func defineMarket(id: String, settleAsset: String, tiers: [MarginTier], liquidationFee: Fixed) throws(Rejection) {
-        guard !id.isEmpty else { throw Rejection(code: "invalid_id", message: "market needs a non-empty name") }
+        guard !id.isEmpty else { throw Rejection(code: .invalidID, message: "market needs a non-empty name") }
         guard let settle = index.assetByID[settleAsset] else { throw .unknownAsset(settleAsset) }
         let schedule: TierSchedule
-        do { schedule = try TierSchedule(tiers: tiers) } catch { throw Rejection(code: "invalid_tiers", message: error.message) }
+        do { schedule = try TierSchedule(tiers: tiers) } catch { throw Rejection(code: .invalidTiers, message: error.message) }
         guard liquidationFee >= .zero, liquidationFee < .one else {
-            throw Rejection(code: "invalid_fee", message: "liquidation_fee must be at least 0 and below 1")
+            throw Rejection(code: .invalidFee, message: "liquidation_fee must be at least 0 and below 1")
         }
         if let existing = index.marketByID[id] {
             guard state.markets[existing].settleAsset == settle else {
-                throw Rejection(code: "settle_asset_change", message: "market \"\(id)\" already settles in \(state.assets[state.markets[existing].settleAsset].id); its settle asset cannot change")
+                throw Rejection(code: .settleAssetChange, message: "market \"\(id)\" already settles in \(state.assets[state.markets[existing].settleAsset].id); its settle asset cannot change")
             }
             state.markets[existing].tiers = schedule
             state.markets[existing].liquidationFee = liquidationFee
@@ -45,9 +45,9 @@ extension Engine {
     }
 
     mutating func setPolicy(_ policy: LiquidationPolicy, market: String?, volatilityHalfLifeMs: Int64?) throws(Rejection) {
-        do { try policy.validate() } catch { throw Rejection(code: "invalid_policy", message: error.message) }
+        do { try policy.validate() } catch { throw Rejection(code: .invalidPolicy, message: error.message) }
         if let volatilityHalfLifeMs, volatilityHalfLifeMs <= 0 {
-            throw Rejection(code: "invalid_policy", message: "volatility_half_life_ms must be above 0")
+            throw Rejection(code: .invalidPolicy, message: "volatility_half_life_ms must be above 0")
         }
         if let market {
             guard let marketIndex = index.marketByID[market] else { throw .unknownMarket(market) }
@@ -72,7 +72,7 @@ extension Engine {
             assetIndex = found
         } else {
             guard let first = state.markets.first else {
-                throw Rejection(code: "no_settle_asset", message: "insurance_deposit without \"asset\" needs a market defined first (its settle asset is used)")
+                throw Rejection(code: .noSettleAsset, message: "insurance_deposit without \"asset\" needs a market defined first (its settle asset is used)")
             }
             assetIndex = first.settleAsset
         }

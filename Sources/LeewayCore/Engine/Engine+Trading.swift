@@ -3,7 +3,7 @@ extension Engine {
     mutating func deposit(account id: String, asset: String, amount: Fixed) throws(Rejection) {
         guard let assetIndex = index.assetByID[asset] else { throw .unknownAsset(asset) }
         guard amount.isPositive else { throw .notPositive("amount") }
-        guard !id.isEmpty else { throw Rejection(code: "invalid_id", message: "account needs a non-empty name") }
+        guard !id.isEmpty else { throw Rejection(code: .invalidID, message: "account needs a non-empty name") }
         let existing = index.accountByID[id]
         let account = existing ?? state.accounts.count
         if existing == nil {
@@ -36,11 +36,11 @@ extension Engine {
         guard amount.isPositive else { throw .notPositive("amount") }
         let phase = state.accounts[account].phase
         guard !phase.restrictsRisk else {
-            throw Rejection(code: "margin_call_active", message: "account \"\(id)\" is in \(phase.rawValue); withdrawals are refused until the call is cured")
+            throw Rejection(code: .marginCallActive, message: "account \"\(id)\" is in \(phase.rawValue); withdrawals are refused until the call is cured")
         }
         let balance = state.accounts[account].balance(ofAsset: assetIndex)
         guard balance >= amount else {
-            throw Rejection(code: "insufficient_balance", message: "account \"\(id)\" holds \(balance) \(asset), less than the \(amount) requested")
+            throw Rejection(code: .insufficientBalance, message: "account \"\(id)\" holds \(balance) \(asset), less than the \(amount) requested")
         }
         // Margin check on the account as it would be after the withdrawal.
         var after = state.accounts[account]
@@ -48,7 +48,7 @@ extension Engine {
         let risk: AccountRisk
         do { risk = try computeRisk(of: after).risk } catch { throw .overflow("account \"\(id)\"'s equity") }
         guard risk.equity >= risk.initialMargin else {
-            throw Rejection(code: "insufficient_margin", message: "withdrawing \(amount) \(asset) would leave equity \(risk.equity) below initial margin \(risk.initialMargin)")
+            throw Rejection(code: .insufficientMargin, message: "withdrawing \(amount) \(asset) would leave equity \(risk.equity) below initial margin \(risk.initialMargin)")
         }
         var batch = LedgerBatch()
         batch.move(amount, of: assetIndex, from: .trader(account), to: .outsideWorld)
@@ -63,7 +63,7 @@ extension Engine {
     mutating func fill(account id: String, market marketID: String, size: Fixed, price: Fixed, fee: Fixed) throws(Rejection) {
         guard let account = index.accountByID[id] else { throw .unknownAccount(id) }
         guard let market = index.marketByID[marketID] else { throw .unknownMarket(marketID) }
-        guard !size.isZero else { throw Rejection(code: "zero_size", message: "a fill's size must not be zero (+ buys, − sells)") }
+        guard !size.isZero else { throw Rejection(code: .zeroSize, message: "a fill's size must not be zero (+ buys, − sells)") }
         guard price.isPositive else { throw .notPositive("price") }
         guard let mark = state.markets[market].markPrice else { throw .noMarkPrice(marketID) }
         let settle = state.markets[market].settleAsset
@@ -99,16 +99,16 @@ extension Engine {
 
         if change.increasesRisk {
             guard !phase.restrictsRisk else {
-                throw Rejection(code: "margin_call_active", message: "account \"\(id)\" is in \(phase.rawValue); only risk-reducing fills are accepted until the call is cured")
+                throw Rejection(code: .marginCallActive, message: "account \"\(id)\" is in \(phase.rawValue); only risk-reducing fills are accepted until the call is cured")
             }
             let risk: AccountRisk
             do { risk = try computeRisk(of: after).risk } catch { throw .overflow("account \"\(id)\"'s margin") }
             guard risk.equity >= risk.initialMargin else {
-                throw Rejection(code: "insufficient_margin", message: "after this fill account \"\(id)\" would have equity \(risk.equity) below initial margin \(risk.initialMargin)")
+                throw Rejection(code: .insufficientMargin, message: "after this fill account \"\(id)\" would have equity \(risk.equity) below initial margin \(risk.initialMargin)")
             }
         }
         do { try commit(transition) } catch {
-            throw Rejection(code: "arithmetic_overflow", message: "the fill could not be settled: \(error.message)")
+            throw Rejection(code: .arithmeticOverflow, message: "the fill could not be settled: \(error.message)")
         }
         queueEvaluation(account)
     }
@@ -117,7 +117,7 @@ extension Engine {
         guard let market = index.marketByID[marketID] else { throw .unknownMarket(marketID) }
         guard price.isPositive else { throw .notPositive("price") }
         do { _ = try state.markets[market].largestPositionSize.multiplied(by: price, rounding: .up) } catch {
-            throw Rejection(code: "price_out_of_range", message: "mark \(price) would put the market's largest position beyond the engine's range")
+            throw Rejection(code: .priceOutOfRange, message: "mark \(price) would put the market's largest position beyond the engine's range")
         }
         state.markets[market].markPrice = price
         state.markets[market].volatility.observe(price: price.doubleValue, atMs: state.clockMs)
@@ -147,7 +147,7 @@ extension Engine {
     mutating func applyFunding(market marketID: String, rate: Fixed) throws(Rejection) {
         guard let market = index.marketByID[marketID] else { throw .unknownMarket(marketID) }
         guard let mark = state.markets[market].markPrice else { throw .noMarkPrice(marketID) }
-        guard rate.magnitude <= .one else { throw Rejection(code: "invalid_rate", message: "funding rate must be between -1 and 1") }
+        guard rate.magnitude <= .one else { throw Rejection(code: .invalidRate, message: "funding rate must be between -1 and 1") }
         let settle = state.markets[market].settleAsset
         var batch = LedgerBatch()
         var payers: [Int] = []

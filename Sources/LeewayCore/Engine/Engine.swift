@@ -58,7 +58,7 @@ public struct Engine: Sendable {
         }
         if let timestampMs = envelope.timestampMs {
             guard timestampMs >= state.clockMs else {
-                emit(.rejected(command: envelope.reference, code: "clock_regression",
+                emit(.rejected(command: envelope.reference, code: .clockRegression,
                                message: "ts \(timestampMs) is earlier than the engine clock \(state.clockMs); send commands in time order"))
                 return pendingEvents
             }
@@ -81,7 +81,7 @@ public struct Engine: Sendable {
 
     /// Records a `rejected` event for input that never became a command (malformed JSON, an
     /// unknown type, a bad field). Only the event sequence advances.
-    public mutating func reject(_ reference: CommandReference, code: String, message: String) -> [Event] {
+    public mutating func reject(_ reference: CommandReference, code: RejectionCode, message: String) -> [Event] {
         pendingEvents = []
         emit(.rejected(command: reference, code: code, message: message))
         return pendingEvents

@@ -21,7 +21,7 @@ public enum LiquidationReason: String, Sendable, Hashable, Codable {
 }
 
 public enum EventKind: Sendable, Hashable, Codable {
-    case rejected(command: CommandReference, code: String, message: String)
+    case rejected(command: CommandReference, code: RejectionCode, message: String)
     case warning(account: String, equity: Fixed, maintenance: Fixed)
     /// Equity rose back above MM × (1 + warning_buffer) (an addition to the spec's events).
     case warningCleared(account: String, equity: Fixed, maintenance: Fixed)
@@ -40,22 +40,25 @@ public enum EventKind: Sendable, Hashable, Codable {
     /// (if any) is retried at the next command. Codes: `AlertCode`.
     case alert(account: String?, code: AlertCode, message: String)
 
-    /// The event's type name on the wire.
-    public var typeName: String {
+    /// The event's type (its wire name is `type.rawValue`).
+    public var type: EventType {
         switch self {
-        case .rejected: return "rejected"
-        case .warning: return "warning"
-        case .warningCleared: return "warning_cleared"
-        case .marginCall: return "margin_call"
-        case .cured: return "cured"
-        case .deleveragingStarted: return "deleveraging_started"
-        case .liquidationFill: return "liquidation_fill"
-        case .liquidated: return "liquidated"
-        case .bankrupt: return "bankrupt"
-        case .adlFill: return "adl_fill"
-        case .alert: return "alert"
+        case .rejected: return .rejected
+        case .warning: return .warning
+        case .warningCleared: return .warningCleared
+        case .marginCall: return .marginCall
+        case .cured: return .cured
+        case .deleveragingStarted: return .deleveragingStarted
+        case .liquidationFill: return .liquidationFill
+        case .liquidated: return .liquidated
+        case .bankrupt: return .bankrupt
+        case .adlFill: return .adlFill
+        case .alert: return .alert
         }
     }
+
+    /// The event's type name on the wire.
+    public var typeName: String { type.rawValue }
 
     /// The account the event is about, if any (for per-account streams and authorization).
     public var account: String? {

@@ -132,7 +132,7 @@ extension Engine {
     /// The rejection for a batch that overflowed: it names the ledger account at fault.
     func rejection(for overflow: LedgerOverflow) -> Rejection {
         if case .trader = overflow.account { return .overflow(ledgerAccountName(overflow.account, asset: overflow.asset)) }
-        return Rejection(code: "arithmetic_overflow",
+        return Rejection(code: .arithmeticOverflow,
                          message: "\(ledgerAccountName(overflow.account, asset: overflow.asset)) would exceed ±1.7e30; this is a venue-level total, not the trader's balance")
     }
 

@@ -109,11 +109,11 @@ public enum DecimalParseError: Error, Sendable, Hashable {
     case outOfRange(String)
 
     /// The stable error code reported on the wire.
-    public var code: String {
+    public var code: RejectionCode {
         switch self {
-        case .invalid: return "invalid_decimal"
-        case .tooPrecise: return "too_precise"
-        case .outOfRange: return "out_of_range"
+        case .invalid: return .invalidDecimal
+        case .tooPrecise: return .tooPrecise
+        case .outOfRange: return .outOfRange
         }
     }
 

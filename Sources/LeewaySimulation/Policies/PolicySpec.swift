@@ -87,7 +87,7 @@ public struct PolicySpec: Sendable, Equatable {
             }
             return PolicySpec(name: name, policy: policy, liquidationFee: liquidationFee)
         case .invalid(let error, _):
-            throw SimulationError(code: error.code, message: "policy \"\(name)\": \(error.message)")
+            throw SimulationError(code: error.code.rawValue, message: "policy \"\(name)\": \(error.message)")
         case .skip:
             throw SimulationError(code: "invalid_policy", message: "policy \"\(name)\" is empty")
         }

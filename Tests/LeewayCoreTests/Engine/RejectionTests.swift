@@ -54,7 +54,7 @@ struct RejectionTests {
             Issue.record("expected a rejection, got \(events.types)")
             return
         }
-        #expect(code == bad.code)
+        #expect(code.rawValue == bad.code)
         #expect(command == .line(6))
         #expect(!message.isEmpty)
         // Nothing changed but the event sequence.
@@ -68,7 +68,7 @@ struct RejectionTests {
     func rejectionNamesID() {
         var harness = Harness.standard()
         let events = harness.run(#"{"type":"deposit","id":"req-7","account":"a","asset":"USDC","amount":"-1"}"#)
-        #expect(events.first?.kind == .rejected(command: .id("req-7"), code: "not_positive", message: "amount must be greater than zero"))
+        #expect(events.first?.kind == .rejected(command: .id("req-7"), code: .notPositive, message: "amount must be greater than zero"))
     }
 
     @Test("a command whose id was already applied is not applied again; the original events come back")

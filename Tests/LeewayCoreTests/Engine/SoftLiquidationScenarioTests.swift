@@ -114,9 +114,9 @@ struct SoftLiquidationScenarioTests {
         harness.run(Self.aliceLong)
         harness.run(#"{"type":"mark","market":"BTC-PERP","price":"9080","ts":1700000060000}"#)
         let increase = harness.run(#"{"type":"fill","account":"alice","market":"BTC-PERP","size":"0.1","price":"9080"}"#)
-        #expect(increase.map(\.kind) == [.rejected(command: .line(harness.events.count > 0 ? 8 : 0), code: "margin_call_active", message: "account \"alice\" is in margin_call; only risk-reducing fills are accepted until the call is cured")])
+        #expect(increase.map(\.kind) == [.rejected(command: .line(harness.events.count > 0 ? 8 : 0), code: .marginCallActive, message: "account \"alice\" is in margin_call; only risk-reducing fills are accepted until the call is cured")])
         let withdraw = harness.run(#"{"type":"withdraw","account":"alice","asset":"USDC","amount":"1"}"#)
-        if case let .rejected(_, code, _)? = withdraw.first?.kind { #expect(code == "margin_call_active") } else { Issue.record("withdrawal not refused") }
+        if case let .rejected(_, code, _)? = withdraw.first?.kind { #expect(code.rawValue == "margin_call_active") } else { Issue.record("withdrawal not refused") }
         let reduce = harness.run(#"{"type":"fill","account":"alice","market":"BTC-PERP","size":"-0.5","price":"9080"}"#)
         #expect(reduce.types == ["cured"])
     }

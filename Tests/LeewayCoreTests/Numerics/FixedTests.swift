@@ -20,7 +20,7 @@ struct FixedTests {
     ])
     func refusals(input: String, code: String) {
         #expect(throws: DecimalParseError.self) { try Fixed(parsing: input) }
-        do { _ = try Fixed(parsing: input) } catch { #expect(error.code == code) }
+        do { _ = try Fixed(parsing: input) } catch { #expect(error.code.rawValue == code) }
     }
 
     @Test("division rounds in the named direction", arguments: [

@@ -1,0 +1,40 @@
+/// Every code a `rejected` event can carry: input that never became a command (`LeewayWire`)
+/// and commands the engine refused (`Rejection`). Stable snake_case; `docs/COMMANDS.md` lists
+/// each one and a test keeps the two in step.
+public enum RejectionCode: String, Sendable, Hashable, Codable, CaseIterable {
+    // Input (LeewayWire)
+    case malformedJSON = "malformed_json"
+    case notAnObject = "not_an_object"
+    case missingType = "missing_type"
+    case unknownType = "unknown_type"
+    case missingField = "missing_field"
+    case unknownField = "unknown_field"
+    case invalidField = "invalid_field"
+    case invalidDecimal = "invalid_decimal"
+    case tooPrecise = "too_precise"
+    case outOfRange = "out_of_range"
+    case invalidPolicy = "invalid_policy"
+    case lineTooLong = "line_too_long"
+    // Commands (LeewayCore)
+    case clockRegression = "clock_regression"
+    case unknownAccount = "unknown_account"
+    case unknownAsset = "unknown_asset"
+    case unknownMarket = "unknown_market"
+    case notPositive = "not_positive"
+    case zeroSize = "zero_size"
+    case invalidWeight = "invalid_weight"
+    case invalidTiers = "invalid_tiers"
+    case invalidFee = "invalid_fee"
+    case invalidRate = "invalid_rate"
+    case invalidID = "invalid_id"
+    case noSettleAsset = "no_settle_asset"
+    case settleAssetChange = "settle_asset_change"
+    case noMarkPrice = "no_mark_price"
+    case priceOutOfRange = "price_out_of_range"
+    case insufficientBalance = "insufficient_balance"
+    case insufficientMargin = "insufficient_margin"
+    case marginCallActive = "margin_call_active"
+    case noPosition = "no_position"
+    case reduceExceedsPosition = "reduce_exceeds_position"
+    case arithmeticOverflow = "arithmetic_overflow"
+}
