@@ -32,12 +32,24 @@ public final class Journal: Sendable {
                     CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, record INTEGER NOT NULL, account TEXT, line TEXT NOT NULL);
                     CREATE INDEX IF NOT EXISTS events_by_account ON events(account, seq);
                     CREATE TABLE IF NOT EXISTS snapshots (seq INTEGER PRIMARY KEY, state BLOB NOT NULL, digest TEXT NOT NULL);
+                    CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
                     """)
+                // A database from before the meta table has the same record format: version 1.
+                try db.execute(sql: "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", arguments: [Self.schemaVersion])
             }
         } catch {
             throw .storage("cannot open \(path): \(error)")
         }
+        let found: Int
+        do { found = try pool.read { db in try Int.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'schema_version'") ?? 0 } } catch {
+            throw .storage("cannot read the schema version of \(path): \(error)")
+        }
+        guard found == Self.schemaVersion else { throw .unsupportedJournal(found: found, expected: Self.schemaVersion) }
     }
+
+    /// The version of the database layout (records, events, snapshots, meta). Snapshots inside
+    /// carry their own state schema version (`EngineState.schemaVersion`).
+    public static let schemaVersion = 1
 
     /// A record and the events its command produced, ready to be written.
     public struct Entry: Sendable {

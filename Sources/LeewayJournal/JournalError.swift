@@ -8,6 +8,12 @@ public enum JournalError: Error, Sendable, Equatable, CustomStringConvertible {
     case undecodableRecord(seq: Int64, detail: String)
     /// Replaying the journal does not reproduce a snapshot's digest.
     case digestMismatch(seq: Int64, expected: String, found: String)
+    /// The snapshot at `seq` was written by another schema version of the state (nil: before versions).
+    case unsupportedSnapshot(seq: Int64, found: Int?, expected: Int)
+    /// The snapshot at `seq` cannot be read.
+    case undecodableSnapshot(seq: Int64, detail: String)
+    /// The journal database was written by a newer (or unknown) version of its schema.
+    case unsupportedJournal(found: Int, expected: Int)
 
     public var code: String {
         switch self {
@@ -15,6 +21,9 @@ public enum JournalError: Error, Sendable, Equatable, CustomStringConvertible {
         case .brokenChain: return "journal_broken_chain"
         case .undecodableRecord: return "journal_undecodable_record"
         case .digestMismatch: return "journal_digest_mismatch"
+        case .unsupportedSnapshot: return "journal_unsupported_snapshot"
+        case .undecodableSnapshot: return "journal_undecodable_snapshot"
+        case .unsupportedJournal: return "journal_unsupported_schema"
         }
     }
 
@@ -28,6 +37,12 @@ public enum JournalError: Error, Sendable, Equatable, CustomStringConvertible {
             return "journal record \(seq) is not a valid command (\(detail)); restore the journal from a backup"
         case .digestMismatch(let seq, let expected, let found):
             return "replaying the journal to record \(seq) gives state digest \(found), but the snapshot there says \(expected): the journal or the snapshot was altered"
+        case .unsupportedSnapshot(let seq, let found, let expected):
+            return "the snapshot at record \(seq) has state schema version \(found.map(String.init) ?? "none (written before versions)"), this build reads version \(expected); it is skipped and the journal replayed instead"
+        case .undecodableSnapshot(let seq, let detail):
+            return "the snapshot at record \(seq) cannot be read (\(detail)); it is skipped and the journal replayed instead"
+        case .unsupportedJournal(let found, let expected):
+            return "the journal database has schema version \(found), but this build of leeway reads version \(expected); run the leeway release that wrote it, or export with it and replay into a new data directory"
         }
     }
 }

@@ -39,9 +39,10 @@ public enum Recovery {
         var engine = Engine()
         var snapshotSeq: Int64 = 0
         for entry in try journal.snapshotIndex().reversed() where entry.seq <= head.seq {
-            guard let snapshot = try journal.snapshot(seq: entry.seq),
-                  let state = try? JSONDecoder().decode(EngineState.self, from: snapshot.state) else {
-                warnings.append("snapshot at record \(entry.seq) cannot be read; trying an older one")
+            guard let snapshot = try journal.snapshot(seq: entry.seq) else { continue }
+            let state: EngineState
+            do throws(JournalError) { state = try SnapshotCodec.decode(snapshot.state, seq: entry.seq) } catch {
+                warnings.append(error.description)
                 continue
             }
             let restored = Engine(state: state)

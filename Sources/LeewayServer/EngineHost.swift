@@ -153,7 +153,7 @@ public actor EngineHost {
     public func snapshot() {
         guard head.seq > lastSnapshotSeq || head.seq == 0 else { return }
         do {
-            let state = try JSONEncoder().encode(engine.state)
+            let state = SnapshotCodec.encode(engine.state)
             try journal.saveSnapshot(JournalSnapshot(seq: head.seq, state: state, digest: engine.digest.description))
             lastSnapshotSeq = head.seq
             logger.info("snapshot saved", metadata: ["record": "\(head.seq)"])

@@ -61,7 +61,7 @@ struct JournalTests {
         let journal = try Journal(directory: directory)
         var live = Engine()
         try appendLines(Array(setupLines.prefix(4)), to: journal, engine: &live)
-        try journal.saveSnapshot(JournalSnapshot(seq: 4, state: try JSONEncoder().encode(live.state), digest: live.digest.description))
+        try journal.saveSnapshot(JournalSnapshot(seq: 4, state: SnapshotCodec.encode(live.state), digest: live.digest.description))
         try appendLines(Array(setupLines.suffix(2)), to: journal, engine: &live)
         let recovered = try Recovery.recover(journal)
         #expect(recovered.snapshotSeq == 4)
@@ -109,6 +109,16 @@ struct JournalTests {
         #expect(JournalError.brokenChain(seq: 3).description.contains("record 3"))
     }
 
+    @Test("a journal database of an unknown schema version is refused with a message naming both versions")
+    func unknownJournalSchemaIsRefused() throws {
+        let directory = temporaryDataDirectory()
+        do { _ = try Journal(directory: directory) }
+        let database = try DatabaseQueue(path: directory + "/journal.sqlite")
+        try database.write { db in try db.execute(sql: "UPDATE meta SET value = 7 WHERE key = 'schema_version'") }
+        #expect(throws: JournalError.unsupportedJournal(found: 7, expected: Journal.schemaVersion)) { try Journal(directory: directory) }
+        do { _ = try Journal(directory: directory) } catch { #expect(error.description.contains("schema version 7")) }
+    }
+
     @Test("a snapshot that does not match the journal fails verification; recovery skips it")
     func forgedSnapshot() throws {
         let directory = temporaryDataDirectory()
@@ -118,7 +128,7 @@ struct JournalTests {
         try appendLines(Array(setupLines.prefix(3)), to: journal, engine: &live)
         var other = Engine()
         _ = other.apply(try Recovery.envelope(of: JournalRecord(seq: 1, line: setupLines[0], hash: [])))
-        try journal.saveSnapshot(JournalSnapshot(seq: 3, state: try JSONEncoder().encode(other.state), digest: other.digest.description))
+        try journal.saveSnapshot(JournalSnapshot(seq: 3, state: SnapshotCodec.encode(other.state), digest: other.digest.description))
         #expect(throws: JournalError.self) { try Recovery.verify(journal) }
         try journal.saveSnapshot(JournalSnapshot(seq: 3, state: Data("not json".utf8), digest: "x"))
         let recovered = try Recovery.recover(journal)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LeewayCore
+import LeewayWire
 
 /// `leeway bench`: builds a large synthetic venue and measures the engine's mark-update paths
 /// against a full re-evaluation of every account, side by side in one run.
@@ -175,18 +176,26 @@ struct BenchCommand: ParsableCommand {
         var (engine, _, _, _) = Self.build(population)
         let stream = BenchWorkload.mixed(population: population, count: mixedCommands, fundingEvery: fundingEvery,
                                          startMs: engine.clockMs, seed: seed)
-        var events = 0, rejected = 0
+        var eventCounts = [Int](repeating: 0, count: EventType.allCases.count)
         let mixedStart = ContinuousClock.now
         for command in stream {
-            let produced = engine.apply(command)
-            events += produced.count
-            for event in produced where event.kind.typeName == "rejected" { rejected += 1 }
+            for event in engine.apply(command) { eventCounts[EventType.allCases.firstIndex(of: event.kind.type) ?? 0] += 1 }
         }
         let mixedTime = ContinuousClock.now - mixedStart
         report.section("(d) mixed command stream through apply (45 % fills, 20 % deposits, 35 % marks, funding every \(fundingEvery))")
         report.row("\(stream.count) commands", report.format(mixedTime),
                    "\(report.rate(Double(stream.count), per: mixedTime)) commands/s (target ≥ 1M/s)")
-        report.line("   events: \(events), of which rejected: \(rejected)")
+        report.line("   events: " + zip(EventType.allCases, eventCounts).filter { $0.1 > 0 }.map { "\($0.0.rawValue) \($0.1)" }.joined(separator: ", "))
+
+        let digestStart = ContinuousClock.now
+        _ = engine.digest
+        let digestTime = ContinuousClock.now - digestStart
+        let snapshotStart = ContinuousClock.now
+        let snapshotBytes = StateSnapshotWriter.snapshot(of: engine.state).utf8.count
+        let snapshotTime = ContinuousClock.now - snapshotStart
+        report.section("(g) the whole state, from its one description")
+        report.row("state digest (SHA-256)", report.format(digestTime), "\(engine.state.accounts.count) accounts")
+        report.row("snapshot JSON", report.format(snapshotTime), "\(snapshotBytes >> 20) MiB")
 
         let holders = engine.state.accounts.count { account in account.positions.contains { $0.market == 0 } }
         let fundingStart = ContinuousClock.now

@@ -5,7 +5,7 @@ import LeewayCore
 enum BenchWorkload {
     /// A venue's mixed stream over an existing population: per 1,000 commands about 450 fills
     /// (±0.5 % of a position, at the mark, so some add risk and some reduce it), 200 deposits,
-    /// 350 marks (a random walk of ±0.05 % per mark in a random market), and one funding payment
+    /// 350 marks (a random walk of ±0.005 % per mark in a random market), and one funding payment
     /// per `fundingEvery` commands, rotating over the markets. Timestamps advance 1 ms per command.
     static func mixed(population: BenchPopulation, count: Int, fundingEvery: Int, startMs: Int64, seed: UInt64) -> [CommandEnvelope] {
         var generator = SplitMix64(seed: seed ^ 0x6D69_7865_6421)
@@ -35,7 +35,7 @@ enum BenchWorkload {
                 commands.append(CommandEnvelope(command: .deposit(account: "acct-\(account)", asset: "USDC", amount: Fixed(raw: 10 * Fixed.scale)), timestampMs: ts))
             } else {
                 let market = Int(generator.next() % UInt64(population.marketCount))
-                let step = Swift.max(marks[market] / 2_000, 1)
+                let step = Swift.max(marks[market] / 20_000, 1)  // ±0.005 %: a quiet day's ticks
                 marks[market] += generator.next() & 1 == 0 ? step : -step
                 commands.append(CommandEnvelope(command: .mark(market: population.marketID(market), price: Fixed(raw: marks[market])), timestampMs: ts))
             }

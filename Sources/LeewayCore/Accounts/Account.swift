@@ -1,6 +1,6 @@
 /// A cross-margin trading account: balances per collateral asset, positions, and its place in
 /// the liquidation state machine.
-public struct Account: Sendable, Hashable, Codable {
+public struct Account: Sendable, Hashable {
     public let id: String
     /// Balance per asset, indexed like the engine's asset table (grown on demand; missing = 0).
     public var balances: [Fixed]
@@ -32,5 +32,46 @@ public struct Account: Sendable, Hashable, Codable {
     /// The index in `positions` of the position in `market`, if open.
     public func positionIndex(market: Int) -> Int? {
         positions.firstIndex { $0.market == market }
+    }
+}
+
+/// Trailing zero balances are not state: an account that never held an asset and one whose
+/// balance returned to zero encode (and so hash) the same.
+extension Account: Codable {
+    enum CodingKeys: String, CodingKey { case id, balances, positions, liquidation }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(String.self, forKey: .id)
+        balances = try container.decode([Fixed].self, forKey: .balances)
+        positions = try container.decode([Position].self, forKey: .positions)
+        liquidation = try container.decode(LiquidationState.self, forKey: .liquidation)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        var trimmed = balances[...]
+        while trimmed.last?.isZero == true { trimmed = trimmed.dropLast() }
+        try container.encode(Array(trimmed), forKey: .balances)
+        try container.encode(positions, forKey: .positions)
+        try container.encode(liquidation, forKey: .liquidation)
+    }
+}
+
+extension Account: StateDescribable {
+    /// Trailing zero balances are left out, as in `encode(to:)`.
+    public func describe<V: StateVisitor>(into visitor: inout V) {
+        var count = balances.count
+        while count > 0, balances[count - 1].isZero { count -= 1 }
+        visitor.object { v in
+            v.field("id", id)
+            v.key("balances")
+            v.beginArray()
+            for index in 0..<count { balances[index].describe(into: &v) }
+            v.endArray()
+            v.field("positions", positions)
+            v.field("liquidation", liquidation)
+        }
     }
 }

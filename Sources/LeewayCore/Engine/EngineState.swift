@@ -1,6 +1,10 @@
 /// The engine's whole persistent state: everything a snapshot holds and the state digest covers.
 /// Derived lookups and trigger indexes live in `EngineIndex` and are rebuilt from this.
 public struct EngineState: Sendable, Codable {
+    /// The version of this type's encoding (snapshots carry it; a reader refuses any other).
+    /// 2: lifecycle value, wide ledger totals, pending retries, canonical snapshot writer.
+    public static let schemaVersion = 2
+
     /// The engine clock: the latest `ts` seen (ms since the Unix epoch).
     public var clockMs: Int64 = 0
     /// The `seq` the next event gets.

@@ -6,7 +6,7 @@
 /// and IM the same way with imr. The cumulative deductions are kept exactly, in units of 10⁻¹⁶
 /// (`Int128`), so MM is exactly continuous at every floor. A margin requirement is rounded once,
 /// toward +∞ (a requirement is never understated).
-public struct TierSchedule: Sendable, Hashable, Codable {
+public struct TierSchedule: Sendable, Hashable {
     public let tiers: [MarginTier]
     /// cum_mm(i) in 10⁻¹⁶ units.
     private let maintenanceDeductions: [Int128]
@@ -41,10 +41,11 @@ public struct TierSchedule: Sendable, Hashable, Codable {
     /// used for isolated what-if calculations.
     public init(maintenanceRate: Fixed, maintenanceAmount: Fixed) throws(TierScheduleError) {
         try self.init(tiers: [MarginTier(floor: .zero, imr: maintenanceRate, mmr: maintenanceRate)])
-        self.maintenanceDeductionOverride = Int128(maintenanceAmount.raw) * Int128(Fixed.scale)
+        self.maintenanceAmount = maintenanceAmount
     }
 
-    private var maintenanceDeductionOverride: Int128? = nil
+    /// A fixed maintenance deduction replacing cum_mm (the single-rate what-if schedule only).
+    private var maintenanceAmount: Fixed? = nil
 
     /// The index of the tier covering `notional` (the largest floor ≤ notional).
     @inline(__always)
@@ -56,7 +57,7 @@ public struct TierSchedule: Sendable, Hashable, Codable {
 
     /// cum_mm of tier `index`, in 10⁻¹⁶ units.
     public func maintenanceDeduction(tier index: Int) -> Int128 {
-        maintenanceDeductionOverride ?? maintenanceDeductions[index]
+        maintenanceAmount.map { Int128($0.raw) * Int128(Fixed.scale) } ?? maintenanceDeductions[index]
     }
 
     /// Maintenance margin for a position of `notional` (≥ 0): N × mmr_i − cum_mm(i), rounded up.
@@ -91,6 +92,37 @@ public enum TierScheduleError: Error, Sendable, Hashable {
         case .floorsNotAscending(let tier): return "tier \(tier + 1)'s floor must be above the previous tier's floor"
         case .invalidRates(let tier): return "tier \(tier + 1) needs 0 < mmr ≤ imr ≤ 1"
         case .ratesDecreasing(let tier): return "tier \(tier + 1)'s imr and mmr must not be below the previous tier's"
+        }
+    }
+}
+
+/// A schedule is stored as its tiers only: the deductions and the largest rate are derived from
+/// them (and re-validated) when it is read back.
+extension TierSchedule: Codable {
+    enum CodingKeys: String, CodingKey { case tiers, maintenanceAmount }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let tiers = try container.decode([MarginTier].self, forKey: .tiers)
+        do { self = try TierSchedule(tiers: tiers) } catch {
+            throw DecodingError.dataCorruptedError(forKey: .tiers, in: container, debugDescription: "invalid tiers: \(error)")
+        }
+        maintenanceAmount = try container.decodeIfPresent(Fixed.self, forKey: .maintenanceAmount)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(tiers, forKey: .tiers)
+        try container.encodeIfPresent(maintenanceAmount, forKey: .maintenanceAmount)
+    }
+}
+
+extension TierSchedule: StateDescribable {
+    /// The tiers (and the what-if maintenance amount); the deductions are derived from them.
+    public func describe<V: StateVisitor>(into visitor: inout V) {
+        visitor.object { v in
+            v.field("tiers", tiers)
+            v.field("maintenanceAmount", maintenanceAmount)
         }
     }
 }
