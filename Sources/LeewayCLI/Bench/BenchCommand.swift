@@ -123,7 +123,9 @@ struct BenchCommand: ParsableCommand {
                             timestampMs: clockMs)
         }
         // The crash runs on the venue itself (a copy would make its first write copy every array).
+        let evaluationsBefore = engine.evaluationCount
         let (bandEvents, bandTime) = Self.applyTimed(crashTicks, to: &engine)
+        let crashEvaluations = engine.evaluationCount - evaluationsBefore
         let bandDigest = engine.digest
         let bandRemargin = engine.remarginAll()
         engine = Engine()  // release it before building the second venue
@@ -147,6 +149,8 @@ struct BenchCommand: ParsableCommand {
         let perAccountScan = scanTime / Swift.max(transitioned.count, 1)
         report.row("trigger bands", "\(report.format(bandTime)) total, \(report.format(perAccountBands))/account",
                    "\(report.rate(Double(transitioned.count), per: bandTime)) transitions/s (target ≥ 1M/s)")
+        report.line("   accounts re-evaluated by the tick (their band was left): \(crashEvaluations), "
+                    + "\(report.format(bandTime / Swift.max(crashEvaluations, 1))) each")
         report.row("engine every-holder scan", "\(report.format(scanTime)) total, \(report.format(perAccountScan))/account",
                    "ratio \(report.ratio(scanTime, bandTime))")
         report.line("   same events and digest on both paths: \(identical ? "yes" : "NO")")

@@ -52,6 +52,7 @@ extension Engine {
     /// at any point (risk out of range, a plan or commit that fails, the action limit) raises an
     /// `alert` and leaves the account filed for a retry; nothing is skipped silently.
     mutating func evaluate(account: Int) {
+        evaluationCount &+= 1
         var closedLegs: [ClosedLeg] = []
         for _ in 0..<Self.actionLimitPerEvaluation {
             let evaluation: RiskEvaluation
@@ -66,7 +67,7 @@ extension Engine {
             let action = LiquidationStateMachine.decide(
                 state: state.accounts[account].liquidation, risk: evaluation.risk, policy: policy, nowMs: state.clockMs)
             if action == .none {
-                state.pendingRetries[account] = nil
+                if !state.pendingRetries.isEmpty { state.pendingRetries[account] = nil }
                 reindex(account: account, evaluation: evaluation)
                 return
             }
@@ -97,7 +98,7 @@ extension Engine {
             // Settled with nothing left: no further action is possible, skip the re-evaluation.
             let settled = state.accounts[account].liquidation
             if state.accounts[account].positions.isEmpty, settled == .liquidated || settled == .bankrupt {
-                state.pendingRetries[account] = nil
+                if !state.pendingRetries.isEmpty { state.pendingRetries[account] = nil }
                 reindex(account: account)
                 return
             }

@@ -85,11 +85,19 @@ extension Engine {
     /// it rises. So position i's band is, for a long, [mark − down_i/(|size|·c), mark + up_i/(|size|·c)]
     /// and mirrored for a short; band edges are rounded inward. Inside every band at once no gap
     /// changes sign, so no decision can change: any mark inside the band needs no re-evaluation.
+    ///
+    /// Cash slack: 1/8 of each budget is held back from the price bands for cash moves that change
+    /// equity but not MM (funding payments, deposits, withdrawals). `cashSlackDown` / `cashSlackUp`
+    /// (10⁻⁸ units, rounded down) say how much equity may still leave or arrive without any gap
+    /// changing sign even with the price at a band edge; each cash move spends it, and only a move
+    /// larger than what is left queues the account (`spendCashSlack`).
     mutating func reindex(account: Int, evaluation known: RiskEvaluation? = nil) {
         index.triggerVersions[account] &+= 1
         let version = index.triggerVersions[account]
         index.liveTriggerEntryTotal -= Int(index.liveTriggerEntries[account])
         index.liveTriggerEntries[account] = 0
+        index.cashSlackDown[account] = 0
+        index.cashSlackUp[account] = 0
         defer { compactTriggersIfNeeded() }
         guard !state.accounts[account].positions.isEmpty else { return }
         let evaluation: RiskEvaluation
@@ -116,6 +124,17 @@ extension Engine {
                 else { upBudget = Swift.min(upBudget, Swift.max(-gap - 1 - roundingMargin, 0)) }
             }
         }
+        /// Splits a budget into the cash slack (1/8, in 10⁻⁸ units) and what the price bands may use.
+        func split(_ budget: Int128) -> (price: Int128, cashRaw: Int64) {
+            guard budget != Int128.max else { return (.max, .max) }
+            let cash = budget / 8
+            return (budget - cash, Int64(clamping: cash / Int128(Fixed.scale)))
+        }
+        let down = split(downBudget), up = split(upBudget)
+        downBudget = down.price
+        upBudget = up.price
+        index.cashSlackDown[account] = down.cashRaw
+        index.cashSlackUp[account] = up.cashRaw
         let totalNotional = Int128(Swift.max(risk.totalNotional.raw, 1))
         for position in held.positions {
             let market = state.markets[position.market]
@@ -161,7 +180,25 @@ extension Engine {
             )
             index.liveTriggerEntries[account] += Int32(added)
             index.liveTriggerEntryTotal += added
+            index.triggerEntryTotal += added
         }
+    }
+
+    /// Records a cash move of `deltaRaw` (10⁻⁸ units; negative: equity leaves) in `account` and
+    /// queues the account only if the move exceeds its remaining cash slack in that direction (or
+    /// on the every-holder reference path, which re-evaluates every touched account).
+    mutating func spendCashSlack(account: Int, deltaRaw: Int64) {
+        if markEvaluation == .triggerBands {
+            if deltaRaw <= 0, index.cashSlackDown[account] >= -deltaRaw {
+                index.cashSlackDown[account] += deltaRaw
+                return
+            }
+            if deltaRaw > 0, index.cashSlackUp[account] >= deltaRaw {
+                index.cashSlackUp[account] -= deltaRaw
+                return
+            }
+        }
+        queueEvaluation(account)
     }
 
     /// Drops stale heap entries once they outnumber live ones (entries > 2 × live + 4096): each
@@ -169,9 +206,11 @@ extension Engine {
     /// halves the heaps, so its cost is amortized over the re-indexes that made the stale entries,
     /// whatever the number of positions per account.
     mutating func compactTriggersIfNeeded() {
-        var entries = 0  // O(markets): the heaps know their sizes
-        for trigger in index.triggers { entries += trigger.count }
-        guard entries > 2 * index.liveTriggerEntryTotal + 4096 else { return }
-        for market in index.triggers.indices { index.triggers[market].dropStale(versions: index.triggerVersions) }
+        guard index.triggerEntryTotal > 2 * index.liveTriggerEntryTotal + 4096 else { return }
+        index.triggerEntryTotal = 0
+        for market in index.triggers.indices {
+            index.triggers[market].dropStale(versions: index.triggerVersions)
+            index.triggerEntryTotal += index.triggers[market].count
+        }
     }
 }

@@ -14,6 +14,8 @@ extension Engine {
             index.triggerVersions.append(0)
             index.isQueued.append(false)
             index.liveTriggerEntries.append(0)
+            index.cashSlackDown.append(0)
+            index.cashSlackUp.append(0)
         }
         var batch = LedgerBatch()
         batch.move(amount, of: assetIndex, from: .outsideWorld, to: .trader(account))
@@ -24,10 +26,12 @@ extension Engine {
                 index.triggerVersions.removeLast()
                 index.isQueued.removeLast()
                 index.liveTriggerEntries.removeLast()
+                index.cashSlackDown.removeLast()
+                index.cashSlackUp.removeLast()
             }
             throw rejection(for: error)
         }
-        queueEvaluation(account)
+        if existing == nil { queueEvaluation(account) } else { spendCash(account: account, asset: assetIndex, amount: amount) }
     }
 
     mutating func withdraw(account id: String, asset: String, amount: Fixed) throws(Rejection) {
@@ -53,7 +57,7 @@ extension Engine {
         var batch = LedgerBatch()
         batch.move(amount, of: assetIndex, from: .trader(account), to: .outsideWorld)
         do { try commit(batch) } catch { throw rejection(for: error) }
-        queueEvaluation(account)
+        spendCash(account: account, asset: assetIndex, amount: amount.negated)
     }
 
     /// A venue fill: the position changes at `price`, realized PnL settles through the market's
@@ -91,11 +95,11 @@ extension Engine {
         transition.ledger.move(change.realizedPnL, of: settle, from: .clearing(market: market), to: .trader(account))
         transition.ledger.move(fee, of: settle, from: .trader(account), to: .feeIncome)
         transition.positions = [.init(account: account, position: change.position)]
-        let postings: [LedgerPosting]
-        do { postings = try self.postings(of: transition.ledger) } catch { throw rejection(for: error) }
-        for posting in postings {
-            if case .trader = posting.account { after.setBalance(Fixed(raw: Int64(posting.balanceRaw)), ofAsset: posting.asset) }
-        }
+        // The account as it would be after the fill, for the margin check (commit re-validates it all).
+        do {
+            let balance = after.balance(ofAsset: settle)
+            after.setBalance(try balance.adding(change.realizedPnL).subtracting(fee), ofAsset: settle)
+        } catch { throw .overflow("account \"\(id)\"'s \(state.assets[settle].id) balance") }
 
         if change.increasesRisk {
             guard !phase.restrictsRisk else {
@@ -122,7 +126,7 @@ extension Engine {
         state.markets[market].markPrice = price
         state.markets[market].volatility.observe(price: price.doubleValue, atMs: state.clockMs)
         var triggered: [Int] = []
-        index.triggers[market].popTriggered(byPriceRaw: price.raw, versions: index.triggerVersions, into: &triggered)
+        index.triggerEntryTotal -= index.triggers[market].popTriggered(byPriceRaw: price.raw, versions: index.triggerVersions, into: &triggered)
         if markEvaluation == .everyHolder {
             triggered = state.accounts.indices.filter { state.accounts[$0].positionIndex(market: market) != nil }
         }
@@ -150,7 +154,7 @@ extension Engine {
         guard rate.magnitude <= .one else { throw Rejection(code: .invalidRate, message: "funding rate must be between -1 and 1") }
         let settle = state.markets[market].settleAsset
         var batch = LedgerBatch()
-        var payers: [Int] = []
+        var payers: [(account: Int, payment: Fixed)] = []
         batch.reserveCapacity(state.accounts.count)
         for account in state.accounts.indices {
             guard let position = state.accounts[account].positions.first(where: { $0.market == market }) else { continue }
@@ -162,10 +166,22 @@ extension Engine {
                 payment = try Fixed.fromWide(wide, dividedBy: Int128(Fixed.scale) * Int128(Fixed.scale), rounding: .up)
             } catch { throw .overflow("a funding payment") }
             batch.move(payment, of: settle, from: .trader(account), to: .clearing(market: market))
-            payers.append(account)
+            payers.append((account, payment))
         }
         do { try commit(batch) } catch { throw rejection(for: error) }
-        for account in payers { queueEvaluation(account) }
+        for (account, payment) in payers { spendCash(account: account, asset: settle, amount: payment.negated) }
+    }
+
+    /// After a cash move of `amount` of `asset` into (positive) or out of an account, re-evaluates
+    /// it only if the move could change a decision: the equity change is at most
+    /// ⌈|amount| × price⌉ + 10⁻⁸ (weights ≤ 1 only shrink it), checked against the account's cash
+    /// slack (`Engine.spendCashSlack`).
+    mutating func spendCash(account: Int, asset: Int, amount: Fixed) {
+        guard let bound = try? amount.magnitude.multiplied(by: state.assets[asset].price, rounding: .up).adding(.ulp) else {
+            queueEvaluation(account)
+            return
+        }
+        spendCashSlack(account: account, deltaRaw: amount.isNegative ? -bound.raw : bound.raw)
     }
 
     /// Queues every account holding a position in `market` for re-evaluation.

@@ -25,6 +25,10 @@ public struct Engine: Sendable {
 
     public var markEvaluation: MarkEvaluation = .triggerBands
 
+    /// How many account evaluations `apply` has run since this engine was made (a diagnostic for
+    /// benchmarks: not state, not in the digest).
+    public internal(set) var evaluationCount = 0
+
     public init(markEvaluation: MarkEvaluation = .triggerBands) {
         state = EngineState()
         self.markEvaluation = markEvaluation

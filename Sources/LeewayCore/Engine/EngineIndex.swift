@@ -16,6 +16,12 @@ struct EngineIndex: Sendable {
     var liveTriggerEntries: [Int32] = []
     /// Σ liveTriggerEntries: compaction runs when the heaps hold more than twice this.
     var liveTriggerEntryTotal = 0
+    /// Entries in all trigger heaps, live or stale (kept as they are inserted and popped).
+    var triggerEntryTotal = 0
+    /// Per account: equity (10⁻⁸ units) that may still leave / arrive by cash moves before any
+    /// decision can change (see `Engine.reindex`); 0 = unknown, always re-evaluate.
+    var cashSlackDown: [Int64] = []
+    var cashSlackUp: [Int64] = []
 }
 
 extension Engine {
@@ -28,6 +34,8 @@ extension Engine {
         index.triggerVersions = Array(repeating: 0, count: state.accounts.count)
         index.isQueued = Array(repeating: false, count: state.accounts.count)
         index.liveTriggerEntries = Array(repeating: 0, count: state.accounts.count)
+        index.cashSlackDown = Array(repeating: 0, count: state.accounts.count)
+        index.cashSlackUp = Array(repeating: 0, count: state.accounts.count)
         for (position, account) in state.accounts.enumerated() {
             index.accountByID[account.id] = position
             if let due = account.liquidation.dueMs { index.timers.schedule(account: position, atMs: due) }
@@ -38,6 +46,7 @@ extension Engine {
     /// Recomputes every account's trigger bands from scratch.
     mutating func reindexAllAccounts() {
         for market in index.triggers.indices { index.triggers[market].removeAll() }
+        index.triggerEntryTotal = 0
         for account in index.liveTriggerEntries.indices { index.liveTriggerEntries[account] = 0 }
         index.liveTriggerEntryTotal = 0
         for account in state.accounts.indices where !state.accounts[account].positions.isEmpty {

@@ -71,38 +71,56 @@ extension Engine {
     /// Net deltas are summed per (ledger account, asset) in `Int128`; a batch with many postings
     /// (a funding round) finds each one through a dictionary, so validation is linear in its size.
     func postings(of batch: LedgerBatch) throws(LedgerOverflow) -> [LedgerPosting] {
-        struct Key: Hashable { var account: LedgerAccount; var asset: Int }
-        var deltas: [(key: Key, delta: Int128)] = []
-        var slot: [Key: Int] = [:]
-        let useDictionary = batch.transfers.count > 8
-        if useDictionary { slot.reserveCapacity(batch.transfers.count + 4) }
-        func add(_ key: Key, _ delta: Int128) {
-            if useDictionary {
-                if let at = slot[key] { deltas[at].delta += delta } else { slot[key] = deltas.count; deltas.append((key, delta)) }
-            } else if let at = deltas.firstIndex(where: { $0.key == key }) {
-                deltas[at].delta += delta
-            } else {
-                deltas.append((key, delta))
+        // One array: each posting first accumulates its net delta in `balanceRaw`, then becomes the
+        // balance after the batch. Small batches find their posting by a linear scan; a large one
+        // (a funding round) through a dictionary, so validation stays linear in its size.
+        var postings: [LedgerPosting] = []
+        // A large batch (a funding round: one transfer per holder) finds a trader's posting through
+        // a dense per-account slot table and the few venue accounts by a scan of their own list;
+        // a small one scans its postings. Either way validation is linear in the batch's size.
+        let large = batch.transfers.count > 64
+        postings.reserveCapacity(large ? batch.transfers.count + 8 : batch.transfers.count * 2)
+        var traderSlot: [Int32] = large ? Array(repeating: -1, count: state.accounts.count) : []
+        var otherSlots: [Int] = []  // venue accounts, and a trader's postings in a second asset
+        func add(_ account: LedgerAccount, _ asset: Int, _ delta: Int128) {
+            if large {
+                if case .trader(let trader) = account {
+                    // The slot of the trader's first posting; a second asset falls back to the scan below.
+                    let at = Int(traderSlot[trader])
+                    if at >= 0, postings[at].asset == asset { postings[at].balanceRaw += delta; return }
+                    if at < 0 {
+                        traderSlot[trader] = Int32(postings.count)
+                        postings.append(LedgerPosting(account: account, asset: asset, balanceRaw: delta))
+                        return
+                    }
+                }
+                for at in otherSlots where postings[at].account == account && postings[at].asset == asset {
+                    postings[at].balanceRaw += delta
+                    return
+                }
+                otherSlots.append(postings.count)
+            } else if let at = postings.firstIndex(where: { $0.account == account && $0.asset == asset }) {
+                postings[at].balanceRaw += delta
+                return
             }
+            postings.append(LedgerPosting(account: account, asset: asset, balanceRaw: delta))
         }
-        deltas.reserveCapacity(batch.transfers.count + 1)
         for transfer in batch.transfers {
             // |amount| < 2⁶³ and a batch has far fewer than 2⁶⁴ transfers: the Int128 sums cannot overflow.
-            add(Key(account: transfer.from, asset: transfer.asset), -Int128(transfer.amount.raw))
-            add(Key(account: transfer.to, asset: transfer.asset), Int128(transfer.amount.raw))
+            add(transfer.from, transfer.asset, -Int128(transfer.amount.raw))
+            add(transfer.to, transfer.asset, Int128(transfer.amount.raw))
         }
-        var postings: [LedgerPosting] = []
-        postings.reserveCapacity(deltas.count)
-        for (key, delta) in deltas {
-            let (after, overflow) = ledgerBalanceRaw(key.account, asset: key.asset).addingReportingOverflow(delta)
-            if case .trader = key.account {
+        for index in postings.indices {
+            let posting = postings[index]
+            let (after, overflow) = ledgerBalanceRaw(posting.account, asset: posting.asset).addingReportingOverflow(posting.balanceRaw)
+            if case .trader = posting.account {
                 guard !overflow, after <= Int128(Int64.max), after >= -Int128(Int64.max) else {
-                    throw LedgerOverflow(account: key.account, asset: key.asset)
+                    throw LedgerOverflow(account: posting.account, asset: posting.asset)
                 }
             } else if overflow {
-                throw LedgerOverflow(account: key.account, asset: key.asset)
+                throw LedgerOverflow(account: posting.account, asset: posting.asset)
             }
-            postings.append(LedgerPosting(account: key.account, asset: key.asset, balanceRaw: after))
+            postings[index].balanceRaw = after
         }
         return postings
     }

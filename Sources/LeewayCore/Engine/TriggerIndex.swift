@@ -41,8 +41,11 @@ struct TriggerIndex: Sendable {
         upperEdges = Heap(upperEdges.unordered.filter { versions[Int($0.account)] == $0.version })
     }
 
-    /// Pops every entry whose band excludes `priceRaw`, appending accounts whose entry is current.
-    mutating func popTriggered(byPriceRaw priceRaw: Int64, versions: [UInt32], into accounts: inout [Int]) {
+    /// Pops every entry whose band excludes `priceRaw`, appending accounts whose entry is current;
+    /// returns how many entries it removed.
+    @discardableResult
+    mutating func popTriggered(byPriceRaw priceRaw: Int64, versions: [UInt32], into accounts: inout [Int]) -> Int {
+        let before = count
         while let top = lowerEdges.max, top.priceRaw > priceRaw {
             lowerEdges.removeMax()
             if versions[Int(top.account)] == top.version { accounts.append(Int(top.account)) }
@@ -51,6 +54,7 @@ struct TriggerIndex: Sendable {
             upperEdges.removeMin()
             if versions[Int(top.account)] == top.version { accounts.append(Int(top.account)) }
         }
+        return before - count
     }
 
     mutating func removeAll() {

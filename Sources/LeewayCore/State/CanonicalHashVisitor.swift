@@ -42,11 +42,10 @@ struct CanonicalHashVisitor: StateVisitor {
     /// to their first 255, which no field name approaches).
     mutating func key(_ name: String) {
         if depth == 1 { topLevelKeys?.append(name) }
-        var name = name
-        name.withUTF8 { utf8 in
-            let count = Swift.min(utf8.count, 255)
-            buffer.append(UInt8(count))
-            buffer.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[0..<count]))
+        let count = Swift.min(name.utf8.count, 255)
+        buffer.append(UInt8(count))
+        if name.utf8.withContiguousStorageIfAvailable({ buffer.append(contentsOf: $0.prefix(count)) }) == nil {
+            buffer.append(contentsOf: name.utf8.prefix(count))
         }
     }
     mutating func null() { byte(0x6E) }
