@@ -49,13 +49,12 @@ public enum EventEncoder {
             writer.field("deficit", deficit.description)
             writer.field("insurance_paid", insurancePaid.description)
             writer.field("adl_recovered", adlRecovered.description)
-        case let .adlFill(account, market, size, price, amount, bankruptAccount):
+        case let .adlFill(account, market, size, price, amount):
             writer.field("account", account)
             writer.field("market", market)
             writer.field("size", size.description)
             writer.field("price", price.description)
             writer.field("amount", amount.description)
-            writer.field("bankrupt_account", bankruptAccount)
         case let .alert(account, code, message):
             writer.key("account"); if let account { writer.string(account) } else { writer.null() }
             writer.field("code", code.rawValue)

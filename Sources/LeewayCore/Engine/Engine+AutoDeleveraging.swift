@@ -91,7 +91,7 @@ extension Engine {
                 transition.ledger.move(amount, of: asset, from: .trader(counterparty), to: .trader(account))
                 transition.positions.append(.init(account: counterparty, position: change.position))
                 transition.events.append(.adlFill(account: state.accounts[counterparty].id, market: marketID, size: trade,
-                                                  price: bankruptcyPrice, amount: amount, bankruptAccount: bankruptID))
+                                                  price: bankruptcyPrice, amount: amount))
                 transition.requeue.append(counterparty)
                 left -= amount.raw
                 recoveredTotal += amount.raw

@@ -63,6 +63,9 @@ extension Engine {
     /// `forced_close_failed` fault: a partial close that silently skipped a leg would misreport risk.
     func planClose(account: Int, quantities: [Fixed], equityBeforeFees: Fixed, reason: LiquidationReason) throws(EngineFault) -> Transition {
         var transition = Transition(account: account)
+        transition.positions.reserveCapacity(quantities.count)
+        transition.closedLegs.reserveCapacity(quantities.count)
+        transition.events.reserveCapacity(quantities.count + 2)  // + liquidated, bankrupt if settled next
         var feeBudget = Fixed.maximum(equityBeforeFees, .zero)
         let held = state.accounts[account]
         for (offset, position) in held.positions.enumerated() {

@@ -34,8 +34,9 @@ public enum EventKind: Sendable, Hashable, Codable {
     /// One per asset in which the account ended negative (`asset`, an addition to the spec).
     case bankrupt(account: String, asset: String, deficit: Fixed, insurancePaid: Fixed, adlRecovered: Fixed)
     /// A counterparty closed by ADL at the bankrupt leg's bankruptcy price `price`; `amount` is what
-    /// it paid the bankrupt account: ⌈|size| × |price − closePrice|⌉ (an addition to the spec).
-    case adlFill(account: String, market: String, size: Fixed, price: Fixed, amount: Fixed, bankruptAccount: String)
+    /// it paid the bankrupt account: ⌈|size| × |price − closePrice|⌉ (an addition to the spec). The
+    /// fills of one bankruptcy come just before its `bankrupt` event, which names the account.
+    case adlFill(account: String, market: String, size: Fixed, price: Fixed, amount: Fixed)
     /// Something the engine could not do or did not expect (an addition to the spec): the account
     /// (if any) is retried at the next command. Codes: `AlertCode`.
     case alert(account: String?, code: AlertCode, message: String)
@@ -67,7 +68,7 @@ public enum EventKind: Sendable, Hashable, Codable {
         case .alert(let account, _, _): return account
         case .warning(let account, _, _), .warningCleared(let account, _, _), .marginCall(let account, _, _, _, _),
              .cured(let account, _, _), .deleveragingStarted(let account), .liquidationFill(let account, _, _, _, _, _),
-             .liquidated(let account), .bankrupt(let account, _, _, _, _), .adlFill(let account, _, _, _, _, _):
+             .liquidated(let account), .bankrupt(let account, _, _, _, _), .adlFill(let account, _, _, _, _):
             return account
         }
     }

@@ -188,11 +188,11 @@ extension EventKind: StateDescribable {
                     $0.field("account", account); $0.field("asset", asset); $0.field("deficit", deficit)
                     $0.field("insurancePaid", insurancePaid); $0.field("adlRecovered", adlRecovered)
                 }
-            case let .adlFill(account, market, size, price, amount, bankruptAccount):
+            case let .adlFill(account, market, size, price, amount):
                 v.key("adlFill")
                 v.object {
                     $0.field("account", account); $0.field("market", market); $0.field("size", size)
-                    $0.field("price", price); $0.field("amount", amount); $0.field("bankruptAccount", bankruptAccount)
+                    $0.field("price", price); $0.field("amount", amount)
                 }
             case let .alert(account, code, message):
                 v.key("alert")

@@ -199,7 +199,7 @@ public struct BacktestRun {
             stepFlow += size.doubleValue * price.doubleValue
             countPerMinute(notional, atMs: event.timestampMs)
             if recordSeries { series.liquidations.append((event.timestampMs, price.doubleValue, notional.doubleValue)) }
-        case let .adlFill(_, _, size, price, _, _):
+        case let .adlFill(_, _, size, price, _):
             let notional = (try? size.magnitude.multiplied(by: price, rounding: .down)) ?? .zero
             metrics.adlNotional = (try? metrics.adlNotional.adding(notional)) ?? metrics.adlNotional
         case .alert:

@@ -26,7 +26,7 @@ struct MultiLegADLTests {
 
     static func adlFills(_ events: [Event]) -> [Fill] {
         events.compactMap { event in
-            guard case let .adlFill(account, market, size, price, amount, _) = event.kind else { return nil }
+            guard case let .adlFill(account, market, size, price, amount) = event.kind else { return nil }
             return Fill(account: account, market: market, size: size, price: price, amount: amount)
         }
     }

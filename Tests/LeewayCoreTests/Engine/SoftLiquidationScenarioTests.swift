@@ -145,9 +145,8 @@ struct SoftLiquidationScenarioTests {
         #expect(adlRecovered == d("150"))
         // Carol's short (+1,700 each on 2 at 10,500 entry, 2.3× score) outranks bob's (+1,200 on 1).
         let adl = try #require(events.first { $0.type == "adl_fill" })
-        guard case let .adlFill(counterparty, _, size, price, amount, bankruptAccount) = adl.kind else { return }
+        guard case let .adlFill(counterparty, _, size, price, amount) = adl.kind else { return }
         #expect(amount == d("150"))  // 0.75 × (9,000 − 8,800)
-        #expect(bankruptAccount == "alice")
         #expect(counterparty == "carol")
         #expect(size == d("0.75"))  // 150 recovered at δ = 200 per BTC
         #expect(price == d("9000"))  // alice's bankruptcy price: 8,800 + 200/1
@@ -172,7 +171,7 @@ struct SoftLiquidationScenarioTests {
         // No insurance fund: both longs end at equity −200 and ADL recovers all of it at δ = 200.
         let events = harness.run(#"{"type":"mark","market":"BTC-PERP","price":"8800","ts":1700000010000}"#)
         let fills = events.compactMap { event -> (String, Fixed)? in
-            guard case let .adlFill(account, _, size, _, _, _) = event.kind else { return nil }
+            guard case let .adlFill(account, _, size, _, _) = event.kind else { return nil }
             return (account, size)
         }
         #expect(fills.map(\.0) == ["carol", "carol", "bob"])
