@@ -144,6 +144,7 @@ let package = Package(
             name: "LeewayServerTests",
             dependencies: [
                 "LeewayServer", "LeewayJournal", "LeewayCore", "LeewayWire",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
                 .product(name: "WSCore", package: "swift-websocket"),

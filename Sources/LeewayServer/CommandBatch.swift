@@ -13,11 +13,12 @@ enum CommandBatch {
             case let other: values = [other]
             }
         } catch {
-            // Not one JSON document: JSON Lines, one command per non-blank line.
+            // Not one JSON document: JSON Lines, one command per line; blank lines and lines
+            // starting with `#` are skipped, exactly as `leeway replay` skips them.
             let text = String(decoding: bytes, as: UTF8.self)
             for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
                 let trimmed = line.trimmingWhitespace
-                guard !trimmed.isEmpty else { continue }
+                guard !trimmed.isEmpty, trimmed.first != "#" else { continue }
                 do { values.append(try JSONParser.parse(String(trimmed))) } catch {
                     throw ServerError.badRequest("malformed_json", "line \(index + 1) of the body is not valid JSON: \(error.description)")
                 }

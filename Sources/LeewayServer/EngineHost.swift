@@ -25,6 +25,11 @@ public actor EngineHost {
     var inbox: [WorkItem] = []
     var draining = false
     var failure: ServerError?
+    /// Set when even the journal's acknowledged state cannot be rebuilt: nothing may be read.
+    var readFailure: ServerError?
+
+    /// Why writes (and, with `readFailure`, reads) are refused; nil while healthy.
+    public var unavailability: ServerError? { readFailure ?? failure }
     var subscribers: [UUID: Subscriber] = [:]
     var lastEventSeq: Int64
 
@@ -98,6 +103,12 @@ public actor EngineHost {
                 let events: [Event]
                 switch CommandDecoder.decode(.object(object), lineNumber: Int(seq)) {
                 case .command(let envelope):
+                    // A retried id: answer with the original outcome, journal nothing (its events
+                    // are already journaled; a new record would only repeat them).
+                    if let id = envelope.id, let original = engine.originalEvents(ofCommandID: id) {
+                        itemEvents.append(original)
+                        continue
+                    }
                     events = engine.apply(envelope)
                     metrics.countCommand(envelope.command.typeName)
                 case .invalid(let error, let id):
@@ -120,11 +131,20 @@ public actor EngineHost {
         do {
             try journal.append(entries)
         } catch {
-            // The engine is now ahead of the journal: stop taking commands; a restart recovers
-            // exactly the acknowledged state from the journal.
+            // The engine is now ahead of the journal. Nothing unjournaled may be read or
+            // snapshotted: rebuild the engine from the journal (exactly the acknowledged state),
+            // stop taking commands, and say why on /healthz. A restart resumes.
             let failure = ServerError(status: 503, code: "journal_unavailable", message: "the journal cannot be written (\(error)); restart the server")
             self.failure = failure
             logger.critical("journal append failed; refusing further commands", metadata: ["error": "\(error)"])
+            do {
+                engine = try Recovery.recover(journal).engine
+                lastEventSeq = engine.state.nextSeq - 1
+            } catch {
+                logger.critical("cannot rebuild the engine from the journal; reads are refused too", metadata: ["error": "\(error)"])
+                readFailure = ServerError(status: 503, code: "journal_unavailable", message: "the journal cannot be read (\(error)); restart the server")
+                engine = Engine()
+            }
             for item in batch { item.continuation.resume(throwing: failure) }
             return
         }
@@ -151,6 +171,9 @@ public actor EngineHost {
 
     /// Saves a snapshot of the current state (after the last durable record).
     public func snapshot() {
+        // After a journal failure the engine was rebuilt from the journal, but the journal itself
+        // is suspect: write nothing more to it.
+        guard failure == nil else { return }
         guard head.seq > lastSnapshotSeq || head.seq == 0 else { return }
         do {
             let state = SnapshotCodec.encode(engine.state)

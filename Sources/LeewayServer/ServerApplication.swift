@@ -224,6 +224,16 @@ public struct ServerApplication: Sendable {
     }
 
     func health() async throws -> Response {
+        if let unavailable = await host.unavailability {
+            var writer = JSONWriter()
+            writer.beginObject()
+            writer.field("status", "unavailable")
+            writer.field("code", unavailable.code)
+            writer.field("reason", unavailable.message)
+            writer.endObject()
+            return Response(status: .serviceUnavailable, headers: [.contentType: "application/json"],
+                            body: .init(byteBuffer: ByteBuffer(string: writer.text)))
+        }
         let status = await host.status
         var writer = JSONWriter()
         writer.beginObject()

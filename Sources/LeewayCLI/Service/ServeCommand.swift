@@ -40,6 +40,12 @@ struct ServeCommand: AsyncParsableCommand {
         let journal: Journal
         let engineHost: EngineHost
         let metrics = ServerMetrics()
+        let lock: DataDirectoryLock
+        do { lock = try DataDirectoryLock(directory: data) } catch {
+            logger.critical("cannot start: \(error)")
+            throw ExitCode(1)
+        }
+        defer { withExtendedLifetime(lock) {} }
         do {
             journal = try Journal(directory: data)
             engineHost = try EngineHost(journal: journal, configuration: configuration, logger: logger, metrics: metrics,

@@ -40,6 +40,10 @@ public struct Engine: Sendable {
         rebuildIndex()
     }
 
+    /// The events the command with this idempotency id produced, if it was applied: a retry is
+    /// answered with these and changes nothing (so a server must not journal it again).
+    public func originalEvents(ofCommandID id: String) -> [Event]? { state.appliedCommandEvents[id] }
+
     /// The current clock (ms).
     public var clockMs: Int64 { state.clockMs }
 
