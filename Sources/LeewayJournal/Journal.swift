@@ -143,6 +143,20 @@ public final class Journal: Sendable {
         }
     }
 
+    /// Deletes all but the newest `count` snapshots; returns how many it deleted.
+    @discardableResult
+    public func pruneSnapshots(keeping count: Int) throws(JournalError) -> Int {
+        do {
+            return try pool.write { db in
+                try db.execute(sql: "DELETE FROM snapshots WHERE seq NOT IN (SELECT seq FROM snapshots ORDER BY seq DESC LIMIT ?)",
+                               arguments: [Swift.max(count, 1)])
+                return db.changesCount
+            }
+        } catch {
+            throw .storage("cannot prune snapshots: \(error)")
+        }
+    }
+
     /// Every snapshot's seq and digest, oldest first (without the state blobs).
     public func snapshotIndex() throws(JournalError) -> [(seq: Int64, digest: String)] {
         do {

@@ -169,26 +169,50 @@ public actor EngineHost {
         }
     }
 
-    /// Saves a snapshot of the current state (after the last durable record).
+    /// Starts a snapshot of the current state (after the last durable record), unless one is
+    /// still being written. The owner only takes the state (an O(1) copy-on-write value: the
+    /// first later write to each array copies it once); encoding, hashing, writing and pruning
+    /// (keeping the newest `snapshotsKept`) run on another task.
     public func snapshot() {
         // After a journal failure the engine was rebuilt from the journal, but the journal itself
         // is suspect: write nothing more to it.
-        guard failure == nil else { return }
+        guard failure == nil, snapshotInProgress == nil else { return }
         guard head.seq > lastSnapshotSeq || head.seq == 0 else { return }
-        do {
-            let state = SnapshotCodec.encode(engine.state)
-            try journal.saveSnapshot(JournalSnapshot(seq: head.seq, state: state, digest: engine.digest.description))
-            lastSnapshotSeq = head.seq
-            logger.info("snapshot saved", metadata: ["record": "\(head.seq)"])
-        } catch {
-            logger.error("snapshot failed", metadata: ["error": "\(error)"])
+        let state = engine.state
+        let seq = head.seq
+        let journal = journal, logger = logger, kept = configuration.snapshotsKept
+        lastSnapshotSeq = seq
+        snapshotInProgress = Task.detached {
+            let started = ContinuousClock.now
+            do {
+                let encoded = SnapshotCodec.encode(state)
+                try journal.saveSnapshot(JournalSnapshot(seq: seq, state: encoded, digest: StateDigest(of: state).description))
+                let pruned = try journal.pruneSnapshots(keeping: kept)
+                logger.info("snapshot saved", metadata: ["record": "\(seq)", "bytes": "\(encoded.count)", "pruned": "\(pruned)",
+                                                         "seconds": "\(ContinuousClock.now - started)"])
+            } catch {
+                logger.error("snapshot failed", metadata: ["error": "\(error)"])
+            }
+            await self.snapshotFinished()
         }
     }
 
-    /// Graceful shutdown: answer everything queued, then snapshot.
-    public func shutdown() {
+    /// The snapshot being written in the background, if any.
+    var snapshotInProgress: Task<Void, Never>?
+
+    func snapshotFinished() { snapshotInProgress = nil }
+
+    /// Waits for the snapshot being written, if any.
+    public func waitForSnapshot() async {
+        if let task = snapshotInProgress { await task.value }
+    }
+
+    /// Graceful shutdown: answer everything queued, then write a final snapshot and wait for it.
+    public func shutdown() async {
         drain()
+        await waitForSnapshot()
         snapshot()
+        await waitForSnapshot()
         for subscriber in subscribers.values { subscriber.continuation.finish() }
         subscribers = [:]
     }
@@ -204,8 +228,10 @@ public actor EngineHost {
 
     // MARK: - Reads
 
-    public var status: (records: Int64, events: Int64, clockMs: Int64, digest: String, accounts: Int) {
-        (head.seq, lastEventSeq, engine.clockMs, engine.digest.description, engine.state.accounts.count)
+    /// What `/v1/status` reports, with the state itself (an O(1) copy-on-write value) so that the
+    /// caller hashes it off the engine: the owner is never held up by a digest of the whole state.
+    public var status: (records: Int64, events: Int64, clockMs: Int64, accounts: Int, state: EngineState) {
+        (head.seq, lastEventSeq, engine.clockMs, engine.state.accounts.count, engine.state)
     }
 
     public func report(account: String) -> MarginReport? { engine.marginReport(account: account) }

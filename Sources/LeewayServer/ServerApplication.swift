@@ -40,9 +40,19 @@ public struct ServerApplication: Sendable {
         router.get("/v1/markets") { request, _ in await respond { try await markets(request) } }
         router.get("/v1/insurance-fund") { request, _ in await respond { try await insuranceFund(request) } }
         router.get("/healthz") { _, _ in await respond { try await health() } }
+        router.get("/v1/status") { request, _ in
+            await respond {
+                let principal = try authorize(request, reading: true)
+                guard principal.role == .admin || principal.role == .reader else { throw ServerError.forbidden("read the engine's status") }
+                return try await status()
+            }
+        }
         router.get("/metrics") { request, _ in
             await respond {
-                _ = try authorize(request, reading: true)
+                if !configuration.metricsRoles.isEmpty {
+                    let principal = try authorize(request, reading: true)
+                    guard configuration.metricsRoles.contains(principal.role) else { throw ServerError.forbidden("read the metrics") }
+                }
                 let text = metrics.exposition(phases: await host.phaseCounts)
                 return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: text)))
             }
@@ -234,7 +244,15 @@ public struct ServerApplication: Sendable {
             return Response(status: .serviceUnavailable, headers: [.contentType: "application/json"],
                             body: .init(byteBuffer: ByteBuffer(string: writer.text)))
         }
+        return Self.json(#"{"status":"ok"}"#)
+    }
+
+    /// `/v1/status`: the journal position, clock, account count and state digest. The digest is
+    /// computed here, on the request's task, from a copy of the state: not on the engine's owner.
+    func status() async throws -> Response {
+        if let unavailable = await host.unavailability { throw unavailable }
         let status = await host.status
+        let digest = StateDigest(of: status.state)
         var writer = JSONWriter()
         writer.beginObject()
         writer.field("status", "ok")
@@ -242,7 +260,7 @@ public struct ServerApplication: Sendable {
         writer.field("last_event", status.events)
         writer.field("clock", status.clockMs)
         writer.field("accounts", status.accounts)
-        writer.field("digest", status.digest)
+        writer.field("digest", digest.description)
         writer.endObject()
         return Self.json(writer.text)
     }

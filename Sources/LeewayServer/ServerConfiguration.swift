@@ -5,7 +5,7 @@ import Foundation
 /// ```json
 /// {"keys": [{"key": "…", "role": "admin"}, {"key": "…", "role": "trader", "accounts": ["alice"]}],
 ///  "snapshot_every": 10000, "ticker_ms": 250, "max_body_bytes": 1048576, "max_batch": 10000,
-///  "inbox_limit": 10000}
+///  "inbox_limit": 10000, "metrics_roles": ["admin", "reader"], "snapshots_kept": 3}
 /// ```
 public struct ServerConfiguration: Sendable, Equatable {
     public var keys: [APIKey] = []
@@ -18,12 +18,18 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var maxBatch = 10_000
     /// Most requests waiting for the engine before new ones get 503.
     public var inboxLimit = 10_000
+    /// Snapshots kept in the journal (older ones are deleted after each new one is written).
+    public var snapshotsKept = 3
+    /// The roles whose keys may read `/metrics` (`[]`: no key needed, e.g. for a scraper on a
+    /// private network). Default: admin and reader.
+    public var metricsRoles: Set<Role> = [.admin, .reader]
 
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case keys, snapshotEvery = "snapshot_every", tickerMs = "ticker_ms", maxBodyBytes = "max_body_bytes"
-        case maxBatch = "max_batch", inboxLimit = "inbox_limit"
+        case maxBatch = "max_batch", inboxLimit = "inbox_limit", metricsRoles = "metrics_roles"
+        case snapshotsKept = "snapshots_kept"
     }
 
     /// Reads and validates a configuration file.
@@ -51,6 +57,21 @@ public struct ServerConfiguration: Sendable, Equatable {
         if let value = try positive(.maxBodyBytes) { configuration.maxBodyBytes = value }
         if let value = try positive(.maxBatch) { configuration.maxBatch = value }
         if let value = try positive(.inboxLimit) { configuration.inboxLimit = value }
+        if let value = try positive(.snapshotsKept) { configuration.snapshotsKept = value }
+        if let roles = object[CodingKeys.metricsRoles.rawValue] {
+            guard let names = roles as? [String] else {
+                throw ServerError(status: 0, code: "config_invalid", message: "\(path): \"metrics_roles\" must be a list of role names")
+            }
+            var parsed: Set<Role> = []
+            for name in names {
+                guard let role = Role(rawValue: name) else {
+                    throw ServerError(status: 0, code: "config_invalid",
+                                      message: "\(path): \"metrics_roles\" has unknown role \"\(name)\"; roles: \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                parsed.insert(role)
+            }
+            configuration.metricsRoles = parsed
+        }
         if let keys = object["keys"] {
             guard let list = keys as? [[String: Any]] else {
                 throw ServerError(status: 0, code: "config_invalid", message: "\(path): \"keys\" must be a list of {\"key\", \"role\", \"accounts\"}")

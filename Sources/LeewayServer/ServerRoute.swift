@@ -14,6 +14,7 @@ public struct ServerRoute: Sendable, Equatable {
         ServerRoute(method: "get", path: "/v1/markets"),
         ServerRoute(method: "get", path: "/v1/insurance-fund"),
         ServerRoute(method: "get", path: "/v1/stream"),
+        ServerRoute(method: "get", path: "/v1/status"),
         ServerRoute(method: "get", path: "/healthz"),
         ServerRoute(method: "get", path: "/metrics"),
         ServerRoute(method: "get", path: "/openapi.json"),

@@ -130,8 +130,8 @@ struct ServeCrashTests {
             #expect(acknowledged.count >= batchSize, "round \(round): the server acknowledged nothing before the kill")
 
             server = try Server(data: data, config: config)
-            let health = try await server.waitUntilReady()
-            let recoveredDigest = health["digest"] as? String
+            _ = try await server.waitUntilReady()
+            let recoveredDigest = try await server.get("/v1/status")["digest"] as? String
             server.terminate()
 
             let export = try LeewayProcess.run(["export", "--data", data])

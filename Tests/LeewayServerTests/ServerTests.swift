@@ -43,7 +43,10 @@ struct ServerTests {
             #expect(try await client.call(.get, "/v1/insurance-fund", key: key).body == #"{"insurance_funds":{"USDC":"50"}}"#)
             let health = try await client.call(.get, "/healthz")
             #expect(health.status == 200)
-            #expect(health.body.contains(#""records":12"#))
+            #expect(health.body == #"{"status":"ok"}"#)  // liveness only: no state for anonymous callers
+            let status = try await client.call(.get, "/v1/status", key: key)
+            #expect(status.body.contains(#""records":12"#))
+            #expect(status.body.contains(#""digest":""#))
             let metrics = try await client.call(.get, "/metrics", key: key)
             #expect(metrics.body.contains(#"leeway_commands_total{type="fill"} 3"#))
             #expect(metrics.body.contains(#"leeway_accounts{phase="margin_call"} 1"#))
@@ -66,6 +69,13 @@ struct ServerTests {
         (ServerFixture.aliceKey, "get", "/v1/accounts/bob", nil, 403),
         (ServerFixture.aliceKey, "get", "/v1/accounts/bob/what-if?deposit=1", nil, 403),
         (nil, "get", "/metrics", nil, 401),
+        (ServerFixture.aliceKey, "get", "/metrics", nil, 403),
+        (ServerFixture.venueKey, "get", "/metrics", nil, 403),
+        (ServerFixture.readerKey, "get", "/metrics", nil, 200),
+        (nil, "get", "/v1/status", nil, 401),
+        (ServerFixture.aliceKey, "get", "/v1/status", nil, 403),
+        (ServerFixture.oracleKey, "get", "/v1/status", nil, 403),
+        (ServerFixture.readerKey, "get", "/v1/status", nil, 200),
         (nil, "get", "/healthz", nil, 200),
         (nil, "get", "/openapi.json", nil, 200),
     ])
@@ -118,7 +128,7 @@ struct ServerTests {
             let response = try await client.call(.post, "/v1/commands", key: ServerFixture.adminKey, body: body)
             #expect(response.status == status, "\(response.body)")
             #expect(response.body.contains(#""code":"\#(code)""#), "\(response.body)")
-            #expect(try await client.call(.get, "/healthz").body.contains(#""records":0"#))
+            #expect(try await client.call(.get, "/v1/status", key: ServerFixture.adminKey).body.contains(#""records":0"#))
         }
     }
 
@@ -149,7 +159,7 @@ struct ServerTests {
             #expect(response.status == 503)
             #expect(response.headers[.retryAfter] == "1")
             #expect(response.body.contains(#""code":"overloaded""#))
-            #expect(try await client.call(.get, "/healthz").body.contains(#""records":0"#))
+            #expect(try await client.call(.get, "/v1/status", key: ServerFixture.adminKey).body.contains(#""records":0"#))
         }
     }
 
