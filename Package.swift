@@ -35,6 +35,7 @@ let package = Package(
             name: "LeewayCore",
             dependencies: [
                 .product(name: "HeapModule", package: "swift-collections"),
+                .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings

@@ -58,6 +58,23 @@ public actor EngineHost {
         self.nowMs = nowMs
     }
 
+    /// Brings the engine's idempotency window to the configured one, through the journal (an
+    /// `idempotency` command), so that a replay of the journal expires ids exactly as the live
+    /// server did. Does nothing when neither setting is configured or both already hold.
+    public func applyConfiguredIdempotency() async throws {
+        let window = configuration.idempotencyWindowMs ?? engine.state.idempotencyWindowMs
+        let maxIDs = configuration.idempotencyMaxIDs ?? engine.state.idempotencyMaxIDs
+        guard window != engine.state.idempotencyWindowMs || maxIDs != engine.state.idempotencyMaxIDs else { return }
+        var object = JSONObject()
+        object.append("type", .string(CommandType.idempotency.rawValue))
+        object.append("window_ms", .number(String(window)))
+        object.append("max_ids", .number(String(maxIDs)))
+        let events = try await submit([object])
+        if let rejected = events.first?.first(where: { $0.kind.type == .rejected }), case let .rejected(_, code, message) = rejected.kind {
+            throw ServerError(status: 0, code: code.rawValue, message: "the configured idempotency window was refused: \(message)")
+        }
+    }
+
     /// Queues a validated batch and returns the events of each command once they are durable.
     public func submit(_ commands: [JSONObject]) async throws -> [[Event]] {
         if let failure { throw failure }

@@ -5,7 +5,8 @@ import Foundation
 /// ```json
 /// {"keys": [{"key": "…", "role": "admin"}, {"key": "…", "role": "trader", "accounts": ["alice"]}],
 ///  "snapshot_every": 10000, "ticker_ms": 250, "max_body_bytes": 1048576, "max_batch": 10000,
-///  "inbox_limit": 10000, "metrics_roles": ["admin", "reader"], "snapshots_kept": 3}
+///  "inbox_limit": 10000, "metrics_roles": ["admin", "reader"], "snapshots_kept": 3,
+///  "idempotency_window_ms": 86400000, "idempotency_max_ids": 1000000}
 /// ```
 public struct ServerConfiguration: Sendable, Equatable {
     public var keys: [APIKey] = []
@@ -18,6 +19,10 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var maxBatch = 10_000
     /// Most requests waiting for the engine before new ones get 503.
     public var inboxLimit = 10_000
+    /// The idempotency window (`idempotency` command): set in the engine at start-up, through the
+    /// journal, when it differs from the journaled setting. nil: keep what the engine has.
+    public var idempotencyWindowMs: Int64?
+    public var idempotencyMaxIDs: Int?
     /// Snapshots kept in the journal (older ones are deleted after each new one is written).
     public var snapshotsKept = 3
     /// The roles whose keys may read `/metrics` (`[]`: no key needed, e.g. for a scraper on a
@@ -30,6 +35,7 @@ public struct ServerConfiguration: Sendable, Equatable {
         case keys, snapshotEvery = "snapshot_every", tickerMs = "ticker_ms", maxBodyBytes = "max_body_bytes"
         case maxBatch = "max_batch", inboxLimit = "inbox_limit", metricsRoles = "metrics_roles"
         case snapshotsKept = "snapshots_kept"
+        case idempotencyWindowMs = "idempotency_window_ms", idempotencyMaxIDs = "idempotency_max_ids"
     }
 
     /// Reads and validates a configuration file.
@@ -58,6 +64,8 @@ public struct ServerConfiguration: Sendable, Equatable {
         if let value = try positive(.maxBatch) { configuration.maxBatch = value }
         if let value = try positive(.inboxLimit) { configuration.inboxLimit = value }
         if let value = try positive(.snapshotsKept) { configuration.snapshotsKept = value }
+        if let value = try positive(.idempotencyWindowMs) { configuration.idempotencyWindowMs = Int64(value) }
+        if let value = try positive(.idempotencyMaxIDs) { configuration.idempotencyMaxIDs = value }
         if let roles = object[CodingKeys.metricsRoles.rawValue] {
             guard let names = roles as? [String] else {
                 throw ServerError(status: 0, code: "config_invalid", message: "\(path): \"metrics_roles\" must be a list of role names")

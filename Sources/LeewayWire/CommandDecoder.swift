@@ -36,7 +36,7 @@ public enum CommandDecoder {
             return .invalid(WireError(code: .notAnObject, message: "a command must be a JSON object, got \(value.kindDescription)"), id: nil)
         }
         var id: String?
-        if case .string(let text)? = object["id"], !text.isEmpty { id = text }
+        if case .string(let text)? = object["id"], NameRule.problem(with: text) == nil { id = text }  // a bad id is not echoed
         do {
             return .command(try decodeObject(object, lineNumber: lineNumber))
         } catch {
@@ -51,6 +51,9 @@ public enum CommandDecoder {
         var fields = FieldReader(object, context: "\"\(type)\"")
         _ = fields.value("type")
         let id = try fields.optionalString("id")
+        if let id, let problem = NameRule.problem(with: id) {
+            throw WireError(code: .invalidField, message: "the command id \(problem)")
+        }
         let timestamp = try fields.optionalInteger("ts")
         if let timestamp, timestamp < 0 {
             throw WireError(code: .invalidField, message: "\"ts\" must be milliseconds since the Unix epoch, not negative")
@@ -82,6 +85,11 @@ public enum CommandDecoder {
             command = .assetPrice(asset: try fields.string("asset"), price: try fields.decimal("price"))
         case .funding:
             command = .funding(market: try fields.string("market"), rate: try fields.decimal("rate"))
+        case .idempotency:
+            let window = try fields.integer("window_ms")
+            let maxIDs = try fields.integer("max_ids")
+            guard let count = Int(exactly: maxIDs) else { throw WireError(code: .invalidField, message: "max_ids is out of range") }
+            command = .idempotency(windowMs: window, maxIDs: count)
         case .time:
             guard timestamp != nil else { throw fields.missing("ts") }
             command = .time

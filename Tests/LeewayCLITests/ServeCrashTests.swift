@@ -88,12 +88,22 @@ struct ServeCrashTests {
         #"{"type":"mark","market":"BTC-PERP","price":"10000","ts":1699999999000}"#,
     ]
 
-    /// Streams batches from `start` until the server dies (killed after a random delay); returns
-    /// the ids acknowledged and how many commands were sent.
+    /// A count shared between the streaming loop and the killer.
+    final class Progress: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = 0
+        var count: Int { lock.lock(); defer { lock.unlock() }; return value }
+        func add(_ amount: Int) { lock.lock(); value += amount; lock.unlock() }
+    }
+
+    /// Streams batches from `start` until the server dies: it is killed at a random moment (up to
+    /// a second) after at least `minimumCommands` were acknowledged, however fast the machine is.
+    /// Returns the ids acknowledged and how many commands were sent.
     static func streamUntilKilled(_ server: Server, start: Int, batchSize: Int, minimumCommands: Int) async -> (acknowledged: [Int], sent: Int) {
+        let progress = Progress()
         let killer = Task {
-            // Kill at a random moment after at least `minimumCommands` have had time to go out.
-            try? await Task.sleep(for: .milliseconds(Int.random(in: 1_500...3_500)))
+            for _ in 0..<6_000 where progress.count < minimumCommands { try? await Task.sleep(for: .milliseconds(10)) }
+            try? await Task.sleep(for: .milliseconds(Int.random(in: 0...1_000)))
             server.kill()
         }
         var acknowledged: [Int] = []
@@ -102,6 +112,7 @@ struct ServeCrashTests {
             let batch = commands(from: next, count: batchSize)
             guard await server.post(batch) else { break }
             acknowledged += Array(next..<(next + batchSize))
+            progress.add(batchSize)
             next += batchSize
             if next - start >= minimumCommands * 4 { break }
         }
@@ -125,7 +136,7 @@ struct ServeCrashTests {
         var totalAcknowledged: [Int] = []
         var start = 0
         for round in 1...2 {
-            let (acknowledged, _) = await Self.streamUntilKilled(server, start: start, batchSize: batchSize, minimumCommands: 20_000)
+            let (acknowledged, _) = await Self.streamUntilKilled(server, start: start, batchSize: batchSize, minimumCommands: 10_000)
             totalAcknowledged += acknowledged
             #expect(acknowledged.count >= batchSize, "round \(round): the server acknowledged nothing before the kill")
 

@@ -54,6 +54,10 @@ struct ServeCommand: AsyncParsableCommand {
             logger.critical("cannot start: \(error.description)")
             throw ExitCode(1)
         }
+        do { try await engineHost.applyConfiguredIdempotency() } catch {
+            logger.critical("cannot start: \(error)")
+            throw ExitCode(1)
+        }
         let application = ServerApplication(host: engineHost, configuration: configuration, metrics: metrics)
             .application(host: address, port: port, logger: logger)
         let group = ServiceGroup(configuration: .init(

@@ -18,6 +18,9 @@ public enum Command: Sendable, Hashable, Codable {
     case assetPrice(asset: String, price: Fixed)
     /// Longs pay rate × notional to shorts (negative rate: the reverse).
     case funding(market: String, rate: Fixed)
+    /// Set the idempotency window: ids are remembered for `windowMs` of engine clock and at most
+    /// `maxIDs` of them (an addition to the spec).
+    case idempotency(windowMs: Int64, maxIDs: Int)
     /// Advance the clock only: deadlines and cooldowns fire.
     case time
 
@@ -34,6 +37,7 @@ public enum Command: Sendable, Hashable, Codable {
         case .mark: return .mark
         case .assetPrice: return .assetPrice
         case .funding: return .funding
+        case .idempotency: return .idempotency
         case .time: return .time
         }
     }

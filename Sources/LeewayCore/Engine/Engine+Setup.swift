@@ -1,7 +1,7 @@
 /// Setup commands: assets, markets, policies, the insurance fund.
 extension Engine {
     mutating func defineAsset(id: String, price: Fixed, weight: Fixed) throws(Rejection) {
-        guard !id.isEmpty else { throw Rejection(code: .invalidID, message: "asset needs a non-empty name") }
+        if let problem = NameRule.problem(with: id) { throw Rejection(code: .invalidID, message: "the asset name \(problem)") }
         guard price.isPositive else { throw .notPositive("price") }
         guard weight.isPositive, weight <= .one else {
             throw Rejection(code: .invalidWeight, message: "weight must be above 0 and at most 1, got \(weight)")
@@ -20,7 +20,7 @@ extension Engine {
     }
 
     mutating func defineMarket(id: String, settleAsset: String, tiers: [MarginTier], liquidationFee: Fixed) throws(Rejection) {
-        guard !id.isEmpty else { throw Rejection(code: .invalidID, message: "market needs a non-empty name") }
+        if let problem = NameRule.problem(with: id) { throw Rejection(code: .invalidID, message: "the market name \(problem)") }
         guard let settle = index.assetByID[settleAsset] else { throw .unknownAsset(settleAsset) }
         let schedule: TierSchedule
         do { schedule = try TierSchedule(tiers: tiers) } catch { throw Rejection(code: .invalidTiers, message: error.message) }

@@ -3,7 +3,7 @@ extension Engine {
     mutating func deposit(account id: String, asset: String, amount: Fixed) throws(Rejection) {
         guard let assetIndex = index.assetByID[asset] else { throw .unknownAsset(asset) }
         guard amount.isPositive else { throw .notPositive("amount") }
-        guard !id.isEmpty else { throw Rejection(code: .invalidID, message: "account needs a non-empty name") }
+        if let problem = NameRule.problem(with: id) { throw Rejection(code: .invalidID, message: "the account name \(problem)") }
         let existing = index.accountByID[id]
         let account = existing ?? state.accounts.count
         if existing == nil {

@@ -1,3 +1,5 @@
+import DequeModule
+
 /// The deterministic margin and liquidation engine: `apply(command) → events` over the whole state.
 ///
 /// Pure: no I/O, no clock, no random numbers; time comes in with each command. One owner calls
@@ -61,6 +63,8 @@ public struct Engine: Sendable {
         // crash tick's huge capacity would be allocated again for every later command.
         pendingEvents = []
         adlRankings.removeAll(keepingCapacity: true)
+        // Expire as of the command's own time, so a retry after the window is a new command.
+        expireCommandIDs(asOfMs: Swift.max(state.clockMs, envelope.timestampMs ?? state.clockMs))
         if let id = envelope.id, let original = state.appliedCommandEvents[id] {
             return original
         }
@@ -79,6 +83,8 @@ public struct Engine: Sendable {
             drainEvaluationQueue()
             if let id = envelope.id {
                 state.appliedCommandEvents[id] = Array(pendingEvents[eventsBeforeCommand...])
+                state.appliedCommandOrder.append(AppliedCommandID(id: id, appliedMs: state.clockMs))
+                expireCommandIDs(asOfMs: state.clockMs)
             }
         } catch {
             emit(.rejected(command: envelope.reference, code: error.code, message: error.message))
@@ -112,7 +118,32 @@ public struct Engine: Sendable {
         case let .mark(market, price): try updateMark(market: market, price: price)
         case let .assetPrice(asset, price): try updateAssetPrice(asset: asset, price: price)
         case let .funding(market, rate): try applyFunding(market: market, rate: rate)
+        case let .idempotency(windowMs, maxIDs): try setIdempotency(windowMs: windowMs, maxIDs: maxIDs)
         case .time: break
         }
+    }
+
+    /// Forgets the ids that left the idempotency window: applied more than `idempotencyWindowMs`
+    /// before the clock, or beyond the newest `idempotencyMaxIDs`. A command that comes back with a
+    /// forgotten id is applied again as a new command (clients must not retry after the window).
+    mutating func expireCommandIDs(asOfMs nowMs: Int64) {
+        while let oldest = state.appliedCommandOrder.first,
+              nowMs - oldest.appliedMs > state.idempotencyWindowMs || state.appliedCommandOrder.count > state.idempotencyMaxIDs {
+            state.appliedCommandOrder.removeFirst()
+            state.appliedCommandEvents[oldest.id] = nil
+        }
+    }
+
+    /// The `idempotency` command: how long and how many ids are remembered.
+    mutating func setIdempotency(windowMs: Int64, maxIDs: Int) throws(Rejection) {
+        guard windowMs >= 1_000 else {
+            throw Rejection(code: .invalidIdempotency, message: "window_ms must be at least 1000 (one second), got \(windowMs)")
+        }
+        guard (1...100_000_000).contains(maxIDs) else {
+            throw Rejection(code: .invalidIdempotency, message: "max_ids must be between 1 and 100000000, got \(maxIDs)")
+        }
+        state.idempotencyWindowMs = windowMs
+        state.idempotencyMaxIDs = maxIDs
+        expireCommandIDs(asOfMs: state.clockMs)
     }
 }

@@ -1,3 +1,5 @@
+public import DequeModule
+
 /// The engine's whole persistent state: everything a snapshot holds and the state digest covers.
 /// Derived lookups and trigger indexes live in `EngineIndex` and are rebuilt from this.
 public struct EngineState: Sendable, Codable {
@@ -28,8 +30,27 @@ public struct EngineState: Sendable, Codable {
     /// Accounts whose last evaluation failed (an `alert` was raised), with the alert's code: they
     /// are evaluated again at the next command, in account order, until the failure clears.
     public var pendingRetries: [Int: String] = [:]
-    /// The events each applied command with an `id` produced, for idempotent retries.
+    /// The events each applied command with an `id` produced, for idempotent retries, while the
+    /// id is inside the idempotency window.
     public var appliedCommandEvents: [String: [Event]] = [:]
+    /// Those ids in the order they were applied, with the clock then: the window expires them
+    /// oldest first.
+    public var appliedCommandOrder: Deque<AppliedCommandID> = []
+    /// An id is remembered for this long after it was applied (ms of engine clock) …
+    public var idempotencyWindowMs: Int64 = 86_400_000
+    /// … and at most this many ids are remembered (the oldest go first).
+    public var idempotencyMaxIDs = 1_000_000
 
     public init() {}
+}
+
+/// An idempotency id and the engine clock when its command was applied.
+public struct AppliedCommandID: Sendable, Hashable, Codable {
+    public var id: String
+    public var appliedMs: Int64
+
+    public init(id: String, appliedMs: Int64) {
+        self.id = id
+        self.appliedMs = appliedMs
+    }
 }

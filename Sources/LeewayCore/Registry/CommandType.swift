@@ -11,5 +11,6 @@ public enum CommandType: String, Sendable, Hashable, Codable, CaseIterable {
     case mark
     case assetPrice = "asset_price"
     case funding
+    case idempotency
     case time
 }

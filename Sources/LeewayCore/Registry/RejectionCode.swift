@@ -37,4 +37,5 @@ public enum RejectionCode: String, Sendable, Hashable, Codable, CaseIterable {
     case noPosition = "no_position"
     case reduceExceedsPosition = "reduce_exceeds_position"
     case arithmeticOverflow = "arithmetic_overflow"
+    case invalidIdempotency = "invalid_idempotency"
 }

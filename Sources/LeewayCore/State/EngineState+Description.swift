@@ -1,3 +1,5 @@
+import DequeModule
+
 /// The description of everything the engine stores (`StateDescribable`). Field names are the
 /// properties' names, so each type's `Codable` decoding reads a snapshot back; optional fields
 /// are omitted when nil; enums with data are objects `{"case": {fields}}`, as synthesized
@@ -19,6 +21,12 @@ extension EngineState: StateDescribable {
             v.field("clearing", clearing)
             v.field("pendingRetries", pendingRetries)
             v.field("appliedCommandEvents", appliedCommandEvents)
+            v.key("appliedCommandOrder")
+            v.beginArray()
+            for applied in appliedCommandOrder { applied.describe(into: &v) }
+            v.endArray()
+            v.field("idempotencyWindowMs", idempotencyWindowMs)
+            v.field("idempotencyMaxIDs", idempotencyMaxIDs)
         }
     }
 }
@@ -198,6 +206,15 @@ extension EventKind: StateDescribable {
                 v.key("alert")
                 v.object { $0.field("account", account); $0.field("code", code.rawValue); $0.field("message", message) }
             }
+        }
+    }
+}
+
+extension AppliedCommandID: StateDescribable {
+    public func describe<V: StateVisitor>(into visitor: inout V) {
+        visitor.object { v in
+            v.field("id", id)
+            v.field("appliedMs", appliedMs)
         }
     }
 }
