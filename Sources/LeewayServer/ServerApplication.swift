@@ -28,6 +28,7 @@ public struct ServerApplication: Sendable {
     /// The router with every route.
     public func router() -> Router<Context> {
         let router = Router(context: Context.self)
+        router.add(middleware: JSONErrorMiddleware<Context>())
         router.post("/v1/commands") { request, _ in await respond { try await postCommands(request) } }
         router.get("/v1/accounts") { request, _ in await respond { try await listAccounts(request) } }
         router.get("/v1/accounts/:id") { request, context in
@@ -326,17 +327,7 @@ public struct ServerApplication: Sendable {
         do {
             return try await handler()
         } catch let error as ServerError {
-            var writer = JSONWriter()
-            writer.beginObject()
-            writer.key("error")
-            writer.beginObject()
-            writer.field("code", error.code)
-            writer.field("message", error.message)
-            writer.endObject()
-            writer.endObject()
-            var response = Self.json(writer.text, status: HTTPResponse.Status(code: error.status))
-            if let retry = error.retryAfterSeconds { response.headers[.retryAfter] = String(retry) }
-            return response
+            return error.response
         } catch {
             return await respond { throw ServerError(status: 500, code: "internal", message: "the request could not be served: \(error)") }
         }
