@@ -11,7 +11,7 @@ import Logging
 public actor EngineHost {
     struct WorkItem {
         var commands: [JSONObject]
-        var continuation: CheckedContinuation<[[Event]], any Error>
+        var continuation: CheckedContinuation<[CommandOutcome], any Error>
     }
 
     var engine: Engine
@@ -69,14 +69,21 @@ public actor EngineHost {
         object.append("type", .string(CommandType.idempotency.rawValue))
         object.append("window_ms", .number(String(window)))
         object.append("max_ids", .number(String(maxIDs)))
-        let events = try await submit([object])
-        if let rejected = events.first?.first(where: { $0.kind.type == .rejected }), case let .rejected(_, code, message) = rejected.kind {
+        let outcomes = try await submit([object])
+        if let rejected = outcomes.first?.events.first(where: { $0.kind.type == .rejected }), case let .rejected(_, code, message) = rejected.kind {
             throw ServerError(status: 0, code: code.rawValue, message: "the configured idempotency window was refused: \(message)")
         }
     }
 
-    /// Queues a validated batch and returns the events of each command once they are durable.
-    public func submit(_ commands: [JSONObject]) async throws -> [[Event]] {
+    /// What one submitted command came to: its journal record (nil for a retried id, which is not
+    /// journaled again) and its events.
+    public struct CommandOutcome: Sendable {
+        public var record: Int64?
+        public var events: [Event]
+    }
+
+    /// Queues a validated batch and returns the outcome of each command once it is durable.
+    public func submit(_ commands: [JSONObject]) async throws -> [CommandOutcome] {
         if let failure { throw failure }
         guard inbox.count < configuration.inboxLimit else {
             throw ServerError(status: 503, code: "overloaded", message: "the engine's inbox is full; retry shortly", retryAfterSeconds: 1)
@@ -106,11 +113,11 @@ public actor EngineHost {
             return
         }
         var entries: [Journal.Entry] = []
-        var results: [[[Event]]] = []
+        var results: [[CommandOutcome]] = []
         var previous = head
         let applyStart = ContinuousClock.now
         for item in batch {
-            var itemEvents: [[Event]] = []
+            var itemEvents: [CommandOutcome] = []
             for var object in item.commands {
                 if object["ts"] == nil { object.append("ts", .number(String(Swift.max(nowMs(), engine.clockMs)))) }
                 var writer = JSONWriter()
@@ -123,7 +130,7 @@ public actor EngineHost {
                     // A retried id: answer with the original outcome, journal nothing (its events
                     // are already journaled; a new record would only repeat them).
                     if let id = envelope.id, let original = engine.originalEvents(ofCommandID: id) {
-                        itemEvents.append(original)
+                        itemEvents.append(CommandOutcome(record: nil, events: original))
                         continue
                     }
                     events = engine.apply(envelope)
@@ -139,7 +146,7 @@ public actor EngineHost {
                 entries.append(Journal.Entry(record: JournalRecord(seq: seq, line: line, hash: hash),
                                              events: events.map { (seq: $0.seq, account: $0.kind.account, line: EventEncoder.encode($0)) }))
                 for event in events { metrics.countEvent(event.kind.typeName) }
-                itemEvents.append(events)
+                itemEvents.append(CommandOutcome(record: seq, events: events))
             }
             results.append(itemEvents)
         }

@@ -107,10 +107,14 @@ public struct ServerApplication: Sendable {
             }
         }
         let results = try await host.submit(commands)
+        // Each result names the command's position in the request (1-based) and its journal
+        // record (which a `rejected` event's `command` refers to); a retried id is not journaled
+        // again: its record is null, `retried` is true, and its events are the original ones.
         var text = "{\"results\":["
-        for (index, events) in results.enumerated() {
+        for (index, outcome) in results.enumerated() {
             if index > 0 { text += "," }
-            text += "{\"events\":[" + events.map(EventEncoder.encode).joined(separator: ",") + "]}"
+            text += "{\"position\":\(index + 1),\"record\":" + (outcome.record.map(String.init) ?? "null,\"retried\":true")
+            text += ",\"events\":[" + outcome.events.map(EventEncoder.encode).joined(separator: ",") + "]}"
         }
         return Self.json(text + "]}")
     }

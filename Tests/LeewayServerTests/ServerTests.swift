@@ -173,14 +173,15 @@ struct ServerTests {
             _ = try await client.call(.post, "/v1/commands", key: ServerFixture.adminKey, body: ServerFixture.scenario)
             let first = try await client.call(.post, "/v1/commands", key: ServerFixture.adminKey, body: command).body
             let again = try await client.call(.post, "/v1/commands", key: ServerFixture.adminKey, body: command).body
-            #expect(again == first)
+            #expect(eventsPart(again) == eventsPart(first))
+            #expect(again.contains(#""record":null,"retried":true"#))
             return first
         }
         await fixture.host.shutdown()
         let restarted = try ServerFixture(directory: directory)
         try await restarted.app().test(.router) { client in
             let third = try await client.call(.post, "/v1/commands", key: ServerFixture.adminKey, body: command).body
-            #expect(third == first)
+            #expect(eventsPart(third) == eventsPart(first))
             #expect(try await client.call(.get, "/v1/accounts/dan", key: ServerFixture.adminKey).body.contains(#""USDC":"10""#))
         }
     }
@@ -195,4 +196,10 @@ struct ServerTests {
             #expect(try await client.call(.get, "/metrics").status == 200)
         }
     }
+}
+
+/// The `events` arrays of a `POST /v1/commands` answer (a retry differs only in record/retried).
+func eventsPart(_ body: String) -> String {
+    guard let start = body.range(of: #""events":"#) else { return body }
+    return String(body[start.lowerBound...])
 }
