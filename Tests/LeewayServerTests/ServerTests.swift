@@ -197,9 +197,3 @@ struct ServerTests {
         }
     }
 }
-
-/// The `events` arrays of a `POST /v1/commands` answer (a retry differs only in record/retried).
-func eventsPart(_ body: String) -> String {
-    guard let start = body.range(of: #""events":"#) else { return body }
-    return String(body[start.lowerBound...])
-}

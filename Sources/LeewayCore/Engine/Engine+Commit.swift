@@ -8,7 +8,7 @@ extension Engine {
         // 1. Money: every posting in range.
         let validated: [LedgerPosting]
         do { validated = try postings(of: transition.ledger) } catch {
-            throw EngineFault(code: transition.closedLegs.isEmpty ? .settlementFailed : .forcedCloseFailed,
+            throw EngineFault(code: transition.failureCode,
                               message: "\(ledgerAccountName(error.account, asset: error.asset)) would leave its range")
         }
         // 2. Positions: each update names an open position of its account, and a forced close only
@@ -20,12 +20,12 @@ extension Engine {
             guard transition.reduceOnly else { continue }
             let held = state.accounts[update.account]
             guard let slot = held.positionIndex(market: update.position.market) else {
-                throw EngineFault(code: .forcedCloseFailed, message: "account \"\(held.id)\" has no position in \(state.markets[update.position.market].id) to close")
+                throw EngineFault(code: transition.failureCode, message: "account \"\(held.id)\" has no position in \(state.markets[update.position.market].id) to close")
             }
             let before = held.positions[slot].size
             guard update.position.size.magnitude <= before.magnitude,
                   update.position.size.isZero || update.position.size.isPositive == before.isPositive else {
-                throw EngineFault(code: .forcedCloseFailed, message: "a forced close of account \"\(held.id)\" would grow or flip its \(state.markets[update.position.market].id) position")
+                throw EngineFault(code: transition.failureCode, message: "a forced close of account \"\(held.id)\" would grow or flip its \(state.markets[update.position.market].id) position")
             }
         }
         // 3. The lifecycle: the outcome must be legal from the current state.

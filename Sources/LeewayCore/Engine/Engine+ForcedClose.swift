@@ -62,7 +62,7 @@ extension Engine {
     /// A leg that cannot be computed (no mark, an amount out of range) fails the whole plan with a
     /// `forced_close_failed` fault: a partial close that silently skipped a leg would misreport risk.
     func planClose(account: Int, quantities: [Fixed], equityBeforeFees: Fixed, reason: LiquidationReason) throws(EngineFault) -> Transition {
-        var transition = Transition(account: account)
+        var transition = Transition(account: account, failureCode: .forcedCloseFailed)
         transition.positions.reserveCapacity(quantities.count)
         transition.closedLegs.reserveCapacity(quantities.count)
         transition.events.reserveCapacity(quantities.count + 2)  // + liquidated, bankrupt if settled next

@@ -16,11 +16,11 @@ extension Engine {
             throw EngineFault(code: .settlementFailed, message: "account \"\(held.id)\"'s equity is beyond the engine's range; it cannot be settled")
         }
         guard risk.equity.isNegative else {
-            var transition = Transition(account: account, outcome: .settled(bankrupt: false))
+            var transition = Transition(account: account, outcome: .settled(bankrupt: false), failureCode: .settlementFailed)
             transition.events = [.liquidated(account: held.id)]
             return transition
         }
-        var transition = Transition(account: account, outcome: .settled(bankrupt: true))
+        var transition = Transition(account: account, outcome: .settled(bankrupt: true), failureCode: .settlementFailed)
         if held.liquidation != .liquidated { transition.events.append(.liquidated(account: held.id)) }
         for (asset, balance) in held.balances.enumerated() where balance.isPositive {
             transition.ledger.move(balance, of: asset, from: .trader(account), to: .insuranceFund)

@@ -16,17 +16,12 @@ struct LedgerBatch: Sendable {
     /// Reserves room for `count` transfers (a funding round has one per holder).
     mutating func reserveCapacity(_ count: Int) { transfers.reserveCapacity(count) }
 
-    var isEmpty: Bool { transfers.isEmpty }
-
     /// Moves `amount` of `asset` from one ledger account to another (a negative amount moves the
     /// other way). Zero amounts are dropped.
     mutating func move(_ amount: Fixed, of asset: Int, from: LedgerAccount, to: LedgerAccount) {
         guard !amount.isZero else { return }
         transfers.append(Transfer(amount: amount, asset: asset, from: from, to: to))
     }
-
-    /// Appends every transfer of `other`.
-    mutating func append(contentsOf other: LedgerBatch) { transfers.append(contentsOf: other.transfers) }
 }
 
 /// A ledger balance that a batch would push out of its type's range: names the ledger account.

@@ -27,10 +27,13 @@ struct Transition: Sendable {
     var closedLegs: [ClosedLeg] = []
     /// ADL queues the planner ranked or advanced (a cache of the current command).
     var adlRankings: [(key: Int, ranking: AdlRanking)] = []
+    /// The alert code if this transition cannot be committed (set by the planner that made it).
+    var failureCode: AlertCode
 
-    init(account: Int, outcome: LiquidationStateMachine.Outcome? = nil) {
+    init(account: Int, outcome: LiquidationStateMachine.Outcome? = nil, failureCode: AlertCode = .illegalTransition) {
         self.account = account
         self.outcome = outcome
+        self.failureCode = failureCode
     }
 }
 

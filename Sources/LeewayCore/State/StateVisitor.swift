@@ -84,10 +84,6 @@ extension Int: StateDescribable {
     public func describe<V: StateVisitor>(into visitor: inout V) { visitor.integer(Int64(self)) }
 }
 
-extension Bool: StateDescribable {
-    public func describe<V: StateVisitor>(into visitor: inout V) { visitor.bool(self) }
-}
-
 extension String: StateDescribable {
     public func describe<V: StateVisitor>(into visitor: inout V) { visitor.string(self) }
 }
@@ -102,8 +98,4 @@ extension Fixed: StateDescribable {
 
 extension WideAmount: StateDescribable {
     public func describe<V: StateVisitor>(into visitor: inout V) { visitor.decimal(raw: raw) }
-}
-
-extension UInt32: StateDescribable {
-    public func describe<V: StateVisitor>(into visitor: inout V) { visitor.integer(Int64(self)) }
 }

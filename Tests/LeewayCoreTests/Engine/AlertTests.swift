@@ -79,7 +79,7 @@ struct AlertTests {
         var harness = Harness.standard()
         harness.run(SoftLiquidationScenarioTests.aliceLong)
         let before = harness.engine.digest
-        var transition = Transition(account: 0)
+        var transition = Transition(account: 0, failureCode: .forcedCloseFailed)  // as planClose makes it
         transition.ledger.move(d("5"), of: 0, from: .trader(0), to: .insuranceFund)
         transition.positions = [.init(account: 0, position: Position(market: 0, size: d("2"), openNotional: d("20000")))]
         #expect(throws: EngineFault.self) { try harness.engine.commit(transition) }
