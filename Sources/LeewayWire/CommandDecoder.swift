@@ -67,15 +67,20 @@ public enum CommandDecoder {
             command = .asset(id: try fields.string("asset"), price: try fields.decimal("price"), weight: try fields.decimal("weight"))
         case .market:
             command = .market(id: try fields.string("market"), settleAsset: try fields.string("settle"),
-                              tiers: try decodeTiers(fields.value("tiers")), liquidationFee: try fields.decimal("liquidation_fee"))
+                              tiers: try decodeTiers(fields.value("tiers")), liquidationFee: try fields.decimal("liquidation_fee"),
+                              expectedSlippage: try fields.optionalDecimal("expected_slippage") ?? .zero)
         case .policy:
             command = try decodePolicy(&fields)
         case .insuranceDeposit:
             command = .insuranceDeposit(amount: try fields.decimal("amount"), asset: try fields.optionalString("asset"))
         case .deposit:
-            command = .deposit(account: try fields.string("account"), asset: try fields.string("asset"), amount: try fields.decimal("amount"))
+            command = .deposit(account: try fields.string("account"), asset: try fields.string("asset"), amount: try fields.decimal("amount"),
+                               toReserve: try decodeBalanceKind(&fields, name: "to"))
         case .withdraw:
-            command = .withdraw(account: try fields.string("account"), asset: try fields.string("asset"), amount: try fields.decimal("amount"))
+            command = .withdraw(account: try fields.string("account"), asset: try fields.string("asset"), amount: try fields.decimal("amount"),
+                                fromReserve: try decodeBalanceKind(&fields, name: "from"))
+        case .protect:
+            command = .protect(account: try fields.string("account"), autoTopup: try decodeAutoTopup(fields.value("auto_topup")))
         case .fill:
             command = .fill(account: try fields.string("account"), market: try fields.string("market"), size: try fields.decimal("size"),
                             price: try fields.decimal("price"), fee: try fields.optionalDecimal("fee") ?? .zero)
@@ -115,6 +120,30 @@ public enum CommandDecoder {
         return tiers
     }
 
+    /// `"to"` / `"from"` of a deposit or withdrawal: `"collateral"` (the default) or `"reserve"`;
+    /// true for the reserve.
+    static func decodeBalanceKind(_ fields: inout FieldReader, name: String) throws(WireError) -> Bool {
+        guard let kind = try fields.optionalString(name) else { return false }
+        switch kind {
+        case "collateral": return false
+        case "reserve": return true
+        default: throw WireError(code: .invalidField, message: "\"\(name)\" must be \"collateral\" or \"reserve\", got \"\(kind)\"")
+        }
+    }
+
+    /// The `auto_topup` object of `protect` (`{"asset", "max_amount"}`), or nil (JSON null or
+    /// absent) to remove the instruction.
+    static func decodeAutoTopup(_ value: JSONValue?) throws(WireError) -> AutoTopupRequest? {
+        guard let value, value != .null else { return nil }
+        guard case .object(let object) = value else {
+            throw WireError(code: .invalidField, message: "\"auto_topup\" must be an object {\"asset\", \"max_amount\"} or null")
+        }
+        var reader = FieldReader(object, context: "\"auto_topup\"")
+        let request = AutoTopupRequest(asset: try reader.string("asset"), maxAmount: try reader.decimal("max_amount"))
+        try reader.finish()
+        return request
+    }
+
     static func decodePolicy(_ fields: inout FieldReader) throws(WireError) -> Command {
         var policy = LiquidationPolicy()
         if let mode = try fields.optionalString("mode") {
@@ -128,6 +157,30 @@ public enum CommandDecoder {
         if let value = try fields.optionalDecimal("step_fraction") { policy.stepFraction = value }
         if let value = try fields.optionalDecimal("cure_buffer") { policy.cureBuffer = value }
         if let value = try fields.optionalInteger("cooldown_ms") { policy.cooldownMs = value }
+        if let value = try fields.optionalDecimal("call_level") { policy.callLevel = value }
+        policy.liquidationStepFraction = try fields.optionalDecimal("liquidation_step_fraction")
+        if let value = try fields.optionalInteger("liquidation_cooldown_ms") {
+            guard policy.liquidationStepFraction != nil else {
+                throw WireError(code: .invalidPolicy, message: "liquidation_cooldown_ms paces the steps below MM: give liquidation_step_fraction too")
+            }
+            policy.liquidationCooldownMs = value
+        }
+        policy.preLiquidationFee = try fields.optionalDecimal("pre_liquidation_fee")
+        if let value = fields.value("toxic_close"), value != .null {
+            guard case .bool(let flag) = value else {
+                throw WireError(code: .invalidField, message: "\"toxic_close\" must be true or false")
+            }
+            policy.toxicClose = flag
+        }
+        if let dynamic = fields.value("dynamic_margin"), dynamic != .null {
+            guard case .object(let object) = dynamic else {
+                throw WireError(code: .invalidField, message: "\"dynamic_margin\" must be an object {\"reference_volatility\", \"max_multiplier\"}")
+            }
+            var reader = FieldReader(object, context: "\"dynamic_margin\"")
+            policy.dynamicMargin = .init(referenceVolatility: try reader.decimal("reference_volatility"),
+                                         maxMultiplier: try reader.decimal("max_multiplier"))
+            try reader.finish()
+        }
         let graceMs = try fields.optionalInteger("grace_ms")
         if let graceMs { policy.grace = .fixed(ms: graceMs) }
         if let grace = fields.value("grace"), grace != .null {

@@ -28,12 +28,17 @@ public enum EventEncoder {
             writer.field("account", account)
             writer.field("equity", equity.description)
             writer.field("maintenance", maintenance.description)
-        case let .marginCall(account, equity, maintenance, deadlineMs, graceMs):
+        case let .marginCall(account, equity, maintenance, deadlineMs, graceMs, callLevel):
             writer.field("account", account)
             writer.field("equity", equity.description)
             writer.field("maintenance", maintenance.description)
             writer.field("deadline", deadlineMs)
             writer.field("grace_ms", graceMs)
+            if let callLevel { writer.field("call_level", callLevel.description) }
+        case let .autoTopup(account, asset, amount):
+            writer.field("account", account)
+            writer.field("asset", asset)
+            writer.field("amount", amount.description)
         case let .deleveragingStarted(account), let .liquidated(account):
             writer.field("account", account)
         case let .liquidationFill(account, market, size, price, fee, reason):

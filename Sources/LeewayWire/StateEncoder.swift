@@ -32,6 +32,12 @@ public enum StateEncoder {
             writer.beginObject()
             for balance in report.balances { writer.field(balance.asset, balance.amount.description) }
             writer.endObject()
+            if !report.reserves.isEmpty {
+                writer.key("reserves")
+                writer.beginObject()
+                for reserve in report.reserves { writer.field(reserve.asset, reserve.amount.description) }
+                writer.endObject()
+            }
             writer.key("positions")
             writer.beginObject()
             for position in report.positions {
@@ -79,6 +85,17 @@ public enum StateEncoder {
         writer.beginObject()
         for balance in report.balances { writer.field(balance.asset, balance.amount.description) }
         writer.endObject()
+        writer.key("reserves")
+        writer.beginObject()
+        for reserve in report.reserves { writer.field(reserve.asset, reserve.amount.description) }
+        writer.endObject()
+        if let remaining = report.autoTopupRemaining {
+            writer.key("auto_topup")
+            writer.beginObject()
+            writer.field("asset", remaining.asset)
+            writer.field("remaining", remaining.amount.description)
+            writer.endObject()
+        }
         writer.key("positions")
         writer.beginArray()
         for position in report.positions {

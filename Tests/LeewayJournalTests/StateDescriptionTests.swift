@@ -9,14 +9,17 @@ import Testing
 @Suite("One description of the state: digest and snapshot")
 struct StateDescriptionTests {
     /// A state in which every optional field is set: marks, volatility samples, a margin call, a
-    /// per-market policy, an idempotency id, a pending retry.
+    /// per-market policy with every part-2 field, a reserve with an auto top-up instruction, an
+    /// idempotency id, a pending retry.
     static func populatedState() -> EngineState {
         var engine = Engine()
         for line in """
         {"type":"asset","asset":"USDC","price":"1","weight":"1"}
         {"type":"market","market":"BTC-PERP","settle":"USDC","tiers":[{"floor":"0","imr":"0.02","mmr":"0.01"}],"liquidation_fee":"0.005"}
-        {"type":"policy","market":"BTC-PERP","grace_ms":600000}
+        {"type":"policy","market":"BTC-PERP","grace_ms":600000,"liquidation_step_fraction":"0.5","pre_liquidation_fee":"0.001","dynamic_margin":{"reference_volatility":"0.04","max_multiplier":"2"}}
         {"type":"deposit","account":"alice","asset":"USDC","amount":"1000","ts":1700000000000}
+        {"type":"deposit","account":"bob","asset":"USDC","amount":"50","to":"reserve"}
+        {"type":"protect","account":"bob","auto_topup":{"asset":"USDC","max_amount":"40"}}
         {"type":"mark","market":"BTC-PERP","price":"10000"}
         {"type":"fill","account":"alice","market":"BTC-PERP","size":"1","price":"10000","id":"f-1"}
         {"type":"mark","market":"BTC-PERP","price":"9080","ts":1700000060000,"id":"m-1"}
@@ -40,7 +43,8 @@ struct StateDescriptionTests {
     func digestCoversEveryStoredField() throws {
         let state = Self.populatedState()
         try Self.expectEveryStoredFieldEncoded(state)
-        try Self.expectEveryStoredFieldEncoded(try #require(state.accounts.first))
+        try Self.expectEveryStoredFieldEncoded(try #require(state.accounts.first { $0.autoTopup != nil }))
+        try Self.expectEveryStoredFieldEncoded(try #require(state.accounts.first?.autoTopup ?? state.accounts.last?.autoTopup))
         try Self.expectEveryStoredFieldEncoded(try #require(state.accounts.first?.positions.first))
         try Self.expectEveryStoredFieldEncoded(try #require(state.markets.first))
         try Self.expectEveryStoredFieldEncoded(try #require(state.markets.first?.volatility))
@@ -48,7 +52,8 @@ struct StateDescriptionTests {
         let schedule = try TierSchedule(maintenanceRate: Fixed(parsing: "0.01"), maintenanceAmount: Fixed(parsing: "5"))
         try Self.expectEveryStoredFieldEncoded(schedule, derived: ["maintenanceDeductions", "initialDeductions", "maximumMaintenanceRate"])
         try Self.expectEveryStoredFieldEncoded(try #require(state.assets.first))
-        try Self.expectEveryStoredFieldEncoded(state.globalPolicy)
+        try Self.expectEveryStoredFieldEncoded(try #require(state.marketPolicies.first ?? nil))
+        try Self.expectEveryStoredFieldEncoded(try #require(state.marketPolicies.first??.dynamicMargin))
         try Self.expectEveryStoredFieldEncoded(try #require(state.appliedCommandEvents["m-1"]?.first))
     }
 
@@ -63,6 +68,10 @@ struct StateDescriptionTests {
             ("the fund", { $0.insuranceFund[0] = WideAmount(raw: 1) }),
             ("a volatility sample", { $0.markets[0].volatility.halfLifeMs += 1 }),
             ("a policy", { $0.marketPolicies[0]?.cooldownMs += 1 }),
+            ("a part-2 policy field", { $0.marketPolicies[0]?.toxicClose = true }),
+            ("a reserve", { $0.accounts[1].reserves[0] = Fixed(raw: 1) }),
+            ("an auto top-up budget", { $0.accounts[1].autoTopup?.usedAmount = Fixed(raw: 1) }),
+            ("a market's expected slippage", { $0.markets[0].expectedSlippage = Fixed(raw: 1) }),
             ("an idempotency id", { $0.appliedCommandEvents["other"] = [] }),
             ("a retry", { $0.pendingRetries[0] = nil }),
         ]

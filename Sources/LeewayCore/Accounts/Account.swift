@@ -5,6 +5,11 @@ public struct Account: Sendable, Hashable {
     /// Balance per asset, indexed like the engine's asset table (grown on demand; missing = 0).
     public var balances: [Fixed]
     public var positions: [Position]
+    /// Reserve balance per asset (indexed like `balances`): money the trader parked for the engine
+    /// to cure calls with (`deposit` with `"to": "reserve"`); it is not collateral.
+    public var reserves: [Fixed]
+    /// The `protect` instruction, if any.
+    public var autoTopup: AutoTopup?
     /// Where the account stands in the liquidation lifecycle (written only by `Engine.commit`).
     public internal(set) var liquidation: LiquidationState
 
@@ -15,6 +20,8 @@ public struct Account: Sendable, Hashable {
         self.id = id
         self.balances = []
         self.positions = []
+        self.reserves = []
+        self.autoTopup = nil
         self.liquidation = .healthy
     }
 
@@ -23,10 +30,21 @@ public struct Account: Sendable, Hashable {
     }
 
     public mutating func setBalance(_ amount: Fixed, ofAsset asset: Int) {
-        if asset >= balances.count {
-            balances.append(contentsOf: repeatElement(.zero, count: asset + 1 - balances.count))
-        }
-        balances[asset] = amount
+        Self.set(amount, at: asset, in: &balances)
+    }
+
+    public func reserve(ofAsset asset: Int) -> Fixed {
+        asset < reserves.count ? reserves[asset] : .zero
+    }
+
+    public mutating func setReserve(_ amount: Fixed, ofAsset asset: Int) {
+        Self.set(amount, at: asset, in: &reserves)
+    }
+
+    /// Writes `amount` at `asset` in a per-asset table, growing it with zeros as needed.
+    private static func set(_ amount: Fixed, at asset: Int, in table: inout [Fixed]) {
+        if asset >= table.count { table.append(contentsOf: repeatElement(.zero, count: asset + 1 - table.count)) }
+        table[asset] = amount
     }
 
     /// The index in `positions` of the position in `market`, if open.
@@ -35,16 +53,18 @@ public struct Account: Sendable, Hashable {
     }
 }
 
-/// Trailing zero balances are not state: an account that never held an asset and one whose
+/// Trailing zero balances (and reserves) are not state: an account that never held an asset and one whose
 /// balance returned to zero encode (and so hash) the same.
 extension Account: Codable {
-    enum CodingKeys: String, CodingKey { case id, balances, positions, liquidation }
+    enum CodingKeys: String, CodingKey { case id, balances, positions, reserves, autoTopup, liquidation }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         id = try container.decode(String.self, forKey: .id)
         balances = try container.decode([Fixed].self, forKey: .balances)
         positions = try container.decode([Position].self, forKey: .positions)
+        reserves = try container.decode([Fixed].self, forKey: .reserves)
+        autoTopup = try container.decodeIfPresent(AutoTopup.self, forKey: .autoTopup)
         liquidation = try container.decode(LiquidationState.self, forKey: .liquidation)
     }
 
@@ -55,6 +75,10 @@ extension Account: Codable {
         while trimmed.last?.isZero == true { trimmed = trimmed.dropLast() }
         try container.encode(Array(trimmed), forKey: .balances)
         try container.encode(positions, forKey: .positions)
+        var trimmedReserves = reserves[...]
+        while trimmedReserves.last?.isZero == true { trimmedReserves = trimmedReserves.dropLast() }
+        try container.encode(Array(trimmedReserves), forKey: .reserves)
+        try container.encodeIfPresent(autoTopup, forKey: .autoTopup)
         try container.encode(liquidation, forKey: .liquidation)
     }
 }
@@ -71,6 +95,13 @@ extension Account: StateDescribable {
             for index in 0..<count { balances[index].describe(into: &v) }
             v.endArray()
             v.field("positions", positions)
+            var reserveCount = reserves.count
+            while reserveCount > 0, reserves[reserveCount - 1].isZero { reserveCount -= 1 }
+            v.key("reserves")
+            v.beginArray()
+            for index in 0..<reserveCount { reserves[index].describe(into: &v) }
+            v.endArray()
+            v.field("autoTopup", autoTopup)
             v.field("liquidation", liquidation)
         }
     }

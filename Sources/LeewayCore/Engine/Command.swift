@@ -4,14 +4,19 @@ public enum Command: Sendable, Hashable, Codable {
     /// Define or update a collateral asset.
     case asset(id: String, price: Fixed, weight: Fixed)
     /// Define or update a linear perpetual.
-    case market(id: String, settleAsset: String, tiers: [MarginTier], liquidationFee: Fixed)
+    /// `expectedSlippage` (default 0) feeds the `toxic_close` test.
+    case market(id: String, settleAsset: String, tiers: [MarginTier], liquidationFee: Fixed, expectedSlippage: Fixed = .zero)
     /// Set the global policy, or one market's when `market` is given. Fields not given keep the
     /// spec's defaults.
     case policy(LiquidationPolicy, market: String?, volatilityHalfLifeMs: Int64?)
     /// Add to the insurance fund in `asset` (default: the first market's settle asset).
     case insuranceDeposit(amount: Fixed, asset: String?)
-    case deposit(account: String, asset: String, amount: Fixed)
-    case withdraw(account: String, asset: String, amount: Fixed)
+    /// `toReserve`: into the account's reserve (not collateral; used by auto top-up).
+    case deposit(account: String, asset: String, amount: Fixed, toReserve: Bool = false)
+    /// `fromReserve`: out of the account's reserve (no margin check: a reserve is not collateral).
+    case withdraw(account: String, asset: String, amount: Fixed, fromReserve: Bool = false)
+    /// Set (or, with nil, remove) the account's auto top-up instruction.
+    case protect(account: String, autoTopup: AutoTopupRequest?)
     /// A trade from the venue: signed size (+ buys, − sells) at price, with a trading fee.
     case fill(account: String, market: String, size: Fixed, price: Fixed, fee: Fixed)
     case mark(market: String, price: Fixed)
@@ -38,6 +43,7 @@ public enum Command: Sendable, Hashable, Codable {
         case .assetPrice: return .assetPrice
         case .funding: return .funding
         case .idempotency: return .idempotency
+        case .protect: return .protect
         case .time: return .time
         }
     }
@@ -72,4 +78,16 @@ public struct CommandEnvelope: Sendable, Hashable, Codable {
 public enum CommandReference: Sendable, Hashable, Codable {
     case line(Int)
     case id(String)
+}
+
+/// The `auto_topup` object of a `protect` command: cure calls from the reserve of `asset`, moving
+/// at most `maxAmount` in total.
+public struct AutoTopupRequest: Sendable, Hashable, Codable {
+    public var asset: String
+    public var maxAmount: Fixed
+
+    public init(asset: String, maxAmount: Fixed) {
+        self.asset = asset
+        self.maxAmount = maxAmount
+    }
 }

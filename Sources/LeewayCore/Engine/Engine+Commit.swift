@@ -28,7 +28,13 @@ extension Engine {
                 throw EngineFault(code: transition.failureCode, message: "a forced close of account \"\(held.id)\" would grow or flip its \(state.markets[update.position.market].id) position")
             }
         }
-        // 3. The lifecycle: the outcome must be legal from the current state.
+        // 3. Auto top-up: never beyond the instruction's budget.
+        if let spent = transition.autoTopupSpent {
+            guard let instruction = state.accounts[account].autoTopup, spent.isPositive, spent <= instruction.remaining else {
+                throw EngineFault(code: .illegalTransition, message: "an auto top-up of account \"\(state.accounts[account].id)\" exceeds its instruction")
+            }
+        }
+        // 4. The lifecycle: the outcome must be legal from the current state.
         var newState: LiquidationState?
         if let outcome = transition.outcome {
             let current = state.accounts[account].liquidation
@@ -57,7 +63,12 @@ extension Engine {
         }
         if let newState {
             state.accounts[account].liquidation = newState
-            if let due = newState.dueMs { index.timers.schedule(account: account, atMs: due) }
+            // A time not after the clock is acted on within this evaluation (it loops until `.none`).
+            for due in newState.dueTimesMs where due > state.clockMs { index.timers.schedule(account: account, atMs: due) }
+        }
+        if let spent = transition.autoTopupSpent, var instruction = state.accounts[account].autoTopup {
+            instruction.usedAmount = Fixed(raw: instruction.usedAmount.raw + spent.raw)
+            state.accounts[account].autoTopup = instruction
         }
         for (key, ranking) in transition.adlRankings { adlRankings[key] = ranking }
         for event in transition.events { emit(event) }

@@ -64,8 +64,10 @@ extension Engine {
                 return
             }
             let policy = policy(for: state.accounts[account], largestPosition: evaluation.largestPosition)
+            let conditions = decisionConditions(for: state.accounts[account], evaluation: evaluation, policy: policy)
             let action = LiquidationStateMachine.decide(
-                state: state.accounts[account].liquidation, risk: evaluation.risk, policy: policy, nowMs: state.clockMs)
+                state: state.accounts[account].liquidation, risk: evaluation.risk, policy: policy, nowMs: state.clockMs,
+                conditions: conditions)
             if action == .none {
                 if !state.pendingRetries.isEmpty { state.pendingRetries[account] = nil }
                 reindex(account: account, evaluation: evaluation)
@@ -76,9 +78,11 @@ extension Engine {
                 case .none:
                     return
                 case .warn, .clearWarning, .callMargin, .cure, .startDeleveraging:
-                    try commit(planSimple(action, account: account, evaluation: evaluation, policy: policy))
+                    try commit(planSimple(action, account: account, evaluation: evaluation, policy: policy, conditions: conditions))
+                case .topUp:
+                    try commit(planTopUp(account: account, risk: evaluation.risk, lines: policy.lines(multiplier: conditions.multiplier)))
                 case .deleverageStep:
-                    let step = try planDeleveragingStep(account: account, risk: evaluation.risk, policy: policy)
+                    let step = try planDeleveragingStep(account: account, risk: evaluation.risk, policy: policy, conditions: conditions)
                     try commit(step)
                     closedLegs = step.closedLegs
                 case .liquidateFully:
@@ -112,7 +116,7 @@ extension Engine {
     /// The transition of an action that moves no money: a warning, its clearing, a margin call
     /// (with its grace period), a cure, or the start of deleveraging.
     func planSimple(_ action: LiquidationStateMachine.Action, account: Int, evaluation: RiskEvaluation,
-                    policy: LiquidationPolicy) -> Transition {
+                    policy: LiquidationPolicy, conditions: LiquidationStateMachine.Conditions = .init()) -> Transition {
         let held = state.accounts[account]
         let risk = evaluation.risk
         switch action {
@@ -129,8 +133,9 @@ extension Engine {
             let (deadline, overflow) = state.clockMs.addingReportingOverflow(graceMs)
             let deadlineMs = overflow ? Int64.max : deadline
             var transition = Transition(account: account, outcome: .called(deadlineMs: deadlineMs))
+            let callLevel = policy.lines(multiplier: conditions.multiplier).call
             transition.events = [.marginCall(account: held.id, equity: risk.equity, maintenance: risk.maintenanceMargin,
-                                             deadlineMs: deadlineMs, graceMs: graceMs)]
+                                             deadlineMs: deadlineMs, graceMs: graceMs, callLevel: callLevel == .one ? nil : callLevel)]
             return transition
         case .cure:
             var transition = Transition(account: account, outcome: .cured)
@@ -141,6 +146,70 @@ extension Engine {
             transition.events = [.deleveragingStarted(account: held.id)]
             return transition
         }
+    }
+
+    /// What `decide` needs beyond the risk: the dynamic-margin multiplier of the account's largest
+    /// position's market, whether the account is toxic (only looked at below MM with toxic_close),
+    /// and whether auto top-up could still move reserve in (only looked at below the cure line).
+    func decisionConditions(for held: borrowing Account, evaluation: RiskEvaluation, policy: LiquidationPolicy) -> LiquidationStateMachine.Conditions {
+        var conditions = LiquidationStateMachine.Conditions()
+        if let dynamic = policy.dynamicMargin, let largest = evaluation.largestPosition {
+            conditions.multiplier = state.markets[held.positions[largest].market].marginMultiplier(dynamic)
+        }
+        let risk = evaluation.risk
+        if policy.toxicClose, risk.hasPositions, risk.isBelow(multiple: .one) {
+            conditions.isToxic = toxicGap(of: copy held, risk: risk).map { $0 <= 0 } ?? true
+        }
+        if let instruction = held.autoTopup, instruction.remaining.isPositive, held.reserve(ofAsset: instruction.asset).isPositive,
+           risk.hasPositions, risk.isBelow(multiple: policy.lines(multiplier: conditions.multiplier).cure) {
+            conditions.canTopUp = true
+        }
+        return conditions
+    }
+
+    /// equity − Σ_i notional_i × (liquidation_fee_i + expected_slippage_i), in 10⁻¹⁶ units (exact
+    /// products of 10⁻⁸ values): at or below zero a partial close at the expected cost lowers the
+    /// margin ratio (E − f·N·c ≤ (1 − f)·E ⇔ E ≤ N·c), so `toxic_close` closes in full. nil when a
+    /// notional is out of range.
+    func toxicGap(of account: Account, risk: AccountRisk) -> Int128? {
+        var cost: Int128 = 0
+        for position in account.positions {
+            let market = state.markets[position.market]
+            guard let mark = market.markPrice, let notional = try? position.notional(at: mark) else { return nil }
+            cost += Int128(notional.raw) * Int128(market.liquidationFee.raw + market.expectedSlippage.raw)
+        }
+        return Int128(risk.equity.raw) * Int128(Fixed.scale) - cost
+    }
+
+    /// Auto top-up: moves from the reserve what restores the cure line, at most what the reserve
+    /// holds and the instruction still allows.
+    ///
+    /// needed value V = cure × MM − equity (10⁻⁸, rounded up); amount = ⌈V / (price × weight)⌉ of
+    /// the reserve asset (rounded up, so its collateral value, rounded down, still covers V), then
+    /// capped. A capped amount moves anyway: it brings the account nearer the cure line, and the
+    /// state machine decides again with what it achieved.
+    func planTopUp(account: Int, risk: AccountRisk, lines: LiquidationPolicy.Lines) throws(EngineFault) -> Transition {
+        let held = state.accounts[account]
+        guard let instruction = held.autoTopup else {
+            throw EngineFault(code: .illegalTransition, message: "account \"\(held.id)\" has no auto top-up instruction")
+        }
+        let asset = state.assets[instruction.asset]
+        let shortfall = -risk.gap(multiple: lines.cure)  // 10⁻¹⁶ units, positive below the cure line
+        let neededValueRaw = (shortfall + Int128(Fixed.scale) - 1) / Int128(Fixed.scale)
+        // amount_raw = ⌈V_raw · 10¹⁶ / (price_raw · weight_raw)⌉
+        let unitValue = Int128(asset.price.raw) * Int128(asset.weight.raw)
+        let (scaledNeed, overflow) = neededValueRaw.multipliedReportingOverflow(by: Int128(Fixed.scale) * Int128(Fixed.scale))
+        let wantedRaw = overflow || unitValue <= 0 ? Int128(Int64.max) : (scaledNeed + unitValue - 1) / unitValue
+        let capRaw = Swift.min(Int128(instruction.remaining.raw), Int128(held.reserve(ofAsset: instruction.asset).raw))
+        let amount = Fixed(raw: Int64(Swift.max(Swift.min(wantedRaw + 1, capRaw), 0)))  // + 10⁻⁸: the value's own rounding
+        guard amount.isPositive else {
+            throw EngineFault(code: .illegalTransition, message: "account \"\(held.id)\" has nothing left to top up from")
+        }
+        var transition = Transition(account: account, outcome: .toppedUp, failureCode: .illegalTransition)
+        transition.ledger.move(amount, of: instruction.asset, from: .reserve(account), to: .trader(account))
+        transition.autoTopupSpent = amount
+        transition.events = [.autoTopup(account: held.id, asset: asset.id, amount: amount)]
+        return transition
     }
 
     /// The grace period for a new margin call: fixed, or volatility-scaled from the account's

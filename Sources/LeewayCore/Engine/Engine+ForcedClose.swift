@@ -5,15 +5,21 @@ extension Engine {
     /// the next step's time.
     ///
     /// Each position closes the same fraction f of itself (rounded up to 10⁻⁸ units, at most all
-    /// of it), where f is the smallest fraction in (0, step_fraction] with
-    ///   equity − fees(f) ≥ MM_after(f) × (1 + cure_buffer),
-    /// fees(f) = Σ liquidation_fee_m × closed notional_m (rounded up, capped at max(0, equity));
-    /// if even f = step_fraction does not restore that, f = step_fraction. Found by bisection on f
-    /// in 10⁻⁸ units, so the result is exact and deterministic. Closing at the mark moves no
-    /// equity except through the fee, which is why the fee enters the condition.
-    func planDeleveragingStep(account: Int, risk: AccountRisk, policy: LiquidationPolicy) throws(EngineFault) -> Transition {
+    /// of it), where f is the smallest fraction in (0, F] with
+    ///   equity − fees(f) ≥ MM_after(f) × cure,
+    /// cure = call_level·m + cure_buffer, F = liquidation_step_fraction below MM (when set), else
+    /// step_fraction, fees(f) = Σ r_m × closed notional_m (rounded up, capped at max(0, equity)),
+    /// r_m = pre_liquidation_fee at or above MM (when set), else the market's liquidation fee;
+    /// if even f = F does not restore that, f = F. Found by bisection on f in 10⁻⁸ units, so the
+    /// result is exact and deterministic. Closing at the mark moves no equity except through the
+    /// fee, which is why the fee enters the condition. The next step is due after cooldown_ms, or
+    /// after liquidation_cooldown_ms should equity then be below MM.
+    func planDeleveragingStep(account: Int, risk: AccountRisk, policy: LiquidationPolicy,
+                              conditions: LiquidationStateMachine.Conditions = .init()) throws(EngineFault) -> Transition {
         let held = state.accounts[account]
-        let cureLevel = Fixed(raw: Fixed.scale + policy.cureBuffer.raw)
+        let cureLevel = policy.lines(multiplier: conditions.multiplier).cure
+        let belowMaintenance = risk.isBelow(multiple: .one)
+        let feeOverride = belowMaintenance ? nil : policy.preLiquidationFee
         func quantities(_ fraction: Fixed) -> [Fixed] {
             held.positions.map { position in
                 let wanted = (try? position.size.magnitude.multiplied(by: fraction, rounding: .up)) ?? position.size.magnitude
@@ -28,7 +34,7 @@ extension Engine {
                 let market = state.markets[position.market]
                 guard let mark = market.markPrice,
                       let notional = try? closing[offset].multiplied(by: mark, rounding: .up),
-                      let fee = try? notional.multiplied(by: market.liquidationFee, rounding: .up) else { return false }
+                      let fee = try? notional.multiplied(by: feeOverride ?? market.liquidationFee, rounding: .up) else { return false }
                 fees += Int128(fee.raw)
                 after.positions[offset].size = Fixed(raw: position.size.raw - position.size.signum * closing[offset].raw)
             }
@@ -38,7 +44,7 @@ extension Engine {
             let equityAfter = Int128(risk.equity.raw) - cappedFees
             return equityAfter * Int128(Fixed.scale) >= Int128(afterRisk.maintenanceMargin.raw) * Int128(cureLevel.raw)
         }
-        let maximum = policy.stepFraction
+        let maximum = belowMaintenance ? (policy.liquidationStepFraction ?? policy.stepFraction) : policy.stepFraction
         var chosen = maximum
         if restores(maximum) {
             var low: Int64 = 0  // does not restore (closing nothing cannot: the account is below MM)
@@ -49,19 +55,25 @@ extension Engine {
             }
             chosen = Fixed(raw: high)
         }
-        var step = try planClose(account: account, quantities: quantities(chosen), equityBeforeFees: risk.equity, reason: .step)
-        let (next, overflow) = state.clockMs.addingReportingOverflow(policy.cooldownMs)
-        step.outcome = .stepped(nextStepMs: overflow ? Int64.max : next)
+        var step = try planClose(account: account, quantities: quantities(chosen), equityBeforeFees: risk.equity, reason: .step,
+                                 feeRate: feeOverride)
+        func after(_ cooldown: Int64) -> Int64 {
+            let (time, overflow) = state.clockMs.addingReportingOverflow(cooldown)
+            return overflow ? Int64.max : time
+        }
+        step.outcome = .stepped(nextStepMs: after(policy.cooldownMs),
+                                urgentStepMs: after(policy.liquidationStepFraction == nil ? policy.cooldownMs : policy.liquidationCooldownMs))
         return step
     }
 
-    /// Closes `quantities[i]` of position i at the mark, charging the market's liquidation fee to
-    /// the insurance fund. The step's fees are capped at max(0, equityBeforeFees), so the fee alone
+    /// Closes `quantities[i]` of position i at the mark, charging the market's liquidation fee (or
+    /// `feeRate` when given: the pre-liquidation fee) to the insurance fund. The step's fees are capped at max(0, equityBeforeFees), so the fee alone
     /// never makes equity negative; a fee is rounded up, then capped.
     ///
     /// A leg that cannot be computed (no mark, an amount out of range) fails the whole plan with a
     /// `forced_close_failed` fault: a partial close that silently skipped a leg would misreport risk.
-    func planClose(account: Int, quantities: [Fixed], equityBeforeFees: Fixed, reason: LiquidationReason) throws(EngineFault) -> Transition {
+    func planClose(account: Int, quantities: [Fixed], equityBeforeFees: Fixed, reason: LiquidationReason,
+                   feeRate: Fixed? = nil) throws(EngineFault) -> Transition {
         var transition = Transition(account: account, failureCode: .forcedCloseFailed)
         transition.positions.reserveCapacity(quantities.count)
         transition.closedLegs.reserveCapacity(quantities.count)
@@ -79,7 +91,7 @@ extension Engine {
             let change: PositionChange, fullFee: Fixed
             do {
                 change = try position.applyingTrade(quantity: trade, price: mark)
-                fullFee = try quantity.multiplied(by: mark, rounding: .up).multiplied(by: market.liquidationFee, rounding: .up)
+                fullFee = try quantity.multiplied(by: mark, rounding: .up).multiplied(by: feeRate ?? market.liquidationFee, rounding: .up)
             } catch {
                 throw EngineFault(code: .forcedCloseFailed,
                                   message: "closing \(quantity) of account \"\(held.id)\"'s \(market.id) position at \(mark) is beyond the engine's range")

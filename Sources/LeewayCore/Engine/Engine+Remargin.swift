@@ -21,7 +21,8 @@ extension Engine {
                         let policy = evaluation.largestPosition.flatMap { state.marketPolicies[accounts[index].positions[$0].market] }
                             ?? state.globalPolicy
                         let action = LiquidationStateMachine.decide(
-                            state: accounts[index].liquidation, risk: risk, policy: policy, nowMs: state.clockMs)
+                            state: accounts[index].liquidation, risk: risk, policy: policy, nowMs: state.clockMs,
+                            conditions: decisionConditions(for: accounts[index], evaluation: evaluation, policy: policy))
                         if action != .none { summary.accountsNeedingAction += 1 }
                     }
                 }

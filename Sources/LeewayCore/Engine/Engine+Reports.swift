@@ -62,16 +62,23 @@ extension Engine {
                 bankruptcyPrice: LiquidationPriceSolver.bankruptcyPrice(size: position.size, referencePrice: mark, equityAtReference: risk.equity)
             ))
         }
-        let cureTarget = try risk.maintenanceMargin.multiplied(by: Fixed(raw: Fixed.scale + policy.cureBuffer.raw), rounding: .up)
+        let lines = policy.lines(multiplier: decisionConditions(for: account, evaluation: evaluation, policy: policy).multiplier)
+        let cureTarget = try risk.maintenanceMargin.multiplied(by: lines.cure, rounding: .up)
+        let callLine = try risk.maintenanceMargin.multiplied(by: lines.call, rounding: .up)
         let balances = account.balances.enumerated().compactMap { asset, amount in
+            amount.isZero ? nil : AssetAmount(asset: state.assets[asset].id, amount: amount)
+        }
+        let reserves = account.reserves.enumerated().compactMap { asset, amount in
             amount.isZero ? nil : AssetAmount(asset: state.assets[asset].id, amount: amount)
         }
         return MarginReport(
             account: account.id, phase: account.phase, deadlineMs: account.liquidation.deadlineMs, nextStepMs: account.liquidation.nextStepMs,
-            balances: balances, equity: risk.equity, initialMargin: risk.initialMargin, maintenanceMargin: risk.maintenanceMargin,
+            balances: balances, reserves: reserves,
+            autoTopupRemaining: account.autoTopup.map { AssetAmount(asset: state.assets[$0.asset].id, amount: $0.remaining) },
+            equity: risk.equity, initialMargin: risk.initialMargin, maintenanceMargin: risk.maintenanceMargin,
             freeCollateral: try risk.equity.subtracting(risk.initialMargin),
             marginRatio: risk.equity.isPositive ? try risk.maintenanceMargin.divided(by: risk.equity, rounding: .up) : nil,
-            distanceToMarginCall: try risk.equity.subtracting(risk.maintenanceMargin),
+            distanceToMarginCall: try risk.equity.subtracting(callLine),
             distanceToBankruptcy: risk.equity,
             depositToCure: Fixed.maximum(try cureTarget.subtracting(risk.equity), .zero),
             positions: positions

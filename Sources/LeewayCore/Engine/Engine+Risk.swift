@@ -76,14 +76,21 @@ extension Engine {
 
     /// Re-derives `account`'s trigger bands and files them in each of its markets' trigger index.
     ///
-    /// The decisions depend on the signs of gap_k = equity − k·MM for k in {hard_fraction, 1,
-    /// 1 + cure_buffer, 1 + warning_buffer}. Let down = min over gap_k ≥ 0 (how far equity − k·MM may
+    /// The decisions depend on the signs of gap_k = equity − k·MM for k in the policy's lines
+    /// {hard_fraction, 1, call, cure, warning} (`LiquidationPolicy.lines`, at m = 1 and, under
+    /// dynamic margin, at m = max_multiplier: a sign shared by both ends holds for every m between,
+    /// as MM ≥ 0), and with toxic_close of the toxic gap equity − Σ notional·(fee + slippage). An
+    /// account whose sign differs between the two ends of m is filed in `dynamicWatch` and
+    /// re-evaluated whenever a held market's multiplier changes. Let down = min over gap_k ≥ 0 (how far equity − k·MM may
     /// fall) and up = min over gap_k < 0 of −gap_k − 10⁻¹⁶ (how far it may rise). Each position i gets
     /// the share w_i = notional_i / Σ notional of both budgets. A price move Δ changes gap_k by at
-    /// most |size_i|·|Δ|·c with c = 1 + k_max·mmr_max (equity moves by size·Δ, MM by at most
-    /// |size|·|Δ|·mmr_max); for a long gap_k only falls when the price falls, for a short only when
-    /// it rises. So position i's band is, for a long, [mark − down_i/(|size|·c), mark + up_i/(|size|·c)]
-    /// and mirrored for a short; band edges are rounded inward. Inside every band at once no gap
+    /// most |size_i|·|Δ|·c with c = 1 + max(k_max·mmr_max, fee + slippage) (equity moves by size·Δ,
+    /// MM by at most |size|·|Δ|·mmr_max, the toxic cost by |size|·|Δ|·(fee + slippage)); while
+    /// k_max·mmr_max < 1 and fee + slippage < 1, for a long every gap only falls when the price
+    /// falls, for a short only when it rises. So position i's band is, for a long,
+    /// [mark − down_i/(|size|·c), mark + up_i/(|size|·c)] and mirrored for a short; otherwise (a
+    /// call level so high that MM outgrows equity on a favourable move) both edges use the smaller
+    /// of the two. Band edges are rounded inward. Inside every band at once no gap
     /// changes sign, so no decision can change: any mark inside the band needs no re-evaluation.
     ///
     /// Cash slack: 1/8 of each budget is held back from the price bands for cash moves that change
@@ -113,16 +120,36 @@ extension Engine {
         var downBudget = Int128.max
         var upBudget = Int128.max
         var largestMultiple: Int64 = Fixed.scale
+        var watchesMultiplier = false
+        var toxicWatched = false
+        func bound(_ gap: Int128) {
+            if gap >= 0 { downBudget = Swift.min(downBudget, Swift.max(gap - roundingMargin, 0)) }
+            else { upBudget = Swift.min(upBudget, Swift.max(-gap - 1 - roundingMargin, 0)) }
+        }
         // Every policy the account could follow as its largest position changes.
         for position in held.positions {
             let policy = state.marketPolicies[position.market] ?? state.globalPolicy
-            for k in [policy.hardFraction, .one, Fixed(raw: Fixed.scale + policy.cureBuffer.raw),
-                      Fixed(raw: Fixed.scale + policy.warningBuffer.raw)] {
+            let base = policy.lines()
+            for k in [base.hard, .one, base.call, base.cure, base.warning] {
                 largestMultiple = Swift.max(largestMultiple, k.raw)
-                let gap = risk.gap(multiple: k)
-                if gap >= 0 { downBudget = Swift.min(downBudget, Swift.max(gap - roundingMargin, 0)) }
-                else { upBudget = Swift.min(upBudget, Swift.max(-gap - 1 - roundingMargin, 0)) }
+                bound(risk.gap(multiple: k))
             }
+            if let dynamic = policy.dynamicMargin {
+                let widest = policy.lines(multiplier: dynamic.maxMultiplier)
+                for (low, high) in [(base.call, widest.call), (base.cure, widest.cure), (base.warning, widest.warning)] {
+                    largestMultiple = Swift.max(largestMultiple, high.raw)
+                    let gapLow = risk.gap(multiple: low), gapHigh = risk.gap(multiple: high)
+                    bound(gapHigh)
+                    if (gapLow >= 0) != (gapHigh >= 0) { watchesMultiplier = true }
+                }
+            }
+            if policy.toxicClose, !toxicWatched, let gap = toxicGap(of: held, risk: risk) {
+                toxicWatched = true
+                bound(gap)
+            }
+        }
+        if watchesMultiplier {
+            for position in held.positions { index.dynamicWatch[position.market].append((account, version)) }
         }
         /// Splits a budget into the cash slack (1/8, in 10⁻⁸ units) and what the price bands may use.
         func split(_ budget: Int128) -> (price: Int128, cashRaw: Int64) {
@@ -140,8 +167,12 @@ extension Engine {
             let market = state.markets[position.market]
             guard let mark = market.markPrice, !position.size.isZero else { continue }
             let notional = Int128((try? position.notional(at: mark).raw) ?? 0)
-            // c = 1 + k_max · mmr_max, in 10⁻¹⁶ units.
-            let sensitivity = Int128(Fixed.scale) * Int128(Fixed.scale) + Int128(largestMultiple) * Int128(market.tiers.maximumMaintenanceRate.raw)
+            // c = 1 + max(k_max · mmr_max, fee + slippage), in 10⁻¹⁶ units.
+            let marginSlope = Int128(largestMultiple) * Int128(market.tiers.maximumMaintenanceRate.raw)
+            let toxicSlope = toxicWatched ? Int128(market.liquidationFee.raw + market.expectedSlippage.raw) * Int128(Fixed.scale) : 0
+            let unit = Int128(Fixed.scale) * Int128(Fixed.scale)
+            let sensitivity = unit + Swift.max(marginSlope, toxicSlope)
+            let monotone = marginSlope < unit && toxicSlope < unit
             // Δprice_raw = budget_i(10⁻¹⁶) · 10⁸ / (|size|_raw · c(10⁻¹⁶)) ... expressed so every
             // factor stays within Int128: budget_i / (|size| · c) with |size| in 10⁻⁸ gives 10⁻⁸ price units × 10⁸/10¹⁶.
             // Band half-width in raw price units: move = ⌊share · 10¹⁶ / (|size|_raw · c)⌋, where
@@ -170,8 +201,19 @@ extension Engine {
                 }
                 return move >= Int128(Int64.max) ? nil : Int64(move)
             }
-            let downMove = priceMove(downBudget)
-            let upMove = priceMove(upBudget)
+            var downMove = priceMove(downBudget)
+            var upMove = priceMove(upBudget)
+            if !monotone {
+                // A favourable move can also shrink a gap: both edges take the narrower width.
+                let narrower: Int64? = switch (downMove, upMove) {
+                case let (down?, up?): Swift.min(down, up)
+                case let (down?, nil): down
+                case let (nil, up?): up
+                case (nil, nil): nil
+                }
+                downMove = narrower
+                upMove = narrower
+            }
             let (lowerMove, upperMove) = position.size.isPositive ? (downMove, upMove) : (upMove, downMove)
             let added = index.triggers[position.market].insert(
                 account: account, version: version,
@@ -201,11 +243,31 @@ extension Engine {
         queueEvaluation(account)
     }
 
+    /// After a mark of `market`: recomputes its dynamic-margin multiplier and, when it changed,
+    /// queues the accounts whose decisions depend on it (`dynamicWatch`, current versions only).
+    mutating func queueOnMultiplierChange(market: Int) {
+        let multiplier = currentMarginMultiplier(market: market)
+        guard multiplier != index.marginMultipliers[market] else { return }
+        index.marginMultipliers[market] = multiplier
+        let watched = index.dynamicWatch[market]
+        index.dynamicWatch[market].removeAll(keepingCapacity: true)
+        for (account, version) in watched where index.triggerVersions[account] == version { queueEvaluation(account) }
+    }
+
+    /// The dynamic-margin multiplier of `market` under the policy it follows (1 without one).
+    func currentMarginMultiplier(market: Int) -> Fixed {
+        let policy = state.marketPolicies[market] ?? state.globalPolicy
+        return policy.dynamicMargin.map { state.markets[market].marginMultiplier($0) } ?? .one
+    }
+
     /// Drops stale heap entries once they outnumber live ones (entries > 2 × live + 4096): each
     /// heap is filtered by version in O(entries), no band recomputed. Every compaction at least
     /// halves the heaps, so its cost is amortized over the re-indexes that made the stale entries,
     /// whatever the number of positions per account.
     mutating func compactTriggersIfNeeded() {
+        for market in index.dynamicWatch.indices where index.dynamicWatch[market].count > 2 * state.accounts.count + 4096 {
+            index.dynamicWatch[market].removeAll { index.triggerVersions[$0.account] != $0.version }
+        }
         guard index.triggerEntryTotal > 2 * index.liveTriggerEntryTotal + 4096 else { return }
         index.triggerEntryTotal = 0
         for market in index.triggers.indices {

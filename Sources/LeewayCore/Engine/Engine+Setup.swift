@@ -19,7 +19,8 @@ extension Engine {
         state.outsideWorld.append(.zero)
     }
 
-    mutating func defineMarket(id: String, settleAsset: String, tiers: [MarginTier], liquidationFee: Fixed) throws(Rejection) {
+    mutating func defineMarket(id: String, settleAsset: String, tiers: [MarginTier], liquidationFee: Fixed,
+                               expectedSlippage: Fixed = .zero) throws(Rejection) {
         if let problem = NameRule.problem(with: id) { throw Rejection(code: .invalidID, message: "the market name \(problem)") }
         guard let settle = index.assetByID[settleAsset] else { throw .unknownAsset(settleAsset) }
         let schedule: TierSchedule
@@ -27,21 +28,27 @@ extension Engine {
         guard liquidationFee >= .zero, liquidationFee < .one else {
             throw Rejection(code: .invalidFee, message: "liquidation_fee must be at least 0 and below 1")
         }
+        guard expectedSlippage >= .zero, expectedSlippage < .one else {
+            throw Rejection(code: .invalidFee, message: "expected_slippage must be at least 0 and below 1 (a fraction of notional)")
+        }
         if let existing = index.marketByID[id] {
             guard state.markets[existing].settleAsset == settle else {
                 throw Rejection(code: .settleAssetChange, message: "market \"\(id)\" already settles in \(state.assets[state.markets[existing].settleAsset].id); its settle asset cannot change")
             }
             state.markets[existing].tiers = schedule
             state.markets[existing].liquidationFee = liquidationFee
+            state.markets[existing].expectedSlippage = expectedSlippage
             queueHolders(ofMarket: existing)
             return
         }
         index.marketByID[id] = state.markets.count
-        state.markets.append(Market(id: id, settleAsset: settle, tiers: schedule, liquidationFee: liquidationFee,
+        state.markets.append(Market(id: id, settleAsset: settle, tiers: schedule, liquidationFee: liquidationFee, expectedSlippage: expectedSlippage,
                                     volatility: VolatilityEstimator(halfLifeMs: Double(state.volatilityHalfLifeMs))))
         state.marketPolicies.append(nil)
         state.clearing.append(.zero)
         index.triggers.append(TriggerIndex())
+        index.dynamicWatch.append([])
+        index.marginMultipliers.append(.one)
     }
 
     mutating func setPolicy(_ policy: LiquidationPolicy, market: String?, volatilityHalfLifeMs: Int64?) throws(Rejection) {
@@ -60,6 +67,7 @@ extension Engine {
                 for marketIndex in state.markets.indices { state.markets[marketIndex].volatility.halfLifeMs = Double(volatilityHalfLifeMs) }
             }
         }
+        for marketIndex in state.markets.indices { index.marginMultipliers[marketIndex] = currentMarginMultiplier(market: marketIndex) }
         // Thresholds moved: every account with a position is re-evaluated and re-indexed.
         for account in state.accounts.indices where !state.accounts[account].positions.isEmpty { queueEvaluation(account) }
     }

@@ -1,6 +1,8 @@
 /// Account and market commands: deposits, withdrawals, fills, marks, collateral prices, funding.
 extension Engine {
-    mutating func deposit(account id: String, asset: String, amount: Fixed) throws(Rejection) {
+    /// A deposit into collateral, or with `toReserve` into the account's reserve (which is not
+    /// collateral and only auto top-up draws on). Creates the account if new.
+    mutating func deposit(account id: String, asset: String, amount: Fixed, toReserve: Bool = false) throws(Rejection) {
         guard let assetIndex = index.assetByID[asset] else { throw .unknownAsset(asset) }
         guard amount.isPositive else { throw .notPositive("amount") }
         if let problem = NameRule.problem(with: id) { throw Rejection(code: .invalidID, message: "the account name \(problem)") }
@@ -18,7 +20,7 @@ extension Engine {
             index.cashSlackUp.append(0)
         }
         var batch = LedgerBatch()
-        batch.move(amount, of: assetIndex, from: .outsideWorld, to: .trader(account))
+        batch.move(amount, of: assetIndex, from: .outsideWorld, to: toReserve ? .reserve(account) : .trader(account))
         do { try commit(batch) } catch {
             if existing == nil {  // undo the creation: a refused command changes nothing
                 index.accountByID[id] = nil
@@ -31,7 +33,43 @@ extension Engine {
             }
             throw rejection(for: error)
         }
-        if existing == nil { queueEvaluation(account) } else { spendCash(account: account, asset: assetIndex, amount: amount) }
+        if toReserve {
+            // A reserve is not equity; it matters only to an account that auto top-up may now cure.
+            if state.accounts[account].autoTopup != nil, state.accounts[account].phase != .healthy { queueEvaluation(account) }
+        } else if existing == nil { queueEvaluation(account) } else { spendCash(account: account, asset: assetIndex, amount: amount) }
+    }
+
+    /// A withdrawal from the account's reserve: no margin check (a reserve is not collateral), at
+    /// most what the reserve holds.
+    mutating func withdrawReserve(account id: String, asset: String, amount: Fixed) throws(Rejection) {
+        guard let account = index.accountByID[id] else { throw .unknownAccount(id) }
+        guard let assetIndex = index.assetByID[asset] else { throw .unknownAsset(asset) }
+        guard amount.isPositive else { throw .notPositive("amount") }
+        let reserve = state.accounts[account].reserve(ofAsset: assetIndex)
+        guard reserve >= amount else {
+            throw Rejection(code: .insufficientBalance, message: "account \"\(id)\" holds \(reserve) \(asset) in reserve, less than the \(amount) requested")
+        }
+        var batch = LedgerBatch()
+        batch.move(amount, of: assetIndex, from: .reserve(account), to: .outsideWorld)
+        do { try commit(batch) } catch { throw rejection(for: error) }
+    }
+
+    /// The `protect` command: sets the account's auto top-up instruction (its budget starts
+    /// afresh), or removes it with nil. The account must already hold a reserve in the asset.
+    mutating func protect(account id: String, request: AutoTopupRequest?) throws(Rejection) {
+        guard let account = index.accountByID[id] else { throw .unknownAccount(id) }
+        guard let request else {
+            state.accounts[account].autoTopup = nil
+            return
+        }
+        guard let assetIndex = index.assetByID[request.asset] else { throw .unknownAsset(request.asset) }
+        guard request.maxAmount.isPositive else { throw .notPositive("auto_topup.max_amount") }
+        guard state.accounts[account].reserve(ofAsset: assetIndex).isPositive else {
+            throw Rejection(code: .noReserve,
+                            message: "account \"\(id)\" has no \(request.asset) reserve to top up from; deposit with \"to\": \"reserve\" first")
+        }
+        state.accounts[account].autoTopup = AutoTopup(asset: assetIndex, maxAmount: request.maxAmount)
+        if state.accounts[account].phase != .healthy { queueEvaluation(account) }
     }
 
     mutating func withdraw(account id: String, asset: String, amount: Fixed) throws(Rejection) {
@@ -105,16 +143,39 @@ extension Engine {
             guard !phase.restrictsRisk else {
                 throw Rejection(code: .marginCallActive, message: "account \"\(id)\" is in \(phase.rawValue); only risk-reducing fills are accepted until the call is cured")
             }
-            let risk: AccountRisk
-            do { risk = try computeRisk(of: after).risk } catch { throw .overflow("account \"\(id)\"'s margin") }
-            guard risk.equity >= risk.initialMargin else {
-                throw Rejection(code: .insufficientMargin, message: "after this fill account \"\(id)\" would have equity \(risk.equity) below initial margin \(risk.initialMargin)")
+            let risk: AccountRisk, initial: Fixed
+            do {
+                risk = try computeRisk(of: after).risk
+                initial = try scaledInitialMargin(of: after, unscaled: risk.initialMargin)
+            } catch { throw .overflow("account \"\(id)\"'s margin") }
+            guard risk.equity >= initial else {
+                let scaled = initial == risk.initialMargin ? "" : " (scaled by dynamic margin for the current volatility)"
+                throw Rejection(code: .insufficientMargin, message: "after this fill account \"\(id)\" would have equity \(risk.equity) below initial margin \(initial)\(scaled)")
             }
         }
         do { try commit(transition) } catch {
             throw Rejection(code: .arithmeticOverflow, message: "the fill could not be settled: \(error.message)")
         }
         queueEvaluation(account)
+    }
+
+    /// The initial margin a risk-increasing fill must meet: Σ_i IM_i × m_i, m_i the dynamic-margin
+    /// multiplier of position i's market under the policy that market follows (1 without dynamic
+    /// margin). Each product is rounded up (a requirement). `unscaled` (Σ IM_i) is returned as is
+    /// when no position's market is under dynamic margin.
+    func scaledInitialMargin(of account: Account, unscaled: Fixed) throws(ArithmeticError) -> Fixed {
+        var scaled: Int128 = 0
+        var anyScaled = false
+        for position in account.positions {
+            let market = state.markets[position.market]
+            guard let mark = market.markPrice else { continue }
+            let initial = try market.tiers.initialMargin(notional: try position.notional(at: mark))
+            let policy = state.marketPolicies[position.market] ?? state.globalPolicy
+            let multiplier = policy.dynamicMargin.map { market.marginMultiplier($0) } ?? .one
+            if multiplier != .one { anyScaled = true }
+            scaled += Int128(try initial.multiplied(by: multiplier, rounding: .up).raw)
+        }
+        return anyScaled ? try .narrowing(scaled) : unscaled
     }
 
     mutating func updateMark(market marketID: String, price: Fixed) throws(Rejection) {
@@ -125,6 +186,7 @@ extension Engine {
         }
         state.markets[market].markPrice = price
         state.markets[market].volatility.observe(price: price.doubleValue, atMs: state.clockMs)
+        queueOnMultiplierChange(market: market)
         var triggered: [Int] = []
         index.triggerEntryTotal -= index.triggers[market].popTriggered(byPriceRaw: price.raw, versions: index.triggerVersions, into: &triggered)
         if markEvaluation == .everyHolder {

@@ -50,7 +50,9 @@ public struct Engine: Sendable {
     public var clockMs: Int64 { state.clockMs }
 
     /// The earliest time at which a deadline or deleveraging step may fire (nil: none pending).
-    /// A `time` command before then changes only the clock; a server ticker uses this to stay quiet.
+    /// A `time` command before then changes only the clock; a server ticker uses this to stay quiet,
+    /// and the simulator to send the price of that moment before the timer fires. An entry may be
+    /// stale (the account moved on): a command at that time is then a no-op for it.
     public var nextTimerDueMs: Int64? { index.timers.nextDueMs }
 
     /// Applies one command and returns the events it produced, in order. A rejected command
@@ -109,11 +111,15 @@ public struct Engine: Sendable {
     private mutating func perform(_ command: Command) throws(Rejection) {
         switch command {
         case let .asset(id, price, weight): try defineAsset(id: id, price: price, weight: weight)
-        case let .market(id, settle, tiers, fee): try defineMarket(id: id, settleAsset: settle, tiers: tiers, liquidationFee: fee)
+        case let .market(id, settle, tiers, fee, slippage):
+            try defineMarket(id: id, settleAsset: settle, tiers: tiers, liquidationFee: fee, expectedSlippage: slippage)
         case let .policy(policy, market, halfLife): try setPolicy(policy, market: market, volatilityHalfLifeMs: halfLife)
         case let .insuranceDeposit(amount, asset): try depositInsurance(amount: amount, asset: asset)
-        case let .deposit(account, asset, amount): try deposit(account: account, asset: asset, amount: amount)
-        case let .withdraw(account, asset, amount): try withdraw(account: account, asset: asset, amount: amount)
+        case let .deposit(account, asset, amount, toReserve): try deposit(account: account, asset: asset, amount: amount, toReserve: toReserve)
+        case let .withdraw(account, asset, amount, fromReserve):
+            if fromReserve { try withdrawReserve(account: account, asset: asset, amount: amount) }
+            else { try withdraw(account: account, asset: asset, amount: amount) }
+        case let .protect(account, request): try protect(account: account, request: request)
         case let .fill(account, market, size, price, fee): try fill(account: account, market: market, size: size, price: price, fee: fee)
         case let .mark(market, price): try updateMark(market: market, price: price)
         case let .assetPrice(asset, price): try updateAssetPrice(asset: asset, price: price)

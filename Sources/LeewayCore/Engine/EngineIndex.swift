@@ -22,6 +22,12 @@ struct EngineIndex: Sendable {
     /// decision can change (see `Engine.reindex`); 0 = unknown, always re-evaluate.
     var cashSlackDown: [Int64] = []
     var cashSlackUp: [Int64] = []
+    /// Per market: the dynamic-margin multiplier last used for it (1 without dynamic margin).
+    var marginMultipliers: [Fixed] = []
+    /// Per market: accounts (with their trigger version) whose decisions depend on the multiplier
+    /// within their current bands: some line's gap has one sign at m = 1 and another at
+    /// m = max_multiplier. They are re-evaluated when the market's multiplier changes.
+    var dynamicWatch: [[(account: Int, version: UInt32)]] = []
 }
 
 extension Engine {
@@ -31,6 +37,8 @@ extension Engine {
         for (position, asset) in state.assets.enumerated() { index.assetByID[asset.id] = position }
         for (position, market) in state.markets.enumerated() { index.marketByID[market.id] = position }
         index.triggers = Array(repeating: TriggerIndex(), count: state.markets.count)
+        index.dynamicWatch = Array(repeating: [], count: state.markets.count)
+        index.marginMultipliers = state.markets.indices.map { currentMarginMultiplier(market: $0) }
         index.triggerVersions = Array(repeating: 0, count: state.accounts.count)
         index.isQueued = Array(repeating: false, count: state.accounts.count)
         index.liveTriggerEntries = Array(repeating: 0, count: state.accounts.count)
@@ -38,14 +46,17 @@ extension Engine {
         index.cashSlackUp = Array(repeating: 0, count: state.accounts.count)
         for (position, account) in state.accounts.enumerated() {
             index.accountByID[account.id] = position
-            if let due = account.liquidation.dueMs { index.timers.schedule(account: position, atMs: due) }
+            for due in account.liquidation.dueTimesMs { index.timers.schedule(account: position, atMs: due) }
         }
         reindexAllAccounts()
     }
 
     /// Recomputes every account's trigger bands from scratch.
     mutating func reindexAllAccounts() {
-        for market in index.triggers.indices { index.triggers[market].removeAll() }
+        for market in index.triggers.indices {
+            index.triggers[market].removeAll()
+            index.dynamicWatch[market].removeAll()
+        }
         index.triggerEntryTotal = 0
         for account in index.liveTriggerEntries.indices { index.liveTriggerEntries[account] = 0 }
         index.liveTriggerEntryTotal = 0

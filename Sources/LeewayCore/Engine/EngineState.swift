@@ -5,7 +5,7 @@ public import DequeModule
 public struct EngineState: Sendable, Codable {
     /// The version of this type's encoding (snapshots carry it; a reader refuses any other).
     /// 2: lifecycle value, wide ledger totals, pending retries, canonical snapshot writer.
-    public static let schemaVersion = 2
+    public static let schemaVersion = 3
 
     /// The engine clock: the latest `ts` seen (ms since the Unix epoch).
     public var clockMs: Int64 = 0

@@ -25,8 +25,9 @@ public enum EventKind: Sendable, Hashable, Codable {
     case warning(account: String, equity: Fixed, maintenance: Fixed)
     /// Equity rose back above MM × (1 + warning_buffer) (an addition to the spec's events).
     case warningCleared(account: String, equity: Fixed, maintenance: Fixed)
-    /// `graceMs` is the chosen grace period (fixed or volatility-scaled).
-    case marginCall(account: String, equity: Fixed, maintenance: Fixed, deadlineMs: Int64, graceMs: Int64)
+    /// `graceMs` is the chosen grace period (fixed or volatility-scaled); `callLevel` the multiple
+    /// of MM the call was made at, when it is not 1 (call_level above 1, or dynamic margin).
+    case marginCall(account: String, equity: Fixed, maintenance: Fixed, deadlineMs: Int64, graceMs: Int64, callLevel: Fixed? = nil)
     case cured(account: String, equity: Fixed, maintenance: Fixed)
     case deleveragingStarted(account: String)
     case liquidationFill(account: String, market: String, size: Fixed, price: Fixed, fee: Fixed, reason: LiquidationReason)
@@ -40,6 +41,8 @@ public enum EventKind: Sendable, Hashable, Codable {
     /// Something the engine could not do or did not expect (an addition to the spec): the account
     /// (if any) is retried at the next command. Codes: `AlertCode`.
     case alert(account: String?, code: AlertCode, message: String)
+    /// Auto top-up moved `amount` of `asset` from the account's reserve into its collateral.
+    case autoTopup(account: String, asset: String, amount: Fixed)
 
     /// The event's type (its wire name is `type.rawValue`).
     public var type: EventType {
@@ -55,6 +58,7 @@ public enum EventKind: Sendable, Hashable, Codable {
         case .bankrupt: return .bankrupt
         case .adlFill: return .adlFill
         case .alert: return .alert
+        case .autoTopup: return .autoTopup
         }
     }
 
@@ -66,7 +70,8 @@ public enum EventKind: Sendable, Hashable, Codable {
         switch self {
         case .rejected: return nil
         case .alert(let account, _, _): return account
-        case .warning(let account, _, _), .warningCleared(let account, _, _), .marginCall(let account, _, _, _, _),
+        case .warning(let account, _, _), .warningCleared(let account, _, _), .marginCall(let account, _, _, _, _, _),
+             .autoTopup(let account, _, _),
              .cured(let account, _, _), .deleveragingStarted(let account), .liquidationFill(let account, _, _, _, _, _),
              .liquidated(let account), .bankrupt(let account, _, _, _, _), .adlFill(let account, _, _, _, _):
             return account

@@ -3,6 +3,8 @@
 public enum LedgerAccount: Sendable, Hashable {
     /// A trader's balance of an asset.
     case trader(Int)
+    /// A trader's reserve of an asset: parked for auto top-up, not collateral.
+    case reserve(Int)
     /// The insurance fund.
     case insuranceFund
     /// Trading-fee income of the venue.
@@ -11,4 +13,15 @@ public enum LedgerAccount: Sendable, Hashable {
     case clearing(market: Int)
     /// Everything outside the engine: the source of deposits and the sink of withdrawals.
     case outsideWorld
+}
+
+extension LedgerAccount {
+    /// True for a trader's own balances (collateral and reserve), which are `Fixed`; the venue's
+    /// accounts are `WideAmount`.
+    var holdsFixed: Bool {
+        switch self {
+        case .trader, .reserve: return true
+        case .insuranceFund, .feeIncome, .clearing, .outsideWorld: return false
+        }
+    }
 }

@@ -43,6 +43,7 @@ extension Engine {
     func ledgerBalanceRaw(_ account: LedgerAccount, asset: Int) -> Int128 {
         switch account {
         case .trader(let trader): return Int128(state.accounts[trader].balance(ofAsset: asset).raw)
+        case .reserve(let trader): return Int128(state.accounts[trader].reserve(ofAsset: asset).raw)
         case .insuranceFund: return state.insuranceFund[asset].raw
         case .feeIncome: return state.feeIncome[asset].raw
         case .clearing(let market): return state.clearing[market].raw
@@ -53,6 +54,7 @@ extension Engine {
     private mutating func setLedgerBalance(raw: Int128, _ account: LedgerAccount, asset: Int) {
         switch account {
         case .trader(let trader): state.accounts[trader].setBalance(Fixed(raw: Int64(raw)), ofAsset: asset)
+        case .reserve(let trader): state.accounts[trader].setReserve(Fixed(raw: Int64(raw)), ofAsset: asset)
         case .insuranceFund: state.insuranceFund[asset] = WideAmount(raw: raw)
         case .feeIncome: state.feeIncome[asset] = WideAmount(raw: raw)
         case .clearing(let market): state.clearing[market] = WideAmount(raw: raw)
@@ -108,7 +110,7 @@ extension Engine {
         for index in postings.indices {
             let posting = postings[index]
             let (after, overflow) = ledgerBalanceRaw(posting.account, asset: posting.asset).addingReportingOverflow(posting.balanceRaw)
-            if case .trader = posting.account {
+            if posting.account.holdsFixed {
                 guard !overflow, after <= Int128(Int64.max), after >= -Int128(Int64.max) else {
                     throw LedgerOverflow(account: posting.account, asset: posting.asset)
                 }
@@ -135,6 +137,7 @@ extension Engine {
         let assetName = state.assets[asset].id
         switch account {
         case .trader(let trader): return "account \"\(state.accounts[trader].id)\"'s \(assetName) balance"
+        case .reserve(let trader): return "account \"\(state.accounts[trader].id)\"'s \(assetName) reserve"
         case .insuranceFund: return "the \(assetName) insurance fund"
         case .feeIncome: return "the \(assetName) fee income"
         case .clearing(let market): return "market \"\(state.markets[market].id)\"'s clearing account"
@@ -144,7 +147,7 @@ extension Engine {
 
     /// The rejection for a batch that overflowed: it names the ledger account at fault.
     func rejection(for overflow: LedgerOverflow) -> Rejection {
-        if case .trader = overflow.account { return .overflow(ledgerAccountName(overflow.account, asset: overflow.asset)) }
+        if overflow.account.holdsFixed { return .overflow(ledgerAccountName(overflow.account, asset: overflow.asset)) }
         return Rejection(code: .arithmeticOverflow,
                          message: "\(ledgerAccountName(overflow.account, asset: overflow.asset)) would exceed ±1.7e30; this is a venue-level total, not the trader's balance")
     }
@@ -156,7 +159,7 @@ extension Engine {
         for (market, balance) in state.clearing.enumerated() where state.markets[market].settleAsset == asset {
             sum += balance.raw
         }
-        for account in state.accounts { sum += Int128(account.balance(ofAsset: asset).raw) }
+        for account in state.accounts { sum += Int128(account.balance(ofAsset: asset).raw) + Int128(account.reserve(ofAsset: asset).raw) }
         return sum
     }
 }

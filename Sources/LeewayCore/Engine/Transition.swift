@@ -25,6 +25,8 @@ struct Transition: Sendable {
     var requeue: [Int] = []
     /// The legs this transition force-closed (kept by the caller to drive ADL at settlement).
     var closedLegs: [ClosedLeg] = []
+    /// What auto top-up moved from the reserve (added to the instruction's used amount).
+    var autoTopupSpent: Fixed?
     /// ADL queues the planner ranked or advanced (a cache of the current command).
     var adlRankings: [(key: Int, ranking: AdlRanking)] = []
     /// The alert code if this transition cannot be committed (set by the planner that made it).

@@ -11,8 +11,10 @@ public enum LiquidationState: Sendable, Hashable, Codable {
     /// Equity below the call line; risk-increasing fills and withdrawals are refused until
     /// `deadlineMs`, when deleveraging starts if the account is still not cured.
     case marginCall(deadlineMs: Int64)
-    /// Deleveraging in steps; the next step is due at `nextStepMs`.
-    case deleveraging(nextStepMs: Int64)
+    /// Deleveraging in steps: the next step is due at `nextStepMs` while equity ≥ MM, and at
+    /// `urgentStepMs` (≤ nextStepMs: the faster pace of `liquidation_cooldown_ms`) while equity < MM
+    /// under a policy with `liquidation_step_fraction`; without one the two are equal.
+    case deleveraging(nextStepMs: Int64, urgentStepMs: Int64)
     /// Every position was force-closed and equity was not negative.
     case liquidated
     /// Every position was force-closed with negative equity; the deficit was settled.
@@ -30,12 +32,21 @@ public enum LiquidationState: Sendable, Hashable, Codable {
         }
     }
 
-    /// The time at which this state wants to be looked at again (a deadline or a step), if any.
+    /// The earliest time at which this state wants to be looked at again (a deadline or a step), if any.
     public var dueMs: Int64? {
         switch self {
         case .marginCall(let deadline): return deadline
-        case .deleveraging(let next): return next
+        case let .deleveraging(next, urgent): return Swift.min(next, urgent)
         case .healthy, .warning, .liquidated, .bankrupt: return nil
+        }
+    }
+
+    /// Every time at which this state wants a look (a deleveraging state has two paces).
+    public var dueTimesMs: [Int64] {
+        switch self {
+        case .marginCall(let deadline): return [deadline]
+        case let .deleveraging(next, urgent): return next == urgent ? [next] : [urgent, next]
+        case .healthy, .warning, .liquidated, .bankrupt: return []
         }
     }
 
@@ -47,7 +58,7 @@ public enum LiquidationState: Sendable, Hashable, Codable {
 
     /// When the next deleveraging step is due, while deleveraging.
     public var nextStepMs: Int64? {
-        if case .deleveraging(let next) = self { return next }
+        if case .deleveraging(let next, _) = self { return next }
         return nil
     }
 }

@@ -21,6 +21,10 @@ public struct MarginReport: Sendable, Hashable {
     public var deadlineMs: Int64?
     public var nextStepMs: Int64?
     public var balances: [AssetAmount]
+    /// Reserve balances (not collateral; auto top-up draws on them).
+    public var reserves: [AssetAmount]
+    /// What auto top-up may still move (nil: no `protect` instruction).
+    public var autoTopupRemaining: AssetAmount?
     public var equity: Fixed
     public var initialMargin: Fixed
     public var maintenanceMargin: Fixed
@@ -28,11 +32,13 @@ public struct MarginReport: Sendable, Hashable {
     public var freeCollateral: Fixed
     /// MM / equity, rounded up; nil when equity ≤ 0 (the ratio is unbounded).
     public var marginRatio: Fixed?
-    /// equity − MM: how much equity may still be lost before a margin call.
+    /// equity − MM × call (call = call_level·m, 1 in part 1): how much equity may still be lost
+    /// before a margin call.
     public var distanceToMarginCall: Fixed
     /// equity: how much may be lost before bankruptcy.
     public var distanceToBankruptcy: Fixed
-    /// The deposit (in the valuation currency) that would cure a call now: MM × (1 + cure_buffer) − equity, if positive.
+    /// The deposit (in the valuation currency) that would cure a call now: MM × cure − equity, if
+    /// positive (cure = call_level·m + cure_buffer; 1 + cure_buffer in part 1), rounded up.
     public var depositToCure: Fixed
     public var positions: [PositionReport]
 }

@@ -6,6 +6,9 @@ public struct Market: Sendable, Hashable, Codable {
     public var tiers: TierSchedule
     /// Fee on closed notional charged by liquidation fills, paid to the insurance fund.
     public var liquidationFee: Fixed
+    /// The price concession a forced close is expected to cost, as a fraction of notional (the
+    /// `toxic_close` test adds it to the liquidation fee). The engine itself closes at the mark.
+    public var expectedSlippage: Fixed = .zero
     /// The mark (oracle) price; nil until the first `mark` command.
     public var markPrice: Fixed?
     public var volatility: VolatilityEstimator
@@ -13,11 +16,31 @@ public struct Market: Sendable, Hashable, Codable {
     /// put this size's notional out of range, so no later margin computation can overflow.
     public var largestPositionSize: Fixed = .zero
 
-    public init(id: String, settleAsset: Int, tiers: TierSchedule, liquidationFee: Fixed, volatility: VolatilityEstimator) {
+    public init(id: String, settleAsset: Int, tiers: TierSchedule, liquidationFee: Fixed, expectedSlippage: Fixed = .zero,
+                volatility: VolatilityEstimator) {
         self.id = id
         self.settleAsset = settleAsset
         self.tiers = tiers
         self.liquidationFee = liquidationFee
+        self.expectedSlippage = expectedSlippage
         self.volatility = volatility
+    }
+
+    /// Milliseconds in a day: σ_day = σ_ms · √86 400 000.
+    static let millisecondsPerDay = 86_400_000.0
+
+    /// The dynamic-margin multiplier of this market under `dynamic`:
+    /// m = min(max(σ_day / reference_volatility, 1), max_multiplier), σ_day = σ per √ms × √(ms per day),
+    /// rounded up to a multiple of 0.01 (so the zone widens in visible steps and the multiplier
+    /// does not change on every mark). 1 while the volatility is unknown. Computed in binary64 from
+    /// the deterministic estimate with IEEE operations only, so every machine gets the same value.
+    public func marginMultiplier(_ dynamic: LiquidationPolicy.DynamicMargin) -> Fixed {
+        guard let sigma = volatility.sigmaPerSqrtMs, sigma > 0 else { return .one }
+        let daily = sigma * Self.millisecondsPerDay.squareRoot()
+        let ratio = daily / dynamic.referenceVolatility.doubleValue
+        let capped = Swift.min(ratio, dynamic.maxMultiplier.doubleValue)
+        guard capped > 1, capped.isFinite else { return capped.isFinite ? .one : dynamic.maxMultiplier }
+        let hundredths = (capped * 100).rounded(.up)
+        return Fixed.minimum(Fixed(raw: Int64(hundredths) * (Fixed.scale / 100)), dynamic.maxMultiplier)
     }
 }

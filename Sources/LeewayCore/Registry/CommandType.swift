@@ -12,5 +12,6 @@ public enum CommandType: String, Sendable, Hashable, Codable, CaseIterable {
     case assetPrice = "asset_price"
     case funding
     case idempotency
+    case protect
     case time
 }

@@ -11,5 +11,6 @@ public enum EventType: String, Sendable, Hashable, Codable, CaseIterable {
     case liquidated
     case bankrupt
     case adlFill = "adl_fill"
+    case autoTopup = "auto_topup"
     case alert
 }

@@ -38,4 +38,5 @@ public enum RejectionCode: String, Sendable, Hashable, Codable, CaseIterable {
     case reduceExceedsPosition = "reduce_exceeds_position"
     case arithmeticOverflow = "arithmetic_overflow"
     case invalidIdempotency = "invalid_idempotency"
+    case noReserve = "no_reserve"
 }

@@ -48,6 +48,7 @@ extension Market: StateDescribable {
             v.field("settleAsset", settleAsset)
             v.field("tiers", tiers)
             v.field("liquidationFee", liquidationFee)
+            v.field("expectedSlippage", expectedSlippage)
             v.field("markPrice", markPrice)
             v.field("volatility", volatility)
             v.field("largestPositionSize", largestPositionSize)
@@ -87,6 +88,31 @@ extension LiquidationPolicy: StateDescribable {
             v.field("stepFraction", stepFraction)
             v.field("cooldownMs", cooldownMs)
             v.field("cureBuffer", cureBuffer)
+            v.field("callLevel", callLevel)
+            v.field("liquidationStepFraction", liquidationStepFraction)
+            v.field("liquidationCooldownMs", liquidationCooldownMs)
+            v.field("preLiquidationFee", preLiquidationFee)
+            v.field("toxicClose", toxicClose)
+            v.field("dynamicMargin", dynamicMargin)
+        }
+    }
+}
+
+extension LiquidationPolicy.DynamicMargin: StateDescribable {
+    public func describe<V: StateVisitor>(into visitor: inout V) {
+        visitor.object { v in
+            v.field("referenceVolatility", referenceVolatility)
+            v.field("maxMultiplier", maxMultiplier)
+        }
+    }
+}
+
+extension AutoTopup: StateDescribable {
+    public func describe<V: StateVisitor>(into visitor: inout V) {
+        visitor.object { v in
+            v.field("asset", asset)
+            v.field("maxAmount", maxAmount)
+            v.field("usedAmount", usedAmount)
         }
     }
 }
@@ -126,7 +152,8 @@ extension LiquidationState: StateDescribable {
             case .healthy: v.key("healthy"); v.object { _ in }
             case .warning: v.key("warning"); v.object { _ in }
             case .marginCall(let deadline): v.key("marginCall"); v.object { $0.field("deadlineMs", deadline) }
-            case .deleveraging(let next): v.key("deleveraging"); v.object { $0.field("nextStepMs", next) }
+            case let .deleveraging(next, urgent):
+                v.key("deleveraging"); v.object { $0.field("nextStepMs", next); $0.field("urgentStepMs", urgent) }
             case .liquidated: v.key("liquidated"); v.object { _ in }
             case .bankrupt: v.key("bankrupt"); v.object { _ in }
             }
@@ -169,12 +196,15 @@ extension EventKind: StateDescribable {
             case let .warningCleared(account, equity, maintenance):
                 v.key("warningCleared")
                 v.object { $0.field("account", account); $0.field("equity", equity); $0.field("maintenance", maintenance) }
-            case let .marginCall(account, equity, maintenance, deadlineMs, graceMs):
+            case let .marginCall(account, equity, maintenance, deadlineMs, graceMs, callLevel):
                 v.key("marginCall")
                 v.object {
                     $0.field("account", account); $0.field("equity", equity); $0.field("maintenance", maintenance)
-                    $0.field("deadlineMs", deadlineMs); $0.field("graceMs", graceMs)
+                    $0.field("deadlineMs", deadlineMs); $0.field("graceMs", graceMs); $0.field("callLevel", callLevel)
                 }
+            case let .autoTopup(account, asset, amount):
+                v.key("autoTopup")
+                v.object { $0.field("account", account); $0.field("asset", asset); $0.field("amount", amount) }
             case let .cured(account, equity, maintenance):
                 v.key("cured")
                 v.object { $0.field("account", account); $0.field("equity", equity); $0.field("maintenance", maintenance) }

@@ -99,3 +99,7 @@ extension Fixed: StateDescribable {
 extension WideAmount: StateDescribable {
     public func describe<V: StateVisitor>(into visitor: inout V) { visitor.decimal(raw: raw) }
 }
+
+extension Bool: StateDescribable {
+    public func describe<V: StateVisitor>(into visitor: inout V) { visitor.bool(self) }
+}

@@ -92,7 +92,7 @@ struct AlertTests {
         var harness = Harness.standard()
         harness.run(SoftLiquidationScenarioTests.aliceLong)
         let before = harness.engine.digest
-        var transition = Transition(account: 0, outcome: .stepped(nextStepMs: 5))  // healthy accounts do not step
+        var transition = Transition(account: 0, outcome: .stepped(nextStepMs: 5, urgentStepMs: 5))  // healthy accounts do not step
         transition.ledger.move(d("5"), of: 0, from: .trader(0), to: .insuranceFund)
         do { try harness.engine.commit(transition); Issue.record("the commit should have thrown") } catch {
             #expect(error.code == .illegalTransition)

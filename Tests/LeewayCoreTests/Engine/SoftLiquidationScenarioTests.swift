@@ -195,7 +195,7 @@ struct SoftLiquidationScenarioTests {
         }
         let events = harness.run(#"{"type":"mark","market":"BTC-PERP","price":"9085","ts":1700000400000}"#)
         let call = try #require(events.first { $0.type == "margin_call" })
-        guard case let .marginCall(_, _, _, deadline, grace) = call.kind else { return }
+        guard case let .marginCall(_, _, _, deadline, grace, _) = call.kind else { return }
         #expect((60_000...3_600_000).contains(grace))
         #expect(deadline == 1_700_000_400_000 + grace)
     }

@@ -7,7 +7,7 @@ struct RandomCommandStream {
     {"type":"asset","asset":"USDC","price":"1","weight":"1"}
     {"type":"asset","asset":"ETH","price":"2000","weight":"0.8"}
     {"type":"market","market":"BTC-PERP","settle":"USDC","tiers":[{"floor":"0","imr":"0.02","mmr":"0.01"},{"floor":"200000","imr":"0.05","mmr":"0.025"}],"liquidation_fee":"0.005"}
-    {"type":"market","market":"ETH-PERP","settle":"USDC","tiers":[{"floor":"0","imr":"0.05","mmr":"0.025"}],"liquidation_fee":"0.01"}
+    {"type":"market","market":"ETH-PERP","settle":"USDC","tiers":[{"floor":"0","imr":"0.05","mmr":"0.025"}],"liquidation_fee":"0.01","expected_slippage":"0.01"}
     {"type":"insurance_deposit","amount":"500","ts":1700000000000}
     {"type":"mark","market":"BTC-PERP","price":"10000"}
     {"type":"mark","market":"ETH-PERP","price":"2000"}
@@ -25,6 +25,10 @@ struct RandomCommandStream {
             #"{"type":"policy","mode":"hard"}"#,
             #"{"type":"policy","grace":{"max_breach_probability":"0.05","min_ms":10000,"max_ms":300000},"cooldown_ms":5000}"#,
             #"{"type":"policy","market":"ETH-PERP","grace_ms":0,"step_fraction":"1","hard_fraction":"0.8"}"#,
+            // Part 2: the zone above MM, fast steps below it, toxic close, dynamic margin, a zone fee.
+            #"{"type":"policy","call_level":"1.5","grace_ms":30000,"cooldown_ms":20000,"step_fraction":"0.2","liquidation_step_fraction":"0.5","liquidation_cooldown_ms":3000,"toxic_close":true,"pre_liquidation_fee":"0.001"}"#,
+            #"{"type":"policy","call_level":"1.2","dynamic_margin":{"reference_volatility":"0.001","max_multiplier":"3"},"liquidation_step_fraction":"0.3","liquidation_cooldown_ms":0}"#,
+            #"{"type":"policy","market":"BTC-PERP","call_level":"2","toxic_close":true,"hard_fraction":"0.3","grace_ms":0}"#,
         ]
         func amount(_ value: Double, digits: Int = 4) -> String {
             let scale = pow10(digits)
@@ -64,6 +68,9 @@ struct RandomCommandStream {
                 lines.append(#"{"type":"time","ts":\#(clock)}"#)
             case 96..<98:
                 lines.append(policies[Int(random.next() % UInt64(policies.count))])
+            case 98 where random.next() % 2 == 0:
+                lines.append(#"{"type":"deposit","account":"\#(account)","asset":"USDC","amount":"\#(amount(Double(random.next() % 500) + 1))","to":"reserve"\#(ts)}"#)
+                lines.append(#"{"type":"protect","account":"\#(account)","auto_topup":{"asset":"USDC","max_amount":"\#(amount(Double(random.next() % 400) + 1))"}\#(ts)}"#)
             default:
                 lines.append(#"{"type":"insurance_deposit","amount":"\#(amount(Double(random.next() % 100) + 1))"}"#)
             }

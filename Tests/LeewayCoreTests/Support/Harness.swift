@@ -36,6 +36,14 @@ struct Harness {
     }
 
     func report(_ account: String) -> MarginReport? { engine.marginReport(account: account) }
+
+    /// The digest with the last event's sequence number given back: after a rejection, equal to the
+    /// digest before the rejected command exactly when nothing else changed.
+    var digestBeforeLastEvent: StateDigest {
+        var state = engine.state
+        state.nextSeq -= 1
+        return StateDigest(of: state)
+    }
 }
 
 extension Event {
