@@ -1,4 +1,5 @@
 import Foundation
+import LeewaySimulation
 import Testing
 
 @Suite("leeway backtest and stress, run as processes")
@@ -32,7 +33,7 @@ struct SimulationCommandTests {
         defer { try? FileManager.default.removeItem(at: report) }
         let result = try LeewayProcess.run(["backtest", "--prices", Self.eth, "--accounts", "200", "--csv", "--report", report.path])
         #expect(result.status == 0)
-        #expect(result.lines.count == 4)
+        #expect(result.lines.count == 1 + PolicySpec.presetNames.count)
         #expect(result.lines.first?.hasPrefix("policy,accounts_opened,accounts_warned") == true)
         let html = try String(contentsOf: report, encoding: .utf8)
         #expect(html.hasPrefix("<!DOCTYPE html>"))
@@ -51,8 +52,9 @@ struct SimulationCommandTests {
         #expect(one.standardOutput == two.standardOutput)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(one.standardOutput.utf8)) as? [String: Any])
         let policies = try #require(object["policies"] as? [[String: Any]])
-        #expect(policies.count == 3)
+        #expect(policies.count == PolicySpec.presetNames.count)
         #expect(policies.allSatisfy { $0["insurance_fund_es_99"] != nil && $0["bad_debt_probability"] != nil })
+        #expect(policies.allSatisfy { $0["deficit_es_99"] != nil && $0["deficit_var_95"] != nil })
     }
 
     @Test("stress fits GARCH to and bootstraps from a real file", arguments: ["garch", "bootstrap"])

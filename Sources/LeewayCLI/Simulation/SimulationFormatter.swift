@@ -8,9 +8,10 @@ import LeewayWire
 enum SimulationFormatter {
     /// Metrics shown in the terminal table (all of them go to JSON and CSV).
     static let tableKeys = ["accounts_warned", "accounts_called", "accounts_cured", "accounts_deleveraged", "accounts_liquidated",
-                            "accounts_bankrupt", "liquidated_notional", "trader_liquidation_loss", "liquidation_fees",
+                            "accounts_partially_liquidated", "accounts_bankrupt", "deficit_total", "liquidated_notional",
+                            "liquidation_costs", "trader_liquidation_loss", "liquidation_fees",
                             "liquidation_slippage", "insurance_fund_pnl", "insurance_fund_min", "bad_debt", "adl_notional",
-                            "peak_liquidation_per_minute", "cascade_extra_drawdown", "trader_actions"]
+                            "peak_liquidation_per_minute", "cascade_extra_drawdown", "trader_actions", "auto_topups", "stop_losses"]
 
     static func text(_ value: MetricValue) -> String {
         switch value {
@@ -113,7 +114,8 @@ enum SimulationFormatter {
 
     // MARK: stress
 
-    static let stressKeys = ["accounts_liquidated", "accounts_bankrupt", "liquidated_notional", "trader_liquidation_loss",
+    static let stressKeys = ["accounts_liquidated", "accounts_partially_liquidated", "accounts_bankrupt", "deficit_total",
+                             "liquidated_notional", "liquidation_costs", "trader_liquidation_loss",
                              "insurance_fund_pnl", "bad_debt", "adl_notional", "cascade_extra_drawdown"]
 
     static func number(_ value: Double) -> String { value.isFinite ? String(format: "%.4g", value) : "n/a" }
@@ -127,7 +129,10 @@ enum SimulationFormatter {
             blocks.append("policy \(summary.name)\n" + table(header: ["metric", "mean", "p50", "p95", "p99", "max"], rows: rows)
                           + String(format: "\nP(bad debt > threshold) = %.4f; insurance fund loss VaR95 %@, ES95 %@, VaR99 %@, ES99 %@",
                                    summary.badDebtProbability, number(summary.insuranceVaR95), number(summary.insuranceES95),
-                                   number(summary.insuranceVaR99), number(summary.insuranceES99)))
+                                   number(summary.insuranceVaR99), number(summary.insuranceES99))
+                          + String(format: "\ndeficit_total (the fund needed) VaR95 %@, ES95 %@, VaR99 %@, ES99 %@",
+                                   number(summary.deficitVaR95), number(summary.deficitES95),
+                                   number(summary.deficitVaR99), number(summary.deficitES99)))
         }
         blocks.append("time \(elapsed.formatted(.units(allowed: [.seconds, .milliseconds], width: .narrow)))")
         return blocks.joined(separator: "\n\n")
@@ -157,7 +162,9 @@ enum SimulationFormatter {
             writer.endObject()
             for (name, value) in [("bad_debt_probability", summary.badDebtProbability), ("insurance_fund_var_95", summary.insuranceVaR95),
                                   ("insurance_fund_es_95", summary.insuranceES95), ("insurance_fund_var_99", summary.insuranceVaR99),
-                                  ("insurance_fund_es_99", summary.insuranceES99)] {
+                                  ("insurance_fund_es_99", summary.insuranceES99),
+                                  ("deficit_var_95", summary.deficitVaR95), ("deficit_es_95", summary.deficitES95),
+                                  ("deficit_var_99", summary.deficitVaR99), ("deficit_es_99", summary.deficitES99)] {
                 writer.key(name)
                 writer.rawNumber("\(value)")
             }

@@ -13,7 +13,7 @@ struct SimulationOptions: ParsableArguments {
     var seed: UInt64 = 1
 
     @Option(name: .customLong("policy"), help: ArgumentHelp(
-        "A policy: hard, soft or soft-adaptive, optionally with overrides, e.g. soft:grace_ms=300000,step_fraction=0.2. Repeatable; default all three presets.",
+        "A policy: hard, soft, soft-adaptive or guarded, optionally with overrides, e.g. soft:grace_ms=300000,step_fraction=0.2. Repeatable; default all three presets.",
         valueName: "policy"))
     var policyTexts: [String] = []
 
@@ -31,6 +31,10 @@ struct SimulationOptions: ParsableArguments {
     @Option(help: "Mean reaction delay of a trader who answers, ms (exponential).") var reactionMs = 120_000.0
     @Option(help: "Share of answering traders who deposit (the rest reduce).") var depositShare = 0.5
     @Option(help: "Fraction of the position a reducing trader closes.") var reduceFraction = 0.5
+    @Option(help: "Share of accounts that park a reserve for auto top-up (protect command).") var reserveShare = 0.0
+    @Option(help: "A reserve is this multiple of the account's collateral.") var reserveMultiple = 1.0
+    @Option(help: "Share of accounts with a stop-loss.") var stopLossShare = 0.0
+    @Option(help: "A stop-loss closes where the loss reaches this fraction of the collateral.") var stopLossFraction = 0.5
 
     @Option(help: "Log-price impact of liquidations equal to one minute's depth (square-root law).") var impact = 0.01
     @Option(help: "Share of each minute's traded volume that absorbs liquidations.") var volumeShare = 0.1
@@ -50,9 +54,12 @@ struct SimulationOptions: ParsableArguments {
         guard minLeverage >= 1, maxLeverage >= minLeverage else { throw ValidationError("need 1 ≤ --min-leverage ≤ --max-leverage") }
         guard minNotional > 0, paretoAlpha > 0 else { throw ValidationError("--min-notional and --pareto-alpha must be positive") }
         for (name, value) in [("--long-share", longShare), ("--entry-window", entryWindow), ("--coin-collateral", coinCollateral),
-                              ("--cure-probability", cureProbability), ("--deposit-share", depositShare), ("--reduce-fraction", reduceFraction)] {
+                              ("--cure-probability", cureProbability), ("--deposit-share", depositShare), ("--reduce-fraction", reduceFraction),
+                              ("--reserve-share", reserveShare), ("--stop-loss-share", stopLossShare)] {
             guard value >= 0, value <= 1 else { throw ValidationError("\(name) must be between 0 and 1, got \(value)") }
         }
+        guard reserveMultiple > 0, reserveMultiple <= 100 else { throw ValidationError("--reserve-multiple must be above 0 and at most 100") }
+        guard stopLossFraction > 0, stopLossFraction < 1 else { throw ValidationError("--stop-loss-fraction must be above 0 and below 1") }
         guard reactionMs >= 0, impact >= 0, volumeShare > 0, impactHalfLifeMs > 0 else {
             throw ValidationError("--reaction-ms and --impact must be ≥ 0, --volume-share and --impact-half-life-ms > 0")
         }
@@ -73,7 +80,7 @@ struct SimulationOptions: ParsableArguments {
                 if !text.isEmpty, !text.hasPrefix("#") { texts.append(text) }
             }
         }
-        if texts.isEmpty { texts = PolicySpec.presetNames }
+        if texts.isEmpty { texts = PolicySpec.presetNames }  // every preset
         do {
             let specs = try texts.map { (text) throws(SimulationError) in try PolicySpec.parse(text) }
             guard Set(specs.map(\.name)).count == specs.count else { throw usageFailure("the same policy is given twice") }
@@ -96,6 +103,10 @@ struct SimulationOptions: ParsableArguments {
         spec.behaviour.meanReactionMs = reactionMs
         spec.behaviour.depositShare = depositShare
         spec.behaviour.reduceFraction = reduceFraction
+        spec.reserveShare = reserveShare
+        spec.reserveMultiple = reserveMultiple
+        spec.stopLossShare = stopLossShare
+        spec.stopLossFraction = stopLossFraction
         return spec
     }
 

@@ -28,6 +28,14 @@ public struct DepthModel: Sendable, Equatable {
         return Swift.max(volumeShare * minuteVolume * price, minimumDepth)
     }
 
+    /// What a forced close of `notional` (USDC) is estimated to cost in price concession when it
+    /// meets depth D alone: notional × min(k·√(notional / D), maximum impact), the same square-root
+    /// law as the cascade. An estimate for the metrics: the engine itself fills at the mark.
+    public func slippage(notional: Double, depth: Double) -> Double {
+        guard notional > 0, depth > 0 else { return 0 }
+        return notional * Swift.min(impactCoefficient * SimulationMath.sqrt(notional / depth), maximumImpact)
+    }
+
     /// The impact after `elapsedMs` of decay and a net flow `flow` (USDC, sells negative).
     public func impact(after previous: Double, elapsedMs: Double, flow: Double, depth: Double) -> Double {
         let decayed = previous * SimulationMath.pow(2, -elapsedMs / halfLifeMs)

@@ -2,28 +2,56 @@ import Foundation
 import LeewayCore
 import LeewayWire
 
-/// A liquidation policy to simulate: a preset (`hard`, `soft`, `soft-adaptive`) with optional
-/// overrides in the spec's field names, e.g. `soft:grace_ms=300000,step_fraction=0.2`.
+/// A liquidation policy to simulate: a preset (`hard`, `soft`, `soft-adaptive`, `guarded`) with
+/// optional overrides in the spec's field names, e.g. `soft:grace_ms=300000,step_fraction=0.2`.
+///
+/// `guarded` is the part-2 policy: the margin call and its grace sit above MM (call_level), steps
+/// in that zone pay a small pre-liquidation fee, below MM the account is deleveraged at once in
+/// fast steps, a toxic account is closed in full, and the zone widens with volatility
+/// (`guardedFields`; the same object as a live `policy` command is `docs/policies/guarded.json`).
 ///
 /// Overrides are turned into the spec's JSON `policy` command and decoded by `LeewayWire`, so the
 /// simulator accepts exactly what `leeway replay` and `leeway serve` accept, with the same errors.
-/// `liquidation_fee` is the one extra key: it sets the market's liquidation fee for this policy.
+/// `liquidation_fee` and `expected_slippage` are the extra keys: they set the market's fields for
+/// this policy. `reference_volatility` and `max_multiplier` fill the dynamic_margin object
+/// (`dynamic_margin=none` removes it); `toxic_close` takes true or false.
 /// For `grace`, the keys `max_breach_probability`, `min_ms` and `max_ms` fill the grace object.
 public struct PolicySpec: Sendable, Equatable {
     /// The text the policy was given as (its name in reports).
     public var name: String
     public var policy: LiquidationPolicy
     public var liquidationFee: Fixed
+    /// The market's `expected_slippage` for this policy (the toxic-close test).
+    public var expectedSlippage: Fixed
 
-    public static let presetNames = ["hard", "soft", "soft-adaptive"]
+    public static let presetNames = ["hard", "soft", "soft-adaptive", "guarded"]
+    /// The `guarded` preset's policy fields (the spec's names and JSON types).
+    public static let guardedFields: [(String, JSONValue)] = [
+        ("mode", .string("soft")),
+        ("call_level", .string("1.5")),
+        ("grace_ms", .number("60000")),
+        ("cure_buffer", .string("0.2")),
+        ("warning_buffer", .string("0.25")),
+        ("step_fraction", .string("0.2")),
+        ("cooldown_ms", .number("60000")),
+        ("pre_liquidation_fee", .string("0.001")),
+        ("liquidation_step_fraction", .string("0.5")),
+        ("liquidation_cooldown_ms", .number("5000")),
+        ("hard_fraction", .string("0.75")),
+        ("toxic_close", .bool(true)),
+        ("dynamic_margin", .object(JSONObject([("reference_volatility", .string("0.04")), ("max_multiplier", .string("2"))]))),
+    ]
     static let defaultLiquidationFee = Fixed(raw: 500_000)  // 0.005
-    static let integerKeys: Set<String> = ["grace_ms", "cooldown_ms", "min_ms", "max_ms", "volatility_half_life_ms"]
+    static let integerKeys: Set<String> = ["grace_ms", "cooldown_ms", "min_ms", "max_ms", "volatility_half_life_ms", "liquidation_cooldown_ms"]
+    static let booleanKeys: Set<String> = ["toxic_close"]
     static let graceKeys = ["max_breach_probability", "min_ms", "max_ms"]
+    static let dynamicKeys = ["reference_volatility", "max_multiplier"]
 
-    public init(name: String, policy: LiquidationPolicy, liquidationFee: Fixed) {
+    public init(name: String, policy: LiquidationPolicy, liquidationFee: Fixed, expectedSlippage: Fixed = .zero) {
         self.name = name
         self.policy = policy
         self.liquidationFee = liquidationFee
+        self.expectedSlippage = expectedSlippage
     }
 
     /// Parses `preset[:key=value,key=value…]`.
@@ -52,18 +80,43 @@ public struct PolicySpec: Sendable, Equatable {
         var grace: [(String, JSONValue)] = preset == "soft-adaptive"
             ? [("max_breach_probability", .string("0.01")), ("min_ms", .number("60000")), ("max_ms", .number("3600000"))]
             : []
-        var top: [(String, JSONValue)] = [("mode", .string(preset == "hard" ? "hard" : "soft"))]
+        var top: [(String, JSONValue)] = preset == "guarded" ? guardedFields : [("mode", .string(preset == "hard" ? "hard" : "soft"))]
         if preset == "soft" { top.append(("grace_ms", .number("600000"))) }
+        var dynamic: [(String, JSONValue)] = []
+        if case .object(let object)? = top.first(where: { $0.0 == "dynamic_margin" })?.1 {
+            dynamic = object.members.map { ($0.key, $0.value) }
+        }
         var liquidationFee = defaultLiquidationFee
+        var expectedSlippage = Fixed.zero
         for (key, value) in overrides {
-            if key == "liquidation_fee" {
-                guard let fee = try? Fixed(parsing: value), !fee.isNegative, fee < .one else {
-                    throw SimulationError(code: "invalid_policy", message: "liquidation_fee must be a decimal in [0, 1), got \"\(value)\" in \"\(name)\"")
+            if key == "liquidation_fee" || key == "expected_slippage" {
+                guard let fraction = try? Fixed(parsing: value), !fraction.isNegative, fraction < .one else {
+                    throw SimulationError(code: "invalid_policy", message: "\(key) must be a decimal in [0, 1), got \"\(value)\" in \"\(name)\"")
                 }
-                liquidationFee = fee
+                if key == "liquidation_fee" { liquidationFee = fraction } else { expectedSlippage = fraction }
                 continue
             }
-            let json: JSONValue = integerKeys.contains(key) ? .number(value) : .string(value)
+            if key == "dynamic_margin", value == "none" {
+                dynamic = []
+                continue
+            }
+            let json: JSONValue
+            if integerKeys.contains(key) {
+                json = .number(value)
+            } else if booleanKeys.contains(key) {
+                guard value == "true" || value == "false" else {
+                    throw SimulationError(code: "invalid_policy", message: "\(key) must be true or false, got \"\(value)\" in \"\(name)\"")
+                }
+                json = .bool(value == "true")
+            } else {
+                json = .string(value)
+            }
+            if dynamicKeys.contains(key) {
+                if dynamic.isEmpty { dynamic = [("reference_volatility", .string("0.04")), ("max_multiplier", .string("2"))] }
+                dynamic.removeAll { $0.0 == key }
+                dynamic.append((key, json))
+                continue
+            }
             if graceKeys.contains(key) {
                 if grace.isEmpty { grace = [("max_breach_probability", .string("0.01")), ("min_ms", .number("60000")), ("max_ms", .number("3600000"))] }
                 grace.removeAll { $0.0 == key }
@@ -75,6 +128,8 @@ public struct PolicySpec: Sendable, Equatable {
                 top.append((key, json))
             }
         }
+        top.removeAll { $0.0 == "dynamic_margin" }
+        if !dynamic.isEmpty { top.append(("dynamic_margin", .object(JSONObject(dynamic.map { (key: $0.0, value: $0.1) })))) }
         for (key, value) in top { object.append(key, value) }
         if !grace.isEmpty { object.append("grace", .object(JSONObject(grace.map { (key: $0.0, value: $0.1) }))) }
         switch CommandDecoder.decode(.object(object), lineNumber: 0) {
@@ -85,7 +140,7 @@ public struct PolicySpec: Sendable, Equatable {
             do { try policy.validate() } catch {
                 throw SimulationError(code: "invalid_policy", message: "policy \"\(name)\": \(error.message)")
             }
-            return PolicySpec(name: name, policy: policy, liquidationFee: liquidationFee)
+            return PolicySpec(name: name, policy: policy, liquidationFee: liquidationFee, expectedSlippage: expectedSlippage)
         case .invalid(let error, _):
             throw SimulationError(code: error.code.rawValue, message: "policy \"\(name)\": \(error.message)")
         case .skip:

@@ -19,6 +19,13 @@ public struct PopulationSpec: Sendable, Equatable {
     public var coinCollateralShare = 0.0
     public var coinWeight = 0.8
     public var behaviour = TraderBehaviour()
+    /// Share of accounts that park a reserve of `reserveMultiple` × their collateral for auto top-up.
+    public var reserveShare = 0.0
+    public var reserveMultiple = 1.0
+    /// Share of accounts with a stop-loss, placed where the loss would be `stopLossFraction` of
+    /// the collateral: entry × (1 − f / leverage) for a long, entry × (1 + f / leverage) for a short.
+    public var stopLossShare = 0.0
+    public var stopLossFraction = 0.5
 
     public init(accounts: Int) { self.accounts = accounts }
 
@@ -43,8 +50,14 @@ public struct PopulationSpec: Sendable, Equatable {
             let response: SimulatedAccount.Response = !acts ? .ignore
                 : deposits ? .deposit(multiple: behaviour.depositMultiple, delayMs: delayMs)
                 : .reduce(fraction: behaviour.reduceFraction, delayMs: delayMs)
-            return SimulatedAccount(id: "t\(index)", isLong: isLong, notional: notional, collateral: notional / leverage,
-                                    postsCoin: postsCoin, entryStep: entryStep, response: response)
+            // Drawn after every earlier draw, so adding them left the rest of the population unchanged.
+            let keepsReserve = generator.nextUnit() < reserveShare
+            let setsStop = generator.nextUnit() < stopLossShare
+            var account = SimulatedAccount(id: "t\(index)", isLong: isLong, notional: notional, collateral: notional / leverage,
+                                           postsCoin: postsCoin, entryStep: entryStep, response: response)
+            if keepsReserve { account.reserve = reserveMultiple * account.collateral }
+            if setsStop { account.stopMultiple = isLong ? 1 - stopLossFraction / leverage : 1 + stopLossFraction / leverage }
+            return account
         }
     }
 }

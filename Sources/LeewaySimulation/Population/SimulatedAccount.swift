@@ -21,6 +21,11 @@ public struct SimulatedAccount: Sendable, Equatable {
     /// Index of the path point at which the account opens.
     public var entryStep: Int
     public var response: Response
+    /// USDC parked in the account's reserve with an auto top-up instruction for all of it (0: none).
+    public var reserve: Double = 0
+    /// The trader's stop-loss as a multiple of the entry price (e.g. 0.97: a long closes its
+    /// whole position when the mark falls 3 % below where it opened); nil: no stop.
+    public var stopMultiple: Double?
 
     public var leverage: Double { notional / Swift.max(collateral, 1e-9) }
 }

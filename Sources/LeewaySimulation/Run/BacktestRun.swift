@@ -3,15 +3,21 @@ import LeewayCore
 
 /// One policy over one path and population, driving the real engine with the spec's commands.
 ///
-/// Per path point: trader actions that have come due are applied (with their own `ts`), accounts
-/// whose entry time has come open, then the mark — the input price moved by the depth model's
-/// impact — is applied. The liquidation fills it produces add to the step's net flow, which moves
-/// the impact for the next point (the cascade). Every metric is read off the engine's events and
-/// its insurance fund; nothing in the engine knows it is being simulated.
+/// Per path point: trader actions and engine timers (grace deadlines, deleveraging steps) that come
+/// due before it happen at the price of their own moment (the path interpolated linearly to that
+/// millisecond, times the current impact: a mark is sent just before, so a step never executes at a
+/// stale price); stop-losses the new price crosses close their positions; accounts whose entry time
+/// has come open; then the mark — the input price moved by the depth model's impact — is applied.
+/// The liquidation and stop fills add to the step's net flow, which moves the impact for the next
+/// point (the cascade). Every metric is read off the engine's events and its insurance fund;
+/// nothing in the engine knows it is being simulated.
 public struct BacktestRun {
     static let marketID = "SIM-PERP"
     static let settleAsset = "USDC"
     static let coinAsset = "COIN"
+    /// An account whose forced closes took at least this share of its largest position counts as
+    /// fully liquidated, whether or not a sliver remains (a step that leaves dust saves no one).
+    static let fullLiquidationShare = 0.95
 
     let scenario: BacktestScenario
     let spec: PolicySpec
@@ -28,12 +34,27 @@ public struct BacktestRun {
     var flags: [EventFlags]
     var currentInputPrice = 0.0
     var currentMark = Fixed.zero
+    /// Depth (USDC per minute) at the current point, for the slippage estimate of forced closes.
+    var currentDepth = 1.0
+    /// Per account: the largest |size| it held and the quantity forced closes took (base units).
+    var peakSize: [Double]
+    var forcedClosed: [Double]
+    /// Open stop-losses: longs trigger when the price falls to their stop (max-heap), shorts when
+    /// it rises to theirs (min-heap).
+    var longStops = Heap<StopOrder>()
+    var shortStops = Heap<StopOrder>()
     var stepFlow = 0.0
     var minuteBucket: Int64 = .min
     var minuteLiquidated = Fixed.zero
     /// The insurance fund right after set-up.
     var openingFund = Fixed.zero
     let finalInputPrice: Double
+
+    struct StopOrder: Comparable {
+        var price: Double
+        var account: Int
+        static func < (lhs: StopOrder, rhs: StopOrder) -> Bool { (lhs.price, lhs.account) < (rhs.price, rhs.account) }
+    }
 
     struct PendingAction: Comparable {
         var dueMs: Int64
@@ -53,6 +74,8 @@ public struct BacktestRun {
         engine = Engine(markEvaluation: markEvaluation)
         actionPending = Array(repeating: false, count: scenario.accounts.count)
         flags = Array(repeating: EventFlags(), count: scenario.accounts.count)
+        peakSize = Array(repeating: 0, count: scenario.accounts.count)
+        forcedClosed = Array(repeating: 0, count: scenario.accounts.count)
         finalInputPrice = scenario.path.prices.last ?? 0
     }
 
@@ -77,15 +100,16 @@ public struct BacktestRun {
         for step in 0..<path.count {
             let timeMs = path.timesMs[step]
             stepFlow = 0
-            // Actions due before this point happen at the previous point's prices.
-            while let next = pendingActions.min, next.dueMs <= timeMs {
-                pendingActions.removeMin()
-                respond(account: next.account, atMs: next.dueMs)
+            let impactFactor = scenario.depth.feedback ? SimulationMath.exp(impact) : 1
+            currentDepth = scenario.depth.depth(minuteVolume: path.minuteVolumes[step], price: path.prices[step])
+            if step > 0 {
+                runDueEvents(until: timeMs, from: (path.timesMs[step - 1], path.prices[step - 1]), to: path.prices[step], impactFactor: impactFactor)
             }
             currentInputPrice = path.prices[step]
-            let markValue = currentInputPrice * (scenario.depth.feedback ? SimulationMath.exp(impact) : 1)
+            let markValue = currentInputPrice * impactFactor
             currentMark = BacktestScenario.exact(markValue)
             marks.append(currentMark.doubleValue)
+            triggerStops(atPrice: currentMark, atMs: timeMs)
             apply(.mark(market: Self.marketID, price: currentMark), atMs: timeMs)
             if usesCoin { apply(.assetPrice(asset: Self.coinAsset, price: currentMark), atMs: timeMs) }
             for account in entries[step] { open(account: account, atMs: timeMs) }
@@ -98,6 +122,55 @@ public struct BacktestRun {
         finish(marks: marks)
     }
 
+    /// Trader actions and engine timers due in (previous point, `timeMs`], earliest first (a trader
+    /// action before a timer at the same millisecond), each at the price of its moment: the input
+    /// path interpolated linearly to that millisecond, times the impact factor, sent as a mark one
+    /// millisecond before (a mark's `ts` fires due timers before the mark itself moves).
+    mutating func runDueEvents(until timeMs: Int64, from previous: (timeMs: Int64, price: Double), to price: Double, impactFactor: Double) {
+        while true {
+            let actionDue = pendingActions.min.map(\.dueMs).flatMap { $0 <= timeMs ? $0 : nil }
+            let timerDue = engine.nextTimerDueMs.flatMap { $0 > engine.clockMs && $0 <= timeMs ? $0 : nil }
+            let due: Int64
+            switch (actionDue, timerDue) {
+            case let (action?, timer?): due = Swift.min(action, timer)
+            case let (action?, nil): due = action
+            case let (nil, timer?): due = timer
+            case (nil, nil): return
+            }
+            let span = Double(Swift.max(timeMs - previous.timeMs, 1))
+            let weight = Swift.min(Swift.max(Double(due - previous.timeMs) / span, 0), 1)
+            currentInputPrice = previous.price + (price - previous.price) * weight
+            let mark = BacktestScenario.exact(currentInputPrice * impactFactor)
+            let markMs = Swift.max(due - 1, engine.clockMs)
+            if mark != currentMark || markMs > engine.clockMs {
+                currentMark = mark
+                apply(.mark(market: Self.marketID, price: mark), atMs: markMs)
+            }
+            if actionDue == due, let next = pendingActions.min {
+                pendingActions.removeMin()
+                respond(account: next.account, atMs: due)
+            } else {
+                apply(.time, atMs: due)
+            }
+        }
+    }
+
+    /// Closes, at `price`, the whole remaining position of every trader whose stop the price has
+    /// reached (a risk-reducing fill, always accepted); the fills join the step's flow.
+    mutating func triggerStops(atPrice price: Fixed, atMs timeMs: Int64) {
+        let value = price.doubleValue
+        var triggered: [Int] = []
+        while let top = longStops.max, value <= top.price { triggered.append(longStops.removeMax().account) }
+        while let top = shortStops.min, value >= top.price { triggered.append(shortStops.removeMin().account) }
+        for index in triggered.sorted() {
+            guard let position = engine.marginReport(account: scenario.accounts[index].id)?.positions.first, !position.size.isZero else { continue }
+            if apply(.fill(account: scenario.accounts[index].id, market: Self.marketID, size: position.size.negated, price: price, fee: .zero), atMs: timeMs) {
+                metrics.stopLossesTriggered += 1
+                stepFlow -= position.size.doubleValue * value
+            }
+        }
+    }
+
     var usesCoin: Bool { scenario.accounts.contains { $0.postsCoin } }
 
     mutating func setUp() {
@@ -108,7 +181,8 @@ public struct BacktestRun {
         currentInputPrice = path.prices[0]
         apply(.asset(id: Self.settleAsset, price: .one, weight: .one), atMs: startMs)
         if usesCoin { apply(.asset(id: Self.coinAsset, price: startPrice, weight: scenario.coinWeight), atMs: startMs) }
-        apply(.market(id: Self.marketID, settleAsset: Self.settleAsset, tiers: scenario.tiers, liquidationFee: spec.liquidationFee), atMs: startMs)
+        apply(.market(id: Self.marketID, settleAsset: Self.settleAsset, tiers: scenario.tiers, liquidationFee: spec.liquidationFee,
+                      expectedSlippage: spec.expectedSlippage), atMs: startMs)
         apply(.policy(spec.policy, market: nil, volatilityHalfLifeMs: nil), atMs: startMs)
         let totalNotional = scenario.accounts.reduce(0) { $0 + $1.notional }
         let fund = scenario.insuranceFund ?? (totalNotional > 0 ? BacktestScenario.exact(0.005 * totalNotional) : .zero)
@@ -126,9 +200,20 @@ public struct BacktestRun {
                        amount: BacktestScenario.exact(account.collateral / (price * scenario.coinWeight.doubleValue)))
             : .deposit(account: account.id, asset: Self.settleAsset, amount: BacktestScenario.exact(account.collateral))
         guard apply(deposit, atMs: timeMs) else { return }
+        if account.reserve > 0 {
+            let reserve = BacktestScenario.exact(account.reserve)
+            if apply(.deposit(account: account.id, asset: Self.settleAsset, amount: reserve, toReserve: true), atMs: timeMs) {
+                apply(.protect(account: account.id, autoTopup: AutoTopupRequest(asset: Self.settleAsset, maxAmount: reserve)), atMs: timeMs)
+            }
+        }
         let size = BacktestScenario.exact(account.notional / price)
         if apply(.fill(account: account.id, market: Self.marketID, size: account.isLong ? size : size.negated, price: currentMark, fee: .zero), atMs: timeMs) {
             metrics.accountsOpened += 1
+            peakSize[index] = size.doubleValue
+            if let multiple = account.stopMultiple {
+                let stop = StopOrder(price: price * multiple, account: index)
+                if account.isLong { longStops.insert(stop) } else { shortStops.insert(stop) }
+            }
         }
     }
 
@@ -171,6 +256,8 @@ public struct BacktestRun {
         guard let id = event.kind.account, let index = Int(id.dropFirst()), index < flags.count else { return }
         switch event.kind {
         case .warning: flags[index].warned = true
+        case .autoTopup:
+            metrics.autoTopups += 1
         case .marginCall:
             flags[index].called = true
             let response = scenario.accounts[index].response
@@ -188,13 +275,15 @@ public struct BacktestRun {
         case .liquidated: flags[index].liquidated = true
         case let .bankrupt(_, _, deficit, insurancePaid, adlRecovered):
             flags[index].bankrupt = true
+            metrics.deficitTotal = Fixed(raw: metrics.deficitTotal.raw &+ deficit.raw)
             let unrecovered = deficit.raw - insurancePaid.raw - adlRecovered.raw
             metrics.badDebt = Fixed(raw: metrics.badDebt.raw &+ Swift.max(unrecovered, 0))
         case let .liquidationFill(_, _, size, price, fee, _):
             let notional = (try? size.magnitude.multiplied(by: price, rounding: .down)) ?? .zero
             metrics.liquidatedNotional = (try? metrics.liquidatedNotional.adding(notional)) ?? metrics.liquidatedNotional
             metrics.liquidationFees = (try? metrics.liquidationFees.adding(fee)) ?? metrics.liquidationFees
-            metrics.liquidationSlippage += size.magnitude.doubleValue * Swift.abs(currentInputPrice - price.doubleValue)
+            metrics.liquidationSlippage += scenario.depth.slippage(notional: notional.doubleValue, depth: currentDepth)
+            forcedClosed[index] += size.magnitude.doubleValue
             metrics.forcedCloseLoss += size.doubleValue * (price.doubleValue - finalInputPrice)
             stepFlow += size.doubleValue * price.doubleValue
             countPerMinute(notional, atMs: event.timestampMs)
@@ -258,8 +347,12 @@ public struct BacktestRun {
             if flag.called { metrics.accountsCalled += 1 }
             if flag.cured { metrics.accountsCured += 1 }
             if flag.deleveraged { metrics.accountsDeleveraged += 1 }
-            if flag.liquidated { metrics.accountsLiquidated += 1 }
+            _ = flag.liquidated  // the `liquidated` event; the counts below follow what forced closes took
             if flag.bankrupt { metrics.accountsBankrupt += 1 }
+        }
+        for index in forcedClosed.indices where forcedClosed[index] > 0 {
+            if forcedClosed[index] >= Self.fullLiquidationShare * peakSize[index] { metrics.accountsLiquidated += 1 }
+            else { metrics.accountsPartiallyLiquidated += 1 }
         }
         metrics.insuranceFundPnL = Fixed(raw: fundBalance().raw &- openingFund.raw)
         let cascaded = PricePath(timesMs: scenario.path.timesMs, prices: marks, minuteVolumes: scenario.path.minuteVolumes)

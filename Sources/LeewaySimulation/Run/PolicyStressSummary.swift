@@ -14,6 +14,12 @@ public struct PolicyStressSummary: Sendable {
     public var insuranceVaR99: Double
     public var insuranceES95: Double
     public var insuranceES99: Double
+    /// deficit_total D (USDC, the fund a venue would need on that path): value-at-risk and expected
+    /// shortfall. Unlike the fund's loss, D does not saturate at the fund's size.
+    public var deficitVaR95: Double
+    public var deficitVaR99: Double
+    public var deficitES95: Double
+    public var deficitES99: Double
 
     public init(name: String, perPath: [RunMetrics], badDebtThreshold: Double) {
         self.name = name
@@ -29,5 +35,10 @@ public struct PolicyStressSummary: Sendable {
         insuranceVaR99 = MetricDistribution.quantile(losses, 0.99)
         insuranceES95 = MetricDistribution.expectedShortfall(losses, 0.95)
         insuranceES99 = MetricDistribution.expectedShortfall(losses, 0.99)
+        let deficits = perPath.map { $0.deficitTotal.doubleValue }.sorted()
+        deficitVaR95 = MetricDistribution.quantile(deficits, 0.95)
+        deficitVaR99 = MetricDistribution.quantile(deficits, 0.99)
+        deficitES95 = MetricDistribution.expectedShortfall(deficits, 0.95)
+        deficitES99 = MetricDistribution.expectedShortfall(deficits, 0.99)
     }
 }

@@ -8,14 +8,24 @@ public struct RunMetrics: Sendable, Equatable {
     public var accountsCalled = 0
     public var accountsCured = 0
     public var accountsDeleveraged = 0
+    /// Accounts whose forced closes took at least 95 % of their largest position.
     public var accountsLiquidated = 0
+    /// Accounts with forced closes that left more than 5 % of their largest position open.
+    public var accountsPartiallyLiquidated = 0
     public var accountsBankrupt = 0
+    /// Σ bankruptcy deficits: what the insurance fund paid plus ADL plus bad debt.
+    public var deficitTotal = Fixed.zero
+    /// Auto top-ups the engine made from traders' reserves.
+    public var autoTopups = 0
+    /// Stop-losses that closed a position.
+    public var stopLossesTriggered = 0
     /// Σ |size| × price of liquidation fills (steps and full closes).
     public var liquidatedNotional = Fixed.zero
     /// Σ liquidation fees paid by traders.
     public var liquidationFees = Fixed.zero
-    /// Σ over liquidation fills of |size| × |input price − fill price|: what the cascade's impact
-    /// cost the liquidated traders (an estimate: the engine fills at the impacted mark).
+    /// Σ over liquidation fills of notional × min(k·√(notional / depth), max impact): the price
+    /// concession each forced close would pay the book at its moment (`DepthModel.slippage`; an
+    /// estimate: the engine fills at the mark, which already carries the cascade's impact).
     public var liquidationSlippage = 0.0
     /// Σ over liquidation fills of size × (fill price − final input price): what traders lost by
     /// being closed instead of holding to the end (negative when closing saved them money).
@@ -45,6 +55,10 @@ public struct RunMetrics: Sendable, Equatable {
     /// inside the forced-close loss (fills happen at the impacted price) and is reported apart.
     public var traderLiquidationLoss: Double { liquidationFees.doubleValue + forcedCloseLoss }
 
+    /// Fees plus slippage paid by liquidated traders (USDC): what being liquidated cost them at
+    /// the moment of each forced close.
+    public var liquidationCosts: Double { liquidationFees.doubleValue + liquidationSlippage }
+
     /// The metrics as (JSON key, value) pairs in a fixed order; values are decimal strings for
     /// exact money, integers for counts and JSON numbers for estimates.
     public var keyedValues: [(key: String, value: MetricValue)] {
@@ -55,8 +69,11 @@ public struct RunMetrics: Sendable, Equatable {
             ("accounts_cured", .count(accountsCured)),
             ("accounts_deleveraged", .count(accountsDeleveraged)),
             ("accounts_liquidated", .count(accountsLiquidated)),
+            ("accounts_partially_liquidated", .count(accountsPartiallyLiquidated)),
             ("accounts_bankrupt", .count(accountsBankrupt)),
+            ("deficit_total", .exact(deficitTotal)),
             ("liquidated_notional", .exact(liquidatedNotional)),
+            ("liquidation_costs", .estimate(liquidationCosts)),
             ("trader_liquidation_loss", .estimate(traderLiquidationLoss)),
             ("liquidation_fees", .exact(liquidationFees)),
             ("liquidation_slippage", .estimate(liquidationSlippage)),
@@ -68,6 +85,8 @@ public struct RunMetrics: Sendable, Equatable {
             ("peak_liquidation_per_minute", .exact(peakLiquidationPerMinute)),
             ("cascade_extra_drawdown", .estimate(cascadeExtraDrawdown)),
             ("trader_actions", .count(traderActions)),
+            ("auto_topups", .count(autoTopups)),
+            ("stop_losses", .count(stopLossesTriggered)),
             ("engine_alerts", .count(engineAlerts)),
         ]
     }
