@@ -6,7 +6,7 @@ public enum Role: String, Sendable, CaseIterable, Equatable {
     case admin
     /// Prices and time: `mark`, `asset_price`, `time`; reads.
     case oracle
-    /// Trading flow: `fill`, `deposit`, `withdraw`, `funding`; reads.
+    /// Trading flow: `fill`, `deposit`, `withdraw`, `funding`, `protect`; reads.
     case venue
     /// Reads and streams its own accounts only.
     case trader
@@ -18,7 +18,7 @@ public enum Role: String, Sendable, CaseIterable, Equatable {
         switch self {
         case .admin: return true
         case .oracle: return [.mark, .assetPrice, .time].contains(type)
-        case .venue: return [.fill, .deposit, .withdraw, .funding].contains(type)
+        case .venue: return [.fill, .deposit, .withdraw, .funding, .protect].contains(type)
         case .trader, .reader: return false
         }
     }
