@@ -1,55 +1,37 @@
 #!/usr/bin/env bash
-# Produces the data and charts of docs/studies/crashes.md: hard vs soft (fixed grace) vs soft
-# (volatility-scaled grace) on four real crashes, 10,000 accounts each, seed 1.
+# Produces the data of docs/studies/crashes.md: hard, soft, soft-adaptive and guarded on the five
+# real crashes in ../shared/data/prices, 10,000 accounts, with and without cascade feedback;
+# the issue-12 bar (guarded against hard, seeds 1, 2 and 3) and a jump-diffusion stress run.
 #   bash scripts/crash-study.sh        (from the repository root; ../shared beside it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build -c release --product leeway >/dev/null
 out=docs/studies/crashes
 mkdir -p "$out"
-# Accounts open during the part of each file before its crash (a fraction of the path), so the
-# crash meets a book of positions rather than one opened in the first minute.
-declare -A windows=([eth-2024-08-05]=0 [btc-2024-08-05]=0 [luna-2022-05]=0.6 [avax-2025-02]=0.06)
 declare -A files=(
   [eth-2024-08-05]=ethusdt-1m-2024-08-05.json.gz
   [btc-2024-08-05]=btcusdt-1m-2024-08-05.json.gz
   [luna-2022-05]=lunausdt-1m-2022-05-01_13.json.gz
   [avax-2025-02]=avaxusdt-perp-1m-2025-02.json.gz
+  [near-2025-04]=nearusdt-perp-1m-2025-04.json.gz
 )
-for name in eth-2024-08-05 btc-2024-08-05 luna-2022-05 avax-2025-02; do
+names=(eth-2024-08-05 btc-2024-08-05 luna-2022-05 avax-2025-02 near-2025-04)
+for name in "${names[@]}"; do
   prices="../shared/data/prices/${files[$name]}"
-  common=(--prices "$prices" --accounts 10000 --seed 1 --policy hard --policy soft --policy soft-adaptive --threads 2
-          --entry-window "${windows[$name]}")
+  # Seed 1: every preset, with charts. Default population: every account opens at the first point.
+  common=(--prices "$prices" --accounts 10000 --seed 1 --policy hard --policy soft --policy soft-adaptive --policy guarded --threads 2)
   .build/release/leeway backtest "${common[@]}" --json --charts "$out/$name" > "$out/$name.json"
   .build/release/leeway backtest "${common[@]}" --json --no-feedback > "$out/$name-no-feedback.json"
+  # The bar: guarded against hard on the same population and path, seeds 2 and 3 as well.
+  for seed in 2 3; do
+    bar=(--prices "$prices" --accounts 10000 --seed "$seed" --policy hard --policy guarded --threads 2 --json)
+    .build/release/leeway backtest "${bar[@]}" > "$out/$name-seed$seed.json"
+    .build/release/leeway backtest "${bar[@]}" --no-feedback > "$out/$name-seed$seed-no-feedback.json"
+  done
   echo "done: $name"
 done
-python3 - "$out" <<'PY'
-import json, sys, os
-out = sys.argv[1]
-keys = ["accounts_warned", "accounts_called", "accounts_cured", "accounts_deleveraged", "accounts_liquidated",
-        "accounts_bankrupt", "liquidated_notional", "trader_liquidation_loss", "liquidation_fees", "liquidation_slippage",
-        "forced_close_loss", "insurance_fund_pnl", "insurance_fund_min", "bad_debt", "adl_notional",
-        "peak_liquidation_per_minute", "cascade_extra_drawdown", "trader_actions"]
-def fmt(v):
-    if isinstance(v, str):
-        v = float(v)
-    if isinstance(v, int):
-        return f"{v:,}"
-    if abs(v) >= 1000:
-        return f"{v:,.0f}"
-    return f"{v:.4g}"
-lines = []
-for name in ["eth-2024-08-05", "btc-2024-08-05", "luna-2022-05", "avax-2025-02"]:
-    for suffix, label in [("", "with cascade feedback"), ("-no-feedback", "no feedback")]:
-        data = json.load(open(os.path.join(out, f"{name}{suffix}.json")))
-        names = [p["name"] for p in data["policies"]]
-        lines.append(f"### {name}, {label}\n")
-        lines.append("| metric | " + " | ".join(names) + " |")
-        lines.append("|---|" + "---:|" * len(names))
-        for key in keys:
-            lines.append(f"| {key} | " + " | ".join(fmt(p["metrics"][key]) for p in data["policies"]) + " |")
-        lines.append("")
-open(os.path.join(out, "tables.md"), "w").write("\n".join(lines))
-PY
-echo "wrote $out/tables.md"
+.build/release/leeway stress --model jump --paths 200 --horizon 1d --accounts 2000 --seed 1 --threads 2 \
+  --policy hard --policy guarded --json > "$out/stress-jump.json"
+echo "done: stress"
+python3 scripts/crash-study-tables.py "$out"
+echo "wrote $out/tables.md and $out/bar.md"

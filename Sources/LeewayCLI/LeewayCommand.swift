@@ -12,6 +12,7 @@ struct LeewayCommand: AsyncParsableCommand {
             LiquidationPriceCommand.self,
             BenchCommand.self,
             BacktestCommand.self,
+            TuneCommand.self,
             StressCommand.self,
             ServeCommand.self,
             VerifyCommand.self,

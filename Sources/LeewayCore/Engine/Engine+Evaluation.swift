@@ -64,7 +64,7 @@ extension Engine {
                 return
             }
             let policy = policy(for: state.accounts[account], largestPosition: evaluation.largestPosition)
-            let conditions = decisionConditions(for: state.accounts[account], evaluation: evaluation, policy: policy)
+            let conditions = Self.decisionConditions(for: state.accounts[account], evaluation: evaluation, policy: policy, markets: state.markets)
             let action = LiquidationStateMachine.decide(
                 state: state.accounts[account].liquidation, risk: evaluation.risk, policy: policy, nowMs: state.clockMs,
                 conditions: conditions)
@@ -151,14 +151,19 @@ extension Engine {
     /// What `decide` needs beyond the risk: the dynamic-margin multiplier of the account's largest
     /// position's market, whether the account is toxic (only looked at below MM with toxic_close),
     /// and whether auto top-up could still move reserve in (only looked at below the cure line).
-    func decisionConditions(for held: borrowing Account, evaluation: RiskEvaluation, policy: LiquidationPolicy) -> LiquidationStateMachine.Conditions {
+    ///
+    /// Static, over the market table it is given: called from mutating code with
+    /// `state.accounts[i]`, an instance method would make Swift copy the whole engine.
+    static func decisionConditions<Markets: RandomAccessCollection<Market>>(
+        for held: borrowing Account, evaluation: RiskEvaluation, policy: LiquidationPolicy, markets: Markets
+    ) -> LiquidationStateMachine.Conditions where Markets.Index == Int {
         var conditions = LiquidationStateMachine.Conditions()
         if let dynamic = policy.dynamicMargin, let largest = evaluation.largestPosition {
-            conditions.multiplier = state.markets[held.positions[largest].market].marginMultiplier(dynamic)
+            conditions.multiplier = markets[held.positions[largest].market].marginMultiplier(dynamic)
         }
         let risk = evaluation.risk
         if policy.toxicClose, risk.hasPositions, risk.isBelow(multiple: .one) {
-            conditions.isToxic = toxicGap(of: copy held, risk: risk).map { $0 <= 0 } ?? true
+            conditions.isToxic = toxicGap(of: held, risk: risk, markets: markets).map { $0 <= 0 } ?? true
         }
         if let instruction = held.autoTopup, instruction.remaining.isPositive, held.reserve(ofAsset: instruction.asset).isPositive,
            risk.hasPositions, risk.isBelow(multiple: policy.lines(multiplier: conditions.multiplier).cure) {
@@ -171,10 +176,12 @@ extension Engine {
     /// products of 10⁻⁸ values): at or below zero a partial close at the expected cost lowers the
     /// margin ratio (E − f·N·c ≤ (1 − f)·E ⇔ E ≤ N·c), so `toxic_close` closes in full. nil when a
     /// notional is out of range.
-    func toxicGap(of account: Account, risk: AccountRisk) -> Int128? {
+    static func toxicGap<Markets: RandomAccessCollection<Market>>(
+        of account: borrowing Account, risk: AccountRisk, markets: Markets
+    ) -> Int128? where Markets.Index == Int {
         var cost: Int128 = 0
         for position in account.positions {
-            let market = state.markets[position.market]
+            let market = markets[position.market]
             guard let mark = market.markPrice, let notional = try? position.notional(at: mark) else { return nil }
             cost += Int128(notional.raw) * Int128(market.liquidationFee.raw + market.expectedSlippage.raw)
         }

@@ -22,7 +22,7 @@ extension Engine {
                             ?? state.globalPolicy
                         let action = LiquidationStateMachine.decide(
                             state: accounts[index].liquidation, risk: risk, policy: policy, nowMs: state.clockMs,
-                            conditions: decisionConditions(for: accounts[index], evaluation: evaluation, policy: policy))
+                            conditions: Self.decisionConditions(for: accounts[index], evaluation: evaluation, policy: policy, markets: markets))
                         if action != .none { summary.accountsNeedingAction += 1 }
                     }
                 }

@@ -62,7 +62,7 @@ extension Engine {
                 bankruptcyPrice: LiquidationPriceSolver.bankruptcyPrice(size: position.size, referencePrice: mark, equityAtReference: risk.equity)
             ))
         }
-        let lines = policy.lines(multiplier: decisionConditions(for: account, evaluation: evaluation, policy: policy).multiplier)
+        let lines = policy.lines(multiplier: Self.decisionConditions(for: account, evaluation: evaluation, policy: policy, markets: state.markets).multiplier)
         let cureTarget = try risk.maintenanceMargin.multiplied(by: lines.cure, rounding: .up)
         let callLine = try risk.maintenanceMargin.multiplied(by: lines.call, rounding: .up)
         let balances = account.balances.enumerated().compactMap { asset, amount in

@@ -143,7 +143,7 @@ extension Engine {
                     if (gapLow >= 0) != (gapHigh >= 0) { watchesMultiplier = true }
                 }
             }
-            if policy.toxicClose, !toxicWatched, let gap = toxicGap(of: held, risk: risk) {
+            if policy.toxicClose, !toxicWatched, let gap = Self.toxicGap(of: held, risk: risk, markets: state.markets) {
                 toxicWatched = true
                 bound(gap)
             }

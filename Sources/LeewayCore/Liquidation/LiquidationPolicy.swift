@@ -23,7 +23,7 @@ public struct LiquidationPolicy: Sendable, Hashable, Codable {
     }
 
     /// Volatility-scaled zone: m = min(max(σ_day / referenceVolatility, 1), maxMultiplier),
-    /// rounded up to a multiple of 0.01, multiplies call_level and the IM of risk-increasing fills.
+    /// rounded up to a multiple of 0.1, multiplies call_level and the IM of risk-increasing fills.
     public struct DynamicMargin: Sendable, Hashable, Codable {
         /// The daily volatility (a fraction, e.g. 0.04) at which the zone has its base width.
         public var referenceVolatility: Fixed

@@ -31,8 +31,9 @@ public struct Market: Sendable, Hashable, Codable {
 
     /// The dynamic-margin multiplier of this market under `dynamic`:
     /// m = min(max(σ_day / reference_volatility, 1), max_multiplier), σ_day = σ per √ms × √(ms per day),
-    /// rounded up to a multiple of 0.01 (so the zone widens in visible steps and the multiplier
-    /// does not change on every mark). 1 while the volatility is unknown. Computed in binary64 from
+    /// rounded up to a multiple of 0.1 (so the zone widens in visible steps and the multiplier
+    /// changes a few dozen times in a crash rather than on every mark: each change re-evaluates
+    /// the accounts whose decisions depend on it). 1 while the volatility is unknown. Computed in binary64 from
     /// the deterministic estimate with IEEE operations only, so every machine gets the same value.
     public func marginMultiplier(_ dynamic: LiquidationPolicy.DynamicMargin) -> Fixed {
         guard let sigma = volatility.sigmaPerSqrtMs, sigma > 0 else { return .one }
@@ -40,7 +41,7 @@ public struct Market: Sendable, Hashable, Codable {
         let ratio = daily / dynamic.referenceVolatility.doubleValue
         let capped = Swift.min(ratio, dynamic.maxMultiplier.doubleValue)
         guard capped > 1, capped.isFinite else { return capped.isFinite ? .one : dynamic.maxMultiplier }
-        let hundredths = (capped * 100).rounded(.up)
-        return Fixed.minimum(Fixed(raw: Int64(hundredths) * (Fixed.scale / 100)), dynamic.maxMultiplier)
+        let tenths = (capped * 10).rounded(.up)
+        return Fixed.minimum(Fixed(raw: Int64(tenths) * (Fixed.scale / 10)), dynamic.maxMultiplier)
     }
 }

@@ -77,6 +77,7 @@ public struct BacktestRun {
         peakSize = Array(repeating: 0, count: scenario.accounts.count)
         forcedClosed = Array(repeating: 0, count: scenario.accounts.count)
         finalInputPrice = scenario.path.prices.last ?? 0
+        usesCoin = scenario.accounts.contains { $0.postsCoin }
     }
 
     /// Runs the whole path and returns the result.
@@ -122,19 +123,29 @@ public struct BacktestRun {
         finish(marks: marks)
     }
 
+    /// Engine timers between path points fire in groups at most this far apart (ms): each group at
+    /// the price of its moment. Without grouping a book of thousands of accounts stepping on their
+    /// own cooldowns would send a mark per distinct millisecond.
+    static let timerResolutionMs: Int64 = 1_000
+
     /// Trader actions and engine timers due in (previous point, `timeMs`], earliest first (a trader
     /// action before a timer at the same millisecond), each at the price of its moment: the input
     /// path interpolated linearly to that millisecond, times the impact factor, sent as a mark one
-    /// millisecond before (a mark's `ts` fires due timers before the mark itself moves).
+    /// millisecond before (a mark's `ts` fires due timers before the mark itself moves). Timers are
+    /// fired in groups: a timer due at t fires at t rounded up to `timerResolutionMs` (not past the
+    /// next point or the next trader action), with every other timer due by then.
     mutating func runDueEvents(until timeMs: Int64, from previous: (timeMs: Int64, price: Double), to price: Double, impactFactor: Double) {
         while true {
             let actionDue = pendingActions.min.map(\.dueMs).flatMap { $0 <= timeMs ? $0 : nil }
             let timerDue = engine.nextTimerDueMs.flatMap { $0 > engine.clockMs && $0 <= timeMs ? $0 : nil }
             let due: Int64
             switch (actionDue, timerDue) {
-            case let (action?, timer?): due = Swift.min(action, timer)
+            case let (action?, timer?) where action <= timer: due = action
+            case let (action, timer?):
+                let resolution = Self.timerResolutionMs
+                let grouped = Swift.min((timer + resolution - 1) / resolution * resolution, timeMs)
+                due = Swift.min(grouped, action ?? grouped)
             case let (action?, nil): due = action
-            case let (nil, timer?): due = timer
             case (nil, nil): return
             }
             let span = Double(Swift.max(timeMs - previous.timeMs, 1))
@@ -171,7 +182,8 @@ public struct BacktestRun {
         }
     }
 
-    var usesCoin: Bool { scenario.accounts.contains { $0.postsCoin } }
+    /// True when some account posts the coin as collateral (then the coin's price follows the mark).
+    let usesCoin: Bool
 
     mutating func setUp() {
         let path = scenario.path

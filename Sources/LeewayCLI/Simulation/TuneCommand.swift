@@ -1,0 +1,165 @@
+import ArgumentParser
+import Foundation
+import LeewayCore
+import LeewayMarketData
+import LeewaySimulation
+import LeewayWire
+
+/// `leeway tune`: finds the liquidation policy a venue should run — fewest accounts fully
+/// liquidated and lowest liquidation costs, with solvency no worse than a baseline on every input.
+struct TuneCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tune",
+        abstract: "Search liquidation policies (successive halving over Latin-hypercube candidates) for one that liquidates fewer accounts than a baseline at no cost in solvency.",
+        discussion: """
+        Example: leeway tune --prices ../shared/data/prices/ethusdt-1m-2024-08-05.json.gz --accounts 2000 --seed 1 --out policy.json --report tune.html
+        Each --prices file is an input with and without cascade feedback (--feedback). With --model, --paths synthetic paths are inputs too, \
+        and the 99 % expected shortfall of deficit_total over them is a constraint. The space file is JSON: \
+        {"call_level": {"min": "1", "max": "2.5"}, "toxic_close": {"values": [true, false]}}; the default space covers call_level, grace, \
+        step fractions and cooldowns above and below MM, hard_fraction, cure_buffer, the zone fee, toxic_close and dynamic margin.
+        """
+    )
+
+    enum Feedback: String, ExpressibleByArgument, CaseIterable { case both, on, off }
+    enum Model: String, ExpressibleByArgument, CaseIterable { case gbm, jump, garch, bootstrap }
+
+    @Option(name: .customLong("prices"), help: "A candle file to tune on (repeatable).") var priceFiles: [String] = []
+    @Option(help: "Cascade feedback on the price files: both, on or off.") var feedback: Feedback = .both
+    @Option(help: "Also tune on synthetic stress paths from this model (gbm, jump; garch and bootstrap fit the first --prices file).") var model: Model?
+    @Option(help: "Number of stress paths (with --model).") var paths = 20
+    @Option(help: "Length of each stress path: e.g. 1d, 12h.") var horizon = "1d"
+    @Option(help: "The policy to beat (a preset with overrides, as --policy of backtest).") var baseline = "hard"
+    @Option(help: "The preset whose fields the space's parameters override.") var base = "guarded"
+    @Option(help: "A JSON file of parameter ranges (default: the standard space).") var space: String?
+    @Option(help: "Number of candidates drawn (Latin hypercube).") var candidates = 100
+    @Option(help: "Write the recommended policy as a policy command (JSON) to this file.") var out: String?
+    @OptionGroup var options: SimulationOptions
+
+    func validate() throws {
+        guard candidates >= 1, candidates <= 100_000 else { throw ValidationError("--candidates must be between 1 and 100,000 (a budget of zero candidates tunes nothing)") }
+        guard !priceFiles.isEmpty || model != nil else { throw ValidationError("give at least one --prices FILE or a --model for stress paths") }
+        guard (1...10_000).contains(paths) else { throw ValidationError("--paths must be between 1 and 10,000") }
+        guard StressCommand.horizonMs(horizon) != nil else { throw ValidationError("--horizon must look like 1d, 12h or 90m, got \"\(horizon)\"") }
+        guard options.policyTexts.isEmpty, options.policies == nil else { throw ValidationError("tune searches the policies itself: give the policy to beat with --baseline") }
+        guard !options.csv, options.charts == nil else { throw ValidationError("tune prints tables or --json and writes --report; --csv and --charts are backtest options") }
+        if model == .garch || model == .bootstrap, priceFiles.isEmpty { throw ValidationError("--model \(model!.rawValue) needs a --prices file to fit") }
+    }
+
+    func run() async throws {
+        let baselineSpec: PolicySpec
+        do { baselineSpec = try PolicySpec.parse(baseline) } catch { throw usageFailure("--baseline: \(error.message)") }
+        guard PolicySpec.presetNames.contains(base) else { throw usageFailure("--base must be one of \(PolicySpec.presetNames.joined(separator: ", ")), got \"\(base)\"") }
+        var searchSpace = TuningSpace.standard
+        if let space {
+            guard let data = FileManager.default.contents(atPath: space) else { throw usageFailure("cannot read the space file \(space)") }
+            let text = String(decoding: data, as: UTF8.self)
+            guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw usageFailure("the space file \(space) is empty") }
+            do { searchSpace = try TuningSpace.parse(text, base: base) } catch { throw usageFailure("\(space): \(error.message)") }
+        }
+        let inputs = try buildInputs()
+        let tuner = Tuner(inputs: inputs, space: searchSpace, candidateCount: candidates, seed: options.seed, baseline: baselineSpec, base: base)
+        let progress = ProgressBar(total: Tuner.plannedRuns(candidates: candidates, inputs: inputs.count), label: "tune")
+        let start = ContinuousClock.now
+        let result = await tuner.run(threads: options.threads) { _, _ in progress.advance() }
+        let elapsed = ContinuousClock.now - start
+        let recommendedPolicy = result.recommended.flatMap { result.candidates[$0].spec?.policy } ?? baselineSpec.policy
+        let command = PolicyEncoder.command(recommendedPolicy)
+        // Deterministic for a seed (the JSON and the report); the timing goes on the text header only.
+        let summary = "\(inputs.count) inputs, \(options.accounts) accounts, seed \(options.seed), \(candidates) candidates, baseline \(baselineSpec.name), base \(base)"
+        let timing = String(format: "%.1f s on %d thread(s)", SimulationFormatter.seconds(elapsed), options.threads)
+        var output = StandardOutput()
+        if options.json {
+            var writer = JSONWriter()
+            writer.beginObject()
+            writer.field("summary", summary)
+            writer.key("recommended"); if let index = result.recommended { writer.string("c\(index)") } else { writer.null() }
+            writer.key("policy"); writer.rawNumber(command)
+            writer.key("frontier"); writer.beginArray()
+            for index in result.frontier {
+                let totals = result.totals(result.evaluations[index]?.metrics ?? [])
+                writer.beginObject()
+                writer.field("candidate", "c\(index)")
+                writer.field("accounts_liquidated", totals.liquidated)
+                writer.field("liquidation_costs", String(format: "%.2f", totals.costs))
+                writer.field("parameters", result.candidates[index].overrides.map { "\($0.key)=\($0.value)" }.joined(separator: ","))
+                writer.endObject()
+            }
+            writer.endArray()
+            writer.endObject()
+            output.line(writer.text)
+        } else {
+            output.line("leeway tune: " + summary + "; " + timing)
+            output.line("")
+            output.line(TuningReport.frontierTable(result))
+            output.line("")
+            output.line(TuningReport.comparisonTable(result))
+            output.line("")
+            output.line(TuningReport.perInputTable(result))
+            output.line("")
+            output.line(result.recommended == nil
+                        ? "No candidate was as solvent as the baseline on every input; the baseline stays the recommendation."
+                        : "Recommended policy (send as a policy command):")
+            output.line(command)
+        }
+        output.flush()
+        if let out {
+            do { try (command + "\n").write(toFile: out, atomically: true, encoding: .utf8) } catch {
+                throw usageFailure("cannot write the policy to \(out): \(error.localizedDescription)")
+            }
+        }
+        if let report = options.report {
+            do { try TuningReport.html(result, summary: summary).write(toFile: report, atomically: true, encoding: .utf8) } catch {
+                throw usageFailure("cannot write the report to \(report): \(error.localizedDescription)")
+            }
+        }
+    }
+
+    /// Each price file with the chosen feedback settings, then the stress paths.
+    func buildInputs() throws -> [TuningInput] {
+        let tiers = BacktestScenario.defaultTiers
+        let fund = try options.insuranceFundAmount()
+        let population = options.populationSpec()
+        func scenario(_ path: PricePath, feedback: Bool) -> BacktestScenario {
+            let accounts = population.draw(seed: options.seed, pathLength: path.count) { BacktestScenario.maximumLeverage(tiers: tiers, notional: $0) }
+            var depth = options.depthModel()
+            depth.feedback = feedback
+            return BacktestScenario(path: path, accounts: accounts, tiers: tiers, depth: depth, insuranceFund: fund)
+        }
+        var inputs: [TuningInput] = []
+        var firstCandles: [Candle] = []
+        for file in priceFiles {
+            let candles: [Candle]
+            do { candles = try CandleFile.load(path: file) } catch { throw usageFailure(error.description) }
+            if firstCandles.isEmpty { firstCandles = candles }
+            let path = CandleExpansion.path(from: candles)
+            let window = TuningInput.crashWindow(of: path)
+            let settings: [Bool] = feedback == .both ? [true, false] : [feedback == .on]
+            for setting in settings {
+                inputs.append(TuningInput(name: "\((file as NSString).lastPathComponent), \(setting ? "feedback" : "no feedback")",
+                                          full: scenario(path, feedback: setting), window: scenario(window, feedback: setting)))
+            }
+        }
+        if let model {
+            let closes = PricePath(timesMs: firstCandles.map(\.openTimeMs), prices: firstCandles.map(\.close), minuteVolumes: firstCandles.map(\.volume))
+            let returns = closes.logReturns.filter(\.isFinite)
+            let synthetic: SyntheticModel
+            switch model {
+            case .gbm: synthetic = .geometricBrownian(annualDrift: 0, annualVolatility: 0.8)
+            case .jump: synthetic = .jumpDiffusion(annualDrift: 0, annualVolatility: 0.8, jumpsPerDay: 2, jumpMean: -0.04, jumpVolatility: 0.04)
+            case .garch: synthetic = .garch(Garch11.fit(returns: returns))
+            case .bootstrap: synthetic = .blockBootstrap(returns: returns, blockLength: 60)
+            }
+            let startPrice = firstCandles.last?.close ?? 2_500
+            let volumes = firstCandles.map(\.volume).sorted()
+            let volume = volumes.isEmpty ? 2_000 : volumes[volumes.count / 2]
+            let steps = Int((StressCommand.horizonMs(horizon) ?? 86_400_000) / 60_000)
+            for index in 0..<paths {
+                let path = synthetic.path(seed: SplitMix64.derivedSeed(options.seed, UInt64(index)), startPrice: startPrice,
+                                          startMs: 1_700_000_000_000, steps: steps, stepMs: 60_000, minuteVolume: volume)
+                let stressed = scenario(path, feedback: true)
+                inputs.append(TuningInput(name: "\(model.rawValue) path \(index + 1)", full: stressed, window: stressed, isStress: true))
+            }
+        }
+        return inputs
+    }
+}
