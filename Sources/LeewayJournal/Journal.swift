@@ -157,6 +157,15 @@ public final class Journal: Sendable {
         }
     }
 
+    /// Deletes the snapshot at `seq` (one the journal does not reproduce).
+    public func deleteSnapshot(seq: Int64) throws(JournalError) {
+        do {
+            try pool.write { db in try db.execute(sql: "DELETE FROM snapshots WHERE seq = ?", arguments: [seq]) }
+        } catch {
+            throw .storage("cannot delete a snapshot: \(error)")
+        }
+    }
+
     /// Every snapshot's seq and digest, oldest first (without the state blobs).
     public func snapshotIndex() throws(JournalError) -> [(seq: Int64, digest: String)] {
         do {

@@ -38,18 +38,21 @@ public actor EngineHost {
         var continuation: AsyncStream<(seq: Int64, line: String)>.Continuation
     }
 
-    /// Recovers the engine from `journal` (snapshot + replay) and prepares to serve.
+    /// Recovers the engine from `journal` (a snapshot + replay that checks the newest snapshot
+    /// against the journal; see `Recovery.recover`) and prepares to serve. `rebuildingSnapshots`
+    /// replays the whole journal and deletes snapshots that disagree with it, instead of refusing.
     public init(journal: Journal, configuration: ServerConfiguration, logger: Logger, metrics: ServerMetrics,
-                nowMs: @escaping @Sendable () -> Int64) throws(JournalError) {
-        let outcome = try Recovery.recover(journal)
+                rebuildingSnapshots: Bool = false, nowMs: @escaping @Sendable () -> Int64) throws(JournalError) {
+        let outcome = try Recovery.recover(journal, rebuildingSnapshots: rebuildingSnapshots)
         for warning in outcome.warnings { logger.warning("\(warning)") }
         logger.info("recovered the engine", metadata: [
-            "records": "\(outcome.head.seq)", "snapshot": "\(outcome.snapshotSeq)", "replayed": "\(outcome.replayedRecords)",
+            "records": "\(outcome.head.seq)", "replayed_from_snapshot": "\(outcome.snapshotSeq)", "replayed": "\(outcome.replayedRecords)",
+            "snapshots_checked": "\(outcome.checkedSnapshots.map(String.init).joined(separator: ","))",
             "digest": "\(outcome.engine.digest)",
         ])
         engine = outcome.engine
         head = outcome.head
-        lastSnapshotSeq = outcome.snapshotSeq
+        lastSnapshotSeq = Swift.max(outcome.snapshotSeq, outcome.checkedSnapshots.last ?? 0)
         lastEventSeq = outcome.engine.state.nextSeq - 1
         self.journal = journal
         self.configuration = configuration

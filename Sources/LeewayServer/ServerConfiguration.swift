@@ -23,7 +23,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// journal, when it differs from the journaled setting. nil: keep what the engine has.
     public var idempotencyWindowMs: Int64?
     public var idempotencyMaxIDs: Int?
-    /// Snapshots kept in the journal (older ones are deleted after each new one is written).
+    /// Snapshots kept in the journal (older ones are deleted after each new one is written); at
+    /// least 2, since start-up checks the newest by replaying from the one before it.
     public var snapshotsKept = 3
     /// The roles whose keys may read `/metrics` (`[]`: no key needed, e.g. for a scraper on a
     /// private network). Default: admin and reader.
@@ -63,7 +64,14 @@ public struct ServerConfiguration: Sendable, Equatable {
         if let value = try positive(.maxBodyBytes) { configuration.maxBodyBytes = value }
         if let value = try positive(.maxBatch) { configuration.maxBatch = value }
         if let value = try positive(.inboxLimit) { configuration.inboxLimit = value }
-        if let value = try positive(.snapshotsKept) { configuration.snapshotsKept = value }
+        if let value = try positive(.snapshotsKept) {
+            // Start-up replays from the snapshot before the newest to check the newest.
+            guard value >= 2 else {
+                throw ServerError(status: 0, code: "config_invalid",
+                                  message: "\(path): \"snapshots_kept\" must be at least 2: start-up checks the newest snapshot by replaying from the one before it")
+            }
+            configuration.snapshotsKept = value
+        }
         if let value = try positive(.idempotencyWindowMs) { configuration.idempotencyWindowMs = Int64(value) }
         if let value = try positive(.idempotencyMaxIDs) { configuration.idempotencyMaxIDs = value }
         if let roles = object[CodingKeys.metricsRoles.rawValue] {

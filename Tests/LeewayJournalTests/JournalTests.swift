@@ -54,22 +54,25 @@ struct JournalTests {
         #expect(try journal.events(after: 0, limit: 100, accounts: ["bob"]).isEmpty)
     }
 
-    @Test("recovery from a snapshot plus the tail equals a full replay")
+    @Test("recovery from the snapshot before the newest, checking the newest, equals a full replay")
     func recoverFromSnapshot() throws {
         let directory = temporaryDataDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let journal = try Journal(directory: directory)
         var live = Engine()
-        try appendLines(Array(setupLines.prefix(4)), to: journal, engine: &live)
+        try appendLines(Array(setupLines.prefix(2)), to: journal, engine: &live)
+        try journal.saveSnapshot(JournalSnapshot(seq: 2, state: SnapshotCodec.encode(live.state), digest: live.digest.description))
+        try appendLines(Array(setupLines[2..<4]), to: journal, engine: &live)
         try journal.saveSnapshot(JournalSnapshot(seq: 4, state: SnapshotCodec.encode(live.state), digest: live.digest.description))
         try appendLines(Array(setupLines.suffix(2)), to: journal, engine: &live)
         let recovered = try Recovery.recover(journal)
-        #expect(recovered.snapshotSeq == 4)
-        #expect(recovered.replayedRecords == 2)
+        #expect(recovered.snapshotSeq == 2)
+        #expect(recovered.checkedSnapshots == [4])
+        #expect(recovered.replayedRecords == 4)
         #expect(recovered.engine.digest == live.digest)
         let verification = try Recovery.verify(journal)
         #expect(verification.records == 6)
-        #expect(verification.snapshotsChecked == 1)
+        #expect(verification.snapshotsChecked == 2)
         #expect(verification.digest == live.digest.description)
     }
 
@@ -119,7 +122,7 @@ struct JournalTests {
         do { _ = try Journal(directory: directory) } catch { #expect(error.description.contains("schema version 7")) }
     }
 
-    @Test("a snapshot that does not match the journal fails verification; recovery skips it")
+    @Test("a snapshot that does not match the journal fails verification and stops recovery; rebuilding deletes it")
     func forgedSnapshot() throws {
         let directory = temporaryDataDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -130,10 +133,29 @@ struct JournalTests {
         _ = other.apply(try Recovery.envelope(of: JournalRecord(seq: 1, line: setupLines[0], hash: [])))
         try journal.saveSnapshot(JournalSnapshot(seq: 3, state: SnapshotCodec.encode(other.state), digest: other.digest.description))
         #expect(throws: JournalError.self) { try Recovery.verify(journal) }
-        try journal.saveSnapshot(JournalSnapshot(seq: 3, state: Data("not json".utf8), digest: "x"))
+        #expect(throws: JournalError.snapshotMismatch(seq: 3, snapshotDigest: other.digest.description,
+                                                      replayDigest: live.digest.description, replayedFrom: 0)) { try Recovery.recover(journal) }
+        let rebuilt = try Recovery.recover(journal, rebuildingSnapshots: true)
+        #expect(rebuilt.removedSnapshots == [3])
+        #expect(rebuilt.engine.digest == live.digest)
+        #expect(rebuilt.warnings.contains { $0.contains("record 3") && $0.contains(other.digest.description) })
+        #expect(try journal.snapshotIndex().isEmpty)
+    }
+
+    @Test("a damaged older snapshot is skipped as the replay's base, with a warning; the newest is still checked")
+    func damagedBaseSnapshot() throws {
+        let directory = temporaryDataDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let journal = try Journal(directory: directory)
+        var live = Engine()
+        try appendLines(Array(setupLines.prefix(3)), to: journal, engine: &live)
+        try journal.saveSnapshot(JournalSnapshot(seq: 3, state: Data("not json".utf8), digest: live.digest.description))
+        try appendLines(Array(setupLines.suffix(3)), to: journal, engine: &live)
+        try journal.saveSnapshot(JournalSnapshot(seq: 6, state: SnapshotCodec.encode(live.state), digest: live.digest.description))
         let recovered = try Recovery.recover(journal)
         #expect(recovered.snapshotSeq == 0)
+        #expect(recovered.checkedSnapshots == [3, 6])
         #expect(recovered.engine.digest == live.digest)
-        #expect(!recovered.warnings.isEmpty)
+        #expect(recovered.warnings.count == 1)
     }
 }

@@ -18,6 +18,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Address to bind.") var host = "127.0.0.1"
     @Option(help: "Port to bind.") var port = 8080
     @Option(help: "Configuration file (JSON): API keys and limits.") var config: String?
+    @Flag(help: "Replay the whole journal from its first record, delete snapshots that disagree with it (each is logged with both digests) and start. Without it, start-up refuses a snapshot the journal does not reproduce.")
+    var rebuildFromJournal = false
 
     func validate() throws {
         guard (1...65_535).contains(port) else { throw ValidationError("--port must be between 1 and 65535") }
@@ -49,7 +51,7 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             journal = try Journal(directory: data)
             engineHost = try EngineHost(journal: journal, configuration: configuration, logger: logger, metrics: metrics,
-                                        nowMs: { Int64((Date().timeIntervalSince1970 * 1_000).rounded(.down)) })
+                                        rebuildingSnapshots: rebuildFromJournal, nowMs: { Int64((Date().timeIntervalSince1970 * 1_000).rounded(.down)) })
         } catch {
             logger.critical("cannot start: \(error.description)")
             throw ExitCode(1)
