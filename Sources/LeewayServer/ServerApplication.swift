@@ -7,6 +7,7 @@ import LeewayJournal
 import LeewayWire
 import Logging
 import NIOCore
+import NIOWebSocket
 
 /// Builds the Hummingbird application of `leeway serve`: the routes of `ServerRoute.all` over an
 /// `EngineHost`, with API-key roles, JSON errors with stable codes, and the WebSocket stream.
@@ -54,7 +55,7 @@ public struct ServerApplication: Sendable {
                     let principal = try authorize(request, reading: true)
                     guard configuration.metricsRoles.contains(principal.role) else { throw ServerError.forbidden("read the metrics") }
                 }
-                let text = metrics.exposition(phases: await host.phaseCounts)
+                let text = metrics.exposition(await host.metricsView)
                 return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: text)))
             }
         }
@@ -287,8 +288,13 @@ public struct ServerApplication: Sendable {
         }
         sent = Swift.max(sent, subscription.lastSeq)
         for await event in subscription.stream where event.seq > sent {
+            if subscription.lag.isSet { break }
             try await outbound.write(.text(event.line))
             sent = event.seq
+        }
+        // Dropped for falling behind: stop at the last event written and say where to resume.
+        if subscription.lag.isSet {
+            try await outbound.close(.unknown(SubscriberLag.closeCode), reason: SubscriberLag.reason(lastSeq: sent))
         }
     }
 

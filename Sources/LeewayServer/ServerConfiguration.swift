@@ -6,7 +6,7 @@ import Foundation
 /// {"keys": [{"key": "…", "role": "admin"}, {"key": "…", "role": "trader", "accounts": ["alice"]}],
 ///  "snapshot_every": 10000, "ticker_ms": 250, "max_body_bytes": 1048576, "max_batch": 10000,
 ///  "inbox_limit": 10000, "metrics_roles": ["admin", "reader"], "snapshots_kept": 3,
-///  "idempotency_window_ms": 86400000, "idempotency_max_ids": 1000000}
+///  "idempotency_window_ms": 86400000, "idempotency_max_ids": 1000000, "stream_buffer_events": 10000}
 /// ```
 public struct ServerConfiguration: Sendable, Equatable {
     public var keys: [APIKey] = []
@@ -23,6 +23,9 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// journal, when it differs from the journaled setting. nil: keep what the engine has.
     public var idempotencyWindowMs: Int64?
     public var idempotencyMaxIDs: Int?
+    /// Events buffered for each WebSocket subscriber; one that falls further behind is closed with
+    /// code 4001 and the last `seq` it was sent (`SubscriberLag`), to resume with `after=`.
+    public var streamBufferEvents = 10_000
     /// Snapshots kept in the journal (older ones are deleted after each new one is written); at
     /// least 2, since start-up checks the newest by replaying from the one before it.
     public var snapshotsKept = 3
@@ -35,7 +38,7 @@ public struct ServerConfiguration: Sendable, Equatable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case keys, snapshotEvery = "snapshot_every", tickerMs = "ticker_ms", maxBodyBytes = "max_body_bytes"
         case maxBatch = "max_batch", inboxLimit = "inbox_limit", metricsRoles = "metrics_roles"
-        case snapshotsKept = "snapshots_kept"
+        case snapshotsKept = "snapshots_kept", streamBufferEvents = "stream_buffer_events"
         case idempotencyWindowMs = "idempotency_window_ms", idempotencyMaxIDs = "idempotency_max_ids"
     }
 
@@ -72,6 +75,7 @@ public struct ServerConfiguration: Sendable, Equatable {
             }
             configuration.snapshotsKept = value
         }
+        if let value = try positive(.streamBufferEvents) { configuration.streamBufferEvents = value }
         if let value = try positive(.idempotencyWindowMs) { configuration.idempotencyWindowMs = Int64(value) }
         if let value = try positive(.idempotencyMaxIDs) { configuration.idempotencyMaxIDs = value }
         if let roles = object[CodingKeys.metricsRoles.rawValue] {

@@ -16,6 +16,8 @@ struct ServerFixture {
     static let aliceKey = "alice-trader-key-0123456789"
 
     let directory: String
+    /// The clock the server stamps commands with (and measures mark ages by).
+    let clock = ManualClock()
     let host: EngineHost
     let application: ServerApplication
 
@@ -38,7 +40,7 @@ struct ServerFixture {
         let metrics = ServerMetrics()
         var logger = Logger(label: "test")
         logger.logLevel = .error
-        let clock = ManualClock()
+        let clock = clock
         host = try EngineHost(journal: try Journal(directory: self.directory), configuration: configuration, logger: logger,
                               metrics: metrics, rebuildingSnapshots: rebuildingSnapshots, nowMs: { clock.now })
         application = ServerApplication(host: host, configuration: configuration, metrics: metrics)
