@@ -6,7 +6,8 @@ import Foundation
 /// {"keys": [{"key": "…", "role": "admin"}, {"key": "…", "role": "trader", "accounts": ["alice"]}],
 ///  "snapshot_every": 10000, "ticker_ms": 250, "max_body_bytes": 1048576, "max_batch": 10000,
 ///  "inbox_limit": 10000, "metrics_roles": ["admin", "reader"], "snapshots_kept": 3,
-///  "idempotency_window_ms": 86400000, "idempotency_max_ids": 1000000, "stream_buffer_events": 10000}
+///  "idempotency_window_ms": 86400000, "idempotency_max_ids": 1000000, "stream_buffer_events": 10000,
+///  "header_timeout_ms": 10000, "idle_timeout_ms": 60000, "max_header_bytes": 32768}
 /// ```
 public struct ServerConfiguration: Sendable, Equatable {
     public var keys: [APIKey] = []
@@ -23,6 +24,12 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// journal, when it differs from the journaled setting. nil: keep what the engine has.
     public var idempotencyWindowMs: Int64?
     public var idempotencyMaxIDs: Int?
+    /// A connection's first request head must be complete within this (ms), else 408 and close.
+    public var headerTimeoutMs: Int64 = 10_000
+    /// A connection with no request in progress for this long (ms) is closed.
+    public var idleTimeoutMs: Int64 = 60_000
+    /// Largest request head (and header field) accepted, bytes; larger gets 431 and close.
+    public var maxHeaderBytes = 32 * 1024
     /// Events buffered for each WebSocket subscriber; one that falls further behind is closed with
     /// code 4001 and the last `seq` it was sent (`SubscriberLag`), to resume with `after=`.
     public var streamBufferEvents = 10_000
@@ -39,6 +46,7 @@ public struct ServerConfiguration: Sendable, Equatable {
         case keys, snapshotEvery = "snapshot_every", tickerMs = "ticker_ms", maxBodyBytes = "max_body_bytes"
         case maxBatch = "max_batch", inboxLimit = "inbox_limit", metricsRoles = "metrics_roles"
         case snapshotsKept = "snapshots_kept", streamBufferEvents = "stream_buffer_events"
+        case headerTimeoutMs = "header_timeout_ms", idleTimeoutMs = "idle_timeout_ms", maxHeaderBytes = "max_header_bytes"
         case idempotencyWindowMs = "idempotency_window_ms", idempotencyMaxIDs = "idempotency_max_ids"
     }
 
@@ -76,6 +84,9 @@ public struct ServerConfiguration: Sendable, Equatable {
             configuration.snapshotsKept = value
         }
         if let value = try positive(.streamBufferEvents) { configuration.streamBufferEvents = value }
+        if let value = try positive(.headerTimeoutMs) { configuration.headerTimeoutMs = Int64(value) }
+        if let value = try positive(.idleTimeoutMs) { configuration.idleTimeoutMs = Int64(value) }
+        if let value = try positive(.maxHeaderBytes) { configuration.maxHeaderBytes = value }
         if let value = try positive(.idempotencyWindowMs) { configuration.idempotencyWindowMs = Int64(value) }
         if let value = try positive(.idempotencyMaxIDs) { configuration.idempotencyMaxIDs = value }
         if let roles = object[CodingKeys.metricsRoles.rawValue] {
