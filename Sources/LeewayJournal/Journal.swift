@@ -230,12 +230,17 @@ public final class Journal: Sendable {
         }
     }
 
-    /// Checks the hash chain from the first record. Returns the seq of the first bad record, or
-    /// nil when every record links to its predecessor.
-    public func firstBrokenLink() throws(JournalError) -> Int64? {
+    /// Checks the hash chain from the first record, or from the record after `anchor`, taking
+    /// the hash stored for record `anchor` as given (start-up checks only what it replays).
+    /// Returns the seq of the first bad record, or nil when every record links to its predecessor.
+    public func firstBrokenLink(after anchor: Int64 = 0) throws(JournalError) -> Int64? {
         var previous = JournalRecord.genesisHash
-        var expectedSeq: Int64 = 1
-        var after: Int64 = 0
+        if anchor > 0 {
+            guard let record = try records(after: anchor - 1, limit: 1).first, record.seq == anchor else { return anchor }
+            previous = record.hash
+        }
+        var expectedSeq = anchor + 1
+        var after = anchor
         while true {
             let batch = try records(after: after, limit: 20_000)
             if batch.isEmpty { return nil }

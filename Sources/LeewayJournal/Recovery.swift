@@ -28,9 +28,9 @@ public enum Recovery {
         }
     }
 
-    /// Start-up: checks the hash chain (a bad *last* record is a torn write and is truncated with a
-    /// warning; anything else stops start-up), then rebuilds the engine so that the newest snapshot
-    /// is checked against the journal, not trusted.
+    /// Start-up: rebuilds the engine so that the newest snapshot is checked against the journal,
+    /// not trusted, and checks the hash chain of the records it replays (a bad *last* record is a
+    /// torn write and is truncated with a warning; anything else stops start-up).
     ///
     /// The replay starts from the snapshot *before* the newest (the newest older one that decodes
     /// and reproduces its own digest; none: the first record) and runs to the head; when it passes
@@ -40,16 +40,13 @@ public enum Recovery {
     /// not reproduce stops start-up (`snapshotMismatch`, naming both digests) unless
     /// `rebuildingSnapshots` is set: then the whole journal is replayed from the first record,
     /// every snapshot is checked, and those that disagree are deleted (each named in a warning).
+    ///
+    /// The hash chain is checked from the replay's base on: the records start-up replays. The
+    /// records before it are covered by the base snapshot here and checked by `verify`.
     public static func recover(_ journal: Journal, rebuildingSnapshots: Bool = false) throws(JournalError) -> Outcome {
         var warnings: [String] = []
         var head = try journal.head()
-        if let broken = try journal.firstBrokenLink() {
-            guard broken == head.seq else { throw .brokenChain(seq: broken) }
-            try journal.truncate(from: broken)
-            warnings.append("journal record \(broken) was torn (a crash during its write); it was never acknowledged and has been removed")
-            head = try journal.head()
-        }
-        let index = try journal.snapshotIndex().filter { $0.seq <= head.seq }
+        var index = try journal.snapshotIndex().filter { $0.seq <= head.seq }
         var engine = Engine()
         var snapshotSeq: Int64 = 0
         // The base: the newest snapshot but one that is readable and self-consistent.
@@ -68,6 +65,13 @@ public enum Recovery {
             engine = restored
             snapshotSeq = entry.seq
             break
+        }
+        if let broken = try journal.firstBrokenLink(after: snapshotSeq) {
+            guard broken == head.seq, broken > snapshotSeq else { throw .brokenChain(seq: broken) }
+            try journal.truncate(from: broken)  // also drops any snapshot taken at or after it
+            warnings.append("journal record \(broken) was torn (a crash during its write); it was never acknowledged and has been removed")
+            head = try journal.head()
+            index = index.filter { $0.seq <= head.seq }
         }
         var pending = index.filter { $0.seq > snapshotSeq }[...]
         var checked: [Int64] = [], removed: [Int64] = []

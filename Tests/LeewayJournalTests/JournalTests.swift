@@ -158,4 +158,30 @@ struct JournalTests {
         #expect(recovered.engine.digest == live.digest)
         #expect(recovered.warnings.count == 1)
     }
+
+    @Test("start-up checks the hash chain from the replay's base on; leeway verify checks all of it")
+    func chainCheckedFromBase() throws {
+        let directory = temporaryDataDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let journal = try Journal(directory: directory)
+        var live = Engine()
+        for (index, line) in setupLines.enumerated() {
+            try appendLines([line], to: journal, engine: &live)
+            if index == 2 || index == 4 {
+                try journal.saveSnapshot(JournalSnapshot(seq: Int64(index + 1), state: SnapshotCodec.encode(live.state), digest: live.digest.description))
+            }
+        }
+        // Record 2 is before the base (the snapshot at 3); record 4 is replayed.
+        try DatabaseQueue(path: journal.path).write { db in
+            try db.execute(sql: #"UPDATE records SET line = replace(line, '"0.005"', '"0.5"') WHERE seq = 2"#)
+        }
+        let recovered = try Recovery.recover(journal)
+        #expect(recovered.snapshotSeq == 3)
+        #expect(recovered.engine.digest == live.digest)
+        #expect(throws: JournalError.brokenChain(seq: 2)) { try Recovery.verify(journal) }
+        try DatabaseQueue(path: journal.path).write { db in
+            try db.execute(sql: #"UPDATE records SET line = replace(line, '"10000"', '"10001"') WHERE seq = 4"#)
+        }
+        #expect(throws: JournalError.brokenChain(seq: 4)) { try Recovery.recover(journal) }
+    }
 }
