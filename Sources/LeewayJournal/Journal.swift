@@ -1,8 +1,10 @@
 import Foundation
 import GRDB
 
-/// The durable, append-only journal of `leeway serve`: input command records (hash-chained), the
-/// events they produced, and engine snapshots, in one SQLite database in WAL mode.
+/// The durable, append-only journal of `leeway serve`: input command records (hash-chained) and the
+/// events they produced in `journal.sqlite`, engine snapshots in `snapshots.sqlite` beside it (both
+/// SQLite in WAL mode). Snapshots have their own database so that writing one (tens of MB at a
+/// million accounts) never holds SQLite's write lock that the next batch of records needs.
 ///
 /// A batch of records and their events is written in one transaction with `synchronous = FULL`,
 /// so when `append` returns the batch is on disk (group commit: one fsync per batch, not per
@@ -10,7 +12,9 @@ import GRDB
 /// records altered or removed behind SQLite's back.
 public final class Journal: Sendable {
     let pool: DatabasePool
+    let snapshotPool: DatabasePool
     public let path: String
+    public let snapshotsPath: String
 
     /// Opens (creating if needed) `journal.sqlite` in `directory`.
     public init(directory: String) throws(JournalError) {
@@ -20,6 +24,7 @@ public final class Journal: Sendable {
             throw .storage("cannot create the data directory \(directory): \(error.localizedDescription)")
         }
         path = (directory as NSString).appendingPathComponent("journal.sqlite")
+        snapshotsPath = (directory as NSString).appendingPathComponent("snapshots.sqlite")
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
@@ -45,6 +50,25 @@ public final class Journal: Sendable {
             throw .storage("cannot read the schema version of \(path): \(error)")
         }
         guard found == Self.schemaVersion else { throw .unsupportedJournal(found: found, expected: Self.schemaVersion) }
+        do {
+            snapshotPool = try DatabasePool(path: snapshotsPath, configuration: configuration)
+            try snapshotPool.write { db in
+                try db.execute(sql: "CREATE TABLE IF NOT EXISTS snapshots (seq INTEGER PRIMARY KEY, state BLOB NOT NULL, digest TEXT NOT NULL)")
+            }
+            // Snapshots written before they had their own database move there, once.
+            let old = try pool.read { db in try Row.fetchAll(db, sql: "SELECT seq, state, digest FROM snapshots ORDER BY seq") }
+            if !old.isEmpty {
+                try snapshotPool.write { db in
+                    for row in old {
+                        let state: Data = row["state"], seq: Int64 = row["seq"], digest: String = row["digest"]
+                        try db.execute(sql: "INSERT OR REPLACE INTO snapshots (seq, state, digest) VALUES (?, ?, ?)", arguments: [seq, state, digest])
+                    }
+                }
+                try pool.write { db in try db.execute(sql: "DELETE FROM snapshots") }
+            }
+        } catch {
+            throw .storage("cannot open \(snapshotsPath): \(error)")
+        }
     }
 
     /// The version of the database layout (records, events, snapshots, meta). Snapshots inside
@@ -162,7 +186,7 @@ public final class Journal: Sendable {
 
     public func saveSnapshot(_ snapshot: JournalSnapshot) throws(JournalError) {
         do {
-            try pool.write { db in
+            try snapshotPool.write { db in
                 try db.execute(sql: "INSERT OR REPLACE INTO snapshots (seq, state, digest) VALUES (?, ?, ?)",
                                arguments: [snapshot.seq, snapshot.state, snapshot.digest])
             }
@@ -175,7 +199,7 @@ public final class Journal: Sendable {
     @discardableResult
     public func pruneSnapshots(keeping count: Int) throws(JournalError) -> Int {
         do {
-            return try pool.write { db in
+            return try snapshotPool.write { db in
                 try db.execute(sql: "DELETE FROM snapshots WHERE seq NOT IN (SELECT seq FROM snapshots ORDER BY seq DESC LIMIT ?)",
                                arguments: [Swift.max(count, 1)])
                 return db.changesCount
@@ -188,7 +212,7 @@ public final class Journal: Sendable {
     /// Deletes the snapshot at `seq` (one the journal does not reproduce).
     public func deleteSnapshot(seq: Int64) throws(JournalError) {
         do {
-            try pool.write { db in try db.execute(sql: "DELETE FROM snapshots WHERE seq = ?", arguments: [seq]) }
+            try snapshotPool.write { db in try db.execute(sql: "DELETE FROM snapshots WHERE seq = ?", arguments: [seq]) }
         } catch {
             throw .storage("cannot delete a snapshot: \(error)")
         }
@@ -197,7 +221,7 @@ public final class Journal: Sendable {
     /// Every snapshot's seq and digest, oldest first (without the state blobs).
     public func snapshotIndex() throws(JournalError) -> [(seq: Int64, digest: String)] {
         do {
-            return try pool.read { db in
+            return try snapshotPool.read { db in
                 try Row.fetchAll(db, sql: "SELECT seq, digest FROM snapshots ORDER BY seq").map { (seq: $0["seq"], digest: $0["digest"]) }
             }
         } catch {
@@ -207,7 +231,7 @@ public final class Journal: Sendable {
 
     public func snapshot(seq: Int64) throws(JournalError) -> JournalSnapshot? {
         do {
-            return try pool.read { db in
+            return try snapshotPool.read { db in
                 try Row.fetchOne(db, sql: "SELECT seq, state, digest FROM snapshots WHERE seq = ?", arguments: [seq]).map {
                     JournalSnapshot(seq: $0["seq"], state: $0["state"], digest: $0["digest"])
                 }
@@ -223,8 +247,8 @@ public final class Journal: Sendable {
             try pool.write { db in
                 try db.execute(sql: "DELETE FROM records WHERE seq >= ?", arguments: [seq])
                 try db.execute(sql: "DELETE FROM events WHERE record >= ?", arguments: [seq])
-                try db.execute(sql: "DELETE FROM snapshots WHERE seq >= ?", arguments: [seq])
             }
+            try snapshotPool.write { db in try db.execute(sql: "DELETE FROM snapshots WHERE seq >= ?", arguments: [seq]) }
         } catch {
             throw .storage("cannot truncate the journal: \(error)")
         }
