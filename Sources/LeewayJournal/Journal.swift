@@ -36,6 +36,7 @@ public final class Journal: Sendable {
                     CREATE TABLE IF NOT EXISTS records (seq INTEGER PRIMARY KEY, line TEXT NOT NULL, hash BLOB NOT NULL);
                     CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, record INTEGER NOT NULL, account TEXT, line TEXT NOT NULL);
                     CREATE INDEX IF NOT EXISTS events_by_account ON events(account, seq);
+                    CREATE INDEX IF NOT EXISTS events_by_record ON events(record);
                     CREATE TABLE IF NOT EXISTS snapshots (seq INTEGER PRIMARY KEY, state BLOB NOT NULL, digest TEXT NOT NULL);
                     CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
                     """)

@@ -353,18 +353,24 @@ public actor EngineHost {
 
     /// Each of `markets`' last accepted mark in the journal (its `ts`), read backwards from the
     /// newest record, so the mark-age metric is right from start-up, not only after the next mark.
+    /// Bounded, so start-up stays fast whatever the journal holds: the newest 10,000 mark records
+    /// and at most 200 rejection look-ups; a market not found in them has no age until its next
+    /// accepted mark (the gauge is absent, not wrong).
     static func lastMarks(in journal: Journal, markets: [String]) -> [String: Int64] {
         var missing = Set(markets), found: [String: Int64] = [:]
-        var before = Int64.max
-        while !missing.isEmpty, let records = try? journal.records(containing: #""type":"mark""#, before: before, limit: 1_000), !records.isEmpty {
-            for record in records {
+        var before = Int64.max, examined = 0, lookups = 0
+        while !missing.isEmpty, examined < 10_000, lookups < 200,
+              let records = try? journal.records(containing: #""type":"mark""#, before: before, limit: 1_000), !records.isEmpty {
+            for record in records where lookups < 200 {
                 guard case .command(let envelope) = CommandDecoder.decodeLine(Substring(record.line), lineNumber: Int(record.seq)),
                       case .mark(let market, _) = envelope.command, missing.contains(market),
-                      let ts = envelope.timestampMs,
-                      (try? journal.recordWasRejected(record.seq)) == false else { continue }
+                      let ts = envelope.timestampMs else { continue }
+                lookups += 1
+                guard (try? journal.recordWasRejected(record.seq)) == false else { continue }
                 found[market] = ts
                 missing.remove(market)
             }
+            examined += records.count
             before = records[records.count - 1].seq
         }
         return found
