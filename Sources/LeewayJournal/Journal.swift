@@ -1,8 +1,10 @@
 import Foundation
 import GRDB
 
-/// The durable, append-only journal of `leeway serve`: input command records (hash-chained), the
-/// events they produced, and engine snapshots, in one SQLite database in WAL mode.
+/// The durable, append-only journal of `leeway serve`: input command records (hash-chained) and the
+/// events they produced in `journal.sqlite`, engine snapshots in `snapshots.sqlite` beside it (both
+/// SQLite in WAL mode). Snapshots have their own database so that writing one (tens of MB at a
+/// million accounts) never holds SQLite's write lock that the next batch of records needs.
 ///
 /// A batch of records and their events is written in one transaction with `synchronous = FULL`,
 /// so when `append` returns the batch is on disk (group commit: one fsync per batch, not per
@@ -10,7 +12,9 @@ import GRDB
 /// records altered or removed behind SQLite's back.
 public final class Journal: Sendable {
     let pool: DatabasePool
+    let snapshotPool: DatabasePool
     public let path: String
+    public let snapshotsPath: String
 
     /// Opens (creating if needed) `journal.sqlite` in `directory`.
     public init(directory: String) throws(JournalError) {
@@ -20,6 +24,7 @@ public final class Journal: Sendable {
             throw .storage("cannot create the data directory \(directory): \(error.localizedDescription)")
         }
         path = (directory as NSString).appendingPathComponent("journal.sqlite")
+        snapshotsPath = (directory as NSString).appendingPathComponent("snapshots.sqlite")
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
@@ -31,6 +36,7 @@ public final class Journal: Sendable {
                     CREATE TABLE IF NOT EXISTS records (seq INTEGER PRIMARY KEY, line TEXT NOT NULL, hash BLOB NOT NULL);
                     CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, record INTEGER NOT NULL, account TEXT, line TEXT NOT NULL);
                     CREATE INDEX IF NOT EXISTS events_by_account ON events(account, seq);
+                    CREATE INDEX IF NOT EXISTS events_by_record ON events(record);
                     CREATE TABLE IF NOT EXISTS snapshots (seq INTEGER PRIMARY KEY, state BLOB NOT NULL, digest TEXT NOT NULL);
                     CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
                     """)
@@ -45,6 +51,25 @@ public final class Journal: Sendable {
             throw .storage("cannot read the schema version of \(path): \(error)")
         }
         guard found == Self.schemaVersion else { throw .unsupportedJournal(found: found, expected: Self.schemaVersion) }
+        do {
+            snapshotPool = try DatabasePool(path: snapshotsPath, configuration: configuration)
+            try snapshotPool.write { db in
+                try db.execute(sql: "CREATE TABLE IF NOT EXISTS snapshots (seq INTEGER PRIMARY KEY, state BLOB NOT NULL, digest TEXT NOT NULL)")
+            }
+            // Snapshots written before they had their own database move there, once.
+            let old = try pool.read { db in try Row.fetchAll(db, sql: "SELECT seq, state, digest FROM snapshots ORDER BY seq") }
+            if !old.isEmpty {
+                try snapshotPool.write { db in
+                    for row in old {
+                        let state: Data = row["state"], seq: Int64 = row["seq"], digest: String = row["digest"]
+                        try db.execute(sql: "INSERT OR REPLACE INTO snapshots (seq, state, digest) VALUES (?, ?, ?)", arguments: [seq, state, digest])
+                    }
+                }
+                try pool.write { db in try db.execute(sql: "DELETE FROM snapshots") }
+            }
+        } catch {
+            throw .storage("cannot open \(snapshotsPath): \(error)")
+        }
     }
 
     /// The version of the database layout (records, events, snapshots, meta). Snapshots inside
@@ -112,6 +137,34 @@ public final class Journal: Sendable {
         }
     }
 
+    /// Up to `limit` records before `seq` whose line contains `text`, newest first.
+    public func records(containing text: String, before seq: Int64, limit: Int) throws(JournalError) -> [JournalRecord] {
+        do {
+            return try pool.read { db in
+                try Row.fetchAll(db, sql: "SELECT seq, line, hash FROM records WHERE seq < ? AND instr(line, ?) > 0 ORDER BY seq DESC LIMIT ?",
+                                 arguments: [seq, text, limit])
+                    .map { row in
+                        let hash: Data = row["hash"]
+                        return JournalRecord(seq: row["seq"], line: row["line"], hash: [UInt8](hash))
+                    }
+            }
+        } catch {
+            throw .storage("cannot read the journal: \(error)")
+        }
+    }
+
+    /// Whether record `seq`'s command was refused (its events include a `rejected` one).
+    public func recordWasRejected(_ seq: Int64) throws(JournalError) -> Bool {
+        do {
+            return try pool.read { db in
+                try Bool.fetchOne(db, sql: #"SELECT EXISTS (SELECT 1 FROM events WHERE record = ? AND instr(line, '"type":"rejected"') > 0)"#,
+                                  arguments: [seq]) ?? false
+            }
+        } catch {
+            throw .storage("cannot read events: \(error)")
+        }
+    }
+
     /// Up to `limit` stored events after event seq `after`; with `accounts`, only events about them.
     public func events(after: Int64, limit: Int, accounts: [String]? = nil) throws(JournalError) -> [(seq: Int64, line: String)] {
         do {
@@ -134,7 +187,7 @@ public final class Journal: Sendable {
 
     public func saveSnapshot(_ snapshot: JournalSnapshot) throws(JournalError) {
         do {
-            try pool.write { db in
+            try snapshotPool.write { db in
                 try db.execute(sql: "INSERT OR REPLACE INTO snapshots (seq, state, digest) VALUES (?, ?, ?)",
                                arguments: [snapshot.seq, snapshot.state, snapshot.digest])
             }
@@ -147,7 +200,7 @@ public final class Journal: Sendable {
     @discardableResult
     public func pruneSnapshots(keeping count: Int) throws(JournalError) -> Int {
         do {
-            return try pool.write { db in
+            return try snapshotPool.write { db in
                 try db.execute(sql: "DELETE FROM snapshots WHERE seq NOT IN (SELECT seq FROM snapshots ORDER BY seq DESC LIMIT ?)",
                                arguments: [Swift.max(count, 1)])
                 return db.changesCount
@@ -157,10 +210,19 @@ public final class Journal: Sendable {
         }
     }
 
+    /// Deletes the snapshot at `seq` (one the journal does not reproduce).
+    public func deleteSnapshot(seq: Int64) throws(JournalError) {
+        do {
+            try snapshotPool.write { db in try db.execute(sql: "DELETE FROM snapshots WHERE seq = ?", arguments: [seq]) }
+        } catch {
+            throw .storage("cannot delete a snapshot: \(error)")
+        }
+    }
+
     /// Every snapshot's seq and digest, oldest first (without the state blobs).
     public func snapshotIndex() throws(JournalError) -> [(seq: Int64, digest: String)] {
         do {
-            return try pool.read { db in
+            return try snapshotPool.read { db in
                 try Row.fetchAll(db, sql: "SELECT seq, digest FROM snapshots ORDER BY seq").map { (seq: $0["seq"], digest: $0["digest"]) }
             }
         } catch {
@@ -170,7 +232,7 @@ public final class Journal: Sendable {
 
     public func snapshot(seq: Int64) throws(JournalError) -> JournalSnapshot? {
         do {
-            return try pool.read { db in
+            return try snapshotPool.read { db in
                 try Row.fetchOne(db, sql: "SELECT seq, state, digest FROM snapshots WHERE seq = ?", arguments: [seq]).map {
                     JournalSnapshot(seq: $0["seq"], state: $0["state"], digest: $0["digest"])
                 }
@@ -186,19 +248,24 @@ public final class Journal: Sendable {
             try pool.write { db in
                 try db.execute(sql: "DELETE FROM records WHERE seq >= ?", arguments: [seq])
                 try db.execute(sql: "DELETE FROM events WHERE record >= ?", arguments: [seq])
-                try db.execute(sql: "DELETE FROM snapshots WHERE seq >= ?", arguments: [seq])
             }
+            try snapshotPool.write { db in try db.execute(sql: "DELETE FROM snapshots WHERE seq >= ?", arguments: [seq]) }
         } catch {
             throw .storage("cannot truncate the journal: \(error)")
         }
     }
 
-    /// Checks the hash chain from the first record. Returns the seq of the first bad record, or
-    /// nil when every record links to its predecessor.
-    public func firstBrokenLink() throws(JournalError) -> Int64? {
+    /// Checks the hash chain from the first record, or from the record after `anchor`, taking
+    /// the hash stored for record `anchor` as given (start-up checks only what it replays).
+    /// Returns the seq of the first bad record, or nil when every record links to its predecessor.
+    public func firstBrokenLink(after anchor: Int64 = 0) throws(JournalError) -> Int64? {
         var previous = JournalRecord.genesisHash
-        var expectedSeq: Int64 = 1
-        var after: Int64 = 0
+        if anchor > 0 {
+            guard let record = try records(after: anchor - 1, limit: 1).first, record.seq == anchor else { return anchor }
+            previous = record.hash
+        }
+        var expectedSeq = anchor + 1
+        var after = anchor
         while true {
             let batch = try records(after: after, limit: 20_000)
             if batch.isEmpty { return nil }

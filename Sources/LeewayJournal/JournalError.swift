@@ -8,6 +8,9 @@ public enum JournalError: Error, Sendable, Equatable, CustomStringConvertible {
     case undecodableRecord(seq: Int64, detail: String)
     /// Replaying the journal does not reproduce a snapshot's digest.
     case digestMismatch(seq: Int64, expected: String, found: String)
+    /// Start-up: replaying the journal (from the snapshot at `replayedFrom`, 0 for the first
+    /// record) to record `seq` does not reproduce the digest of the snapshot there.
+    case snapshotMismatch(seq: Int64, snapshotDigest: String, replayDigest: String, replayedFrom: Int64)
     /// The snapshot at `seq` was written by another schema version of the state (nil: before versions).
     case unsupportedSnapshot(seq: Int64, found: Int?, expected: Int)
     /// The snapshot at `seq` cannot be read.
@@ -21,6 +24,7 @@ public enum JournalError: Error, Sendable, Equatable, CustomStringConvertible {
         case .brokenChain: return "journal_broken_chain"
         case .undecodableRecord: return "journal_undecodable_record"
         case .digestMismatch: return "journal_digest_mismatch"
+        case .snapshotMismatch: return "journal_snapshot_mismatch"
         case .unsupportedSnapshot: return "journal_unsupported_snapshot"
         case .undecodableSnapshot: return "journal_undecodable_snapshot"
         case .unsupportedJournal: return "journal_unsupported_schema"
@@ -37,6 +41,9 @@ public enum JournalError: Error, Sendable, Equatable, CustomStringConvertible {
             return "journal record \(seq) is not a valid command (\(detail)); restore the journal from a backup"
         case .digestMismatch(let seq, let expected, let found):
             return "replaying the journal to record \(seq) gives state digest \(found), but the snapshot there says \(expected): the journal or the snapshot was altered"
+        case .snapshotMismatch(let seq, let snapshotDigest, let replayDigest, let base):
+            let from = base == 0 ? "the first record" : "the snapshot at record \(base)"
+            return "the snapshot at record \(seq) says state digest \(snapshotDigest), but replaying the journal from \(from) to record \(seq) gives \(replayDigest): the snapshot does not match the journal, so the server does not start on it. Run `leeway verify --data DIR` to check the whole journal; `leeway serve --rebuild-from-journal` replays the journal from its first record, deletes the snapshots that disagree with it and starts"
         case .unsupportedSnapshot(let seq, let found, let expected):
             return "the snapshot at record \(seq) has state schema version \(found.map(String.init) ?? "none (written before versions)"), this build reads version \(expected); it is skipped and the journal replayed instead"
         case .undecodableSnapshot(let seq, let detail):

@@ -9,8 +9,12 @@ public enum Recovery {
     public struct Outcome: Sendable {
         public var engine: Engine
         public var head: (seq: Int64, hash: [UInt8])
-        /// The snapshot the engine started from (0: replayed from the first record).
+        /// The snapshot the replay started from (0: replayed from the first record).
         public var snapshotSeq: Int64
+        /// Snapshots after it whose digests the replay reproduced (the newest among them).
+        public var checkedSnapshots: [Int64]
+        /// Snapshots deleted because the replay did not reproduce them (only when rebuilding).
+        public var removedSnapshots: [Int64]
         public var replayedRecords: Int
         public var warnings: [String]
     }
@@ -24,21 +28,29 @@ public enum Recovery {
         }
     }
 
-    /// Start-up: checks the hash chain (a bad *last* record is a torn write and is truncated with a
-    /// warning; anything else stops start-up), loads the newest snapshot whose state reproduces its
-    /// digest, replays the records after it, and checks the result against the snapshot chain.
-    public static func recover(_ journal: Journal) throws(JournalError) -> Outcome {
+    /// Start-up: rebuilds the engine so that the newest snapshot is checked against the journal,
+    /// not trusted, and checks the hash chain of the records it replays (a bad *last* record is a
+    /// torn write and is truncated with a warning; anything else stops start-up).
+    ///
+    /// The replay starts from the snapshot *before* the newest (the newest older one that decodes
+    /// and reproduces its own digest; none: the first record) and runs to the head; when it passes
+    /// a newer snapshot's record, its digest must equal the snapshot's. So the newest snapshot is
+    /// never loaded, only checked, and start-up costs one snapshot decode plus at most one
+    /// snapshot interval more replay than loading the newest would. A snapshot the replay does
+    /// not reproduce stops start-up (`snapshotMismatch`, naming both digests) unless
+    /// `rebuildingSnapshots` is set: then the whole journal is replayed from the first record,
+    /// every snapshot is checked, and those that disagree are deleted (each named in a warning).
+    ///
+    /// The hash chain is checked from the replay's base on: the records start-up replays. The
+    /// records before it are covered by the base snapshot here and checked by `verify`.
+    public static func recover(_ journal: Journal, rebuildingSnapshots: Bool = false) throws(JournalError) -> Outcome {
         var warnings: [String] = []
         var head = try journal.head()
-        if let broken = try journal.firstBrokenLink() {
-            guard broken == head.seq else { throw .brokenChain(seq: broken) }
-            try journal.truncate(from: broken)
-            warnings.append("journal record \(broken) was torn (a crash during its write); it was never acknowledged and has been removed")
-            head = try journal.head()
-        }
+        var index = try journal.snapshotIndex().filter { $0.seq <= head.seq }
         var engine = Engine()
         var snapshotSeq: Int64 = 0
-        for entry in try journal.snapshotIndex().reversed() where entry.seq <= head.seq {
+        // The base: the newest snapshot but one that is readable and self-consistent.
+        for entry in index.dropLast().reversed() where !rebuildingSnapshots {
             guard let snapshot = try journal.snapshot(seq: entry.seq) else { continue }
             let state: EngineState
             do throws(JournalError) { state = try SnapshotCodec.decode(snapshot.state, seq: entry.seq) } catch {
@@ -47,13 +59,38 @@ public enum Recovery {
             }
             let restored = Engine(state: state)
             guard restored.digest.description == snapshot.digest else {
-                warnings.append("snapshot at record \(entry.seq) does not match its digest; trying an older one")
+                warnings.append("the snapshot at record \(entry.seq) does not reproduce its own digest (damaged); starting from an older one")
                 continue
             }
             engine = restored
             snapshotSeq = entry.seq
             break
         }
+        if let broken = try journal.firstBrokenLink(after: snapshotSeq) {
+            guard broken == head.seq, broken > snapshotSeq else { throw .brokenChain(seq: broken) }
+            try journal.truncate(from: broken)  // also drops any snapshot taken at or after it
+            warnings.append("journal record \(broken) was torn (a crash during its write); it was never acknowledged and has been removed")
+            head = try journal.head()
+            index = index.filter { $0.seq <= head.seq }
+        }
+        var pending = index.filter { $0.seq > snapshotSeq }[...]
+        var checked: [Int64] = [], removed: [Int64] = []
+        func check(at seq: Int64) throws(JournalError) {
+            while let next = pending.first, next.seq <= seq {
+                pending = pending.dropFirst()
+                let digest = engine.digest.description
+                if digest == next.digest {
+                    checked.append(next.seq)
+                } else if rebuildingSnapshots {
+                    try journal.deleteSnapshot(seq: next.seq)
+                    removed.append(next.seq)
+                    warnings.append("deleted the snapshot at record \(next.seq): it says state digest \(next.digest), the journal replayed to that record gives \(digest)")
+                } else {
+                    throw .snapshotMismatch(seq: next.seq, snapshotDigest: next.digest, replayDigest: digest, replayedFrom: snapshotSeq)
+                }
+            }
+        }
+        try check(at: snapshotSeq)
         var replayed = 0
         var after = snapshotSeq
         while true {
@@ -62,10 +99,12 @@ public enum Recovery {
             for record in batch {
                 _ = engine.apply(try envelope(of: record))
                 replayed += 1
+                if let next = pending.first, next.seq == record.seq { try check(at: record.seq) }
             }
             after = batch[batch.count - 1].seq
         }
-        return Outcome(engine: engine, head: head, snapshotSeq: snapshotSeq, replayedRecords: replayed, warnings: warnings)
+        return Outcome(engine: engine, head: head, snapshotSeq: snapshotSeq, checkedSnapshots: checked, removedSnapshots: removed,
+                       replayedRecords: replayed, warnings: warnings)
     }
 
     /// What `leeway verify` found.

@@ -12,6 +12,8 @@ public actor EngineHost {
     struct WorkItem {
         var commands: [JSONObject]
         var continuation: CheckedContinuation<[CommandOutcome], any Error>
+        /// When the request entered the inbox (for the journal append lag).
+        var enqueued: ContinuousClock.Instant
     }
 
     var engine: Engine
@@ -32,25 +34,32 @@ public actor EngineHost {
     public var unavailability: ServerError? { readFailure ?? failure }
     var subscribers: [UUID: Subscriber] = [:]
     var lastEventSeq: Int64
+    /// Each market's last accepted mark (its command's `ts`), for `leeway_mark_age_seconds`.
+    var lastMarkMs: [String: Int64]
 
     struct Subscriber {
         var accounts: Set<String>?
         var continuation: AsyncStream<(seq: Int64, line: String)>.Continuation
+        var lag: SubscriberLag
     }
 
-    /// Recovers the engine from `journal` (snapshot + replay) and prepares to serve.
+    /// Recovers the engine from `journal` (a snapshot + replay that checks the newest snapshot
+    /// against the journal; see `Recovery.recover`) and prepares to serve. `rebuildingSnapshots`
+    /// replays the whole journal and deletes snapshots that disagree with it, instead of refusing.
     public init(journal: Journal, configuration: ServerConfiguration, logger: Logger, metrics: ServerMetrics,
-                nowMs: @escaping @Sendable () -> Int64) throws(JournalError) {
-        let outcome = try Recovery.recover(journal)
+                rebuildingSnapshots: Bool = false, nowMs: @escaping @Sendable () -> Int64) throws(JournalError) {
+        let outcome = try Recovery.recover(journal, rebuildingSnapshots: rebuildingSnapshots)
         for warning in outcome.warnings { logger.warning("\(warning)") }
         logger.info("recovered the engine", metadata: [
-            "records": "\(outcome.head.seq)", "snapshot": "\(outcome.snapshotSeq)", "replayed": "\(outcome.replayedRecords)",
+            "records": "\(outcome.head.seq)", "replayed_from_snapshot": "\(outcome.snapshotSeq)", "replayed": "\(outcome.replayedRecords)",
+            "snapshots_checked": "\(outcome.checkedSnapshots.map(String.init).joined(separator: ","))",
             "digest": "\(outcome.engine.digest)",
         ])
         engine = outcome.engine
         head = outcome.head
-        lastSnapshotSeq = outcome.snapshotSeq
+        lastSnapshotSeq = Swift.max(outcome.snapshotSeq, outcome.checkedSnapshots.last ?? 0)
         lastEventSeq = outcome.engine.state.nextSeq - 1
+        lastMarkMs = Self.lastMarks(in: journal, markets: outcome.engine.state.markets.filter { $0.markPrice != nil }.map(\.id))
         self.journal = journal
         self.configuration = configuration
         self.logger = logger
@@ -89,7 +98,7 @@ public actor EngineHost {
             throw ServerError(status: 503, code: "overloaded", message: "the engine's inbox is full; retry shortly", retryAfterSeconds: 1)
         }
         return try await withCheckedThrowingContinuation { continuation in
-            inbox.append(WorkItem(commands: commands, continuation: continuation))
+            inbox.append(WorkItem(commands: commands, continuation: continuation, enqueued: .now))
             if !draining {
                 draining = true
                 Task { await self.drain() }
@@ -115,6 +124,8 @@ public actor EngineHost {
         var entries: [Journal.Entry] = []
         var results: [[CommandOutcome]] = []
         var previous = head
+        var appliedTypes: [String] = []
+        var marks: [(market: String, ms: Int64)] = []
         let applyStart = ContinuousClock.now
         for item in batch {
             var itemEvents: [CommandOutcome] = []
@@ -134,7 +145,10 @@ public actor EngineHost {
                         continue
                     }
                     events = engine.apply(envelope)
-                    metrics.countCommand(envelope.command.typeName)
+                    appliedTypes.append(envelope.command.typeName)
+                    if case .mark(let market, _) = envelope.command, events.first?.kind.type != .rejected {
+                        marks.append((market, envelope.timestampMs ?? engine.clockMs))
+                    }
                 case .invalid(let error, let id):
                     // Validated before queuing; kept for safety: refuse without touching the engine.
                     events = engine.reject(id.map(CommandReference.id) ?? .line(Int(seq)), code: error.code, message: error.message)
@@ -145,7 +159,6 @@ public actor EngineHost {
                 previous = (seq, hash)
                 entries.append(Journal.Entry(record: JournalRecord(seq: seq, line: line, hash: hash),
                                              events: events.map { (seq: $0.seq, account: $0.kind.account, line: EventEncoder.encode($0)) }))
-                for event in events { metrics.countEvent(event.kind.typeName) }
                 itemEvents.append(CommandOutcome(record: seq, events: events))
             }
             results.append(itemEvents)
@@ -172,25 +185,60 @@ public actor EngineHost {
             for item in batch { item.continuation.resume(throwing: failure) }
             return
         }
-        metrics.recordJournalAppend(ContinuousClock.now - journalStart)
+        let durable = ContinuousClock.now
+        metrics.recordJournalAppend(durable - journalStart)
+        for item in batch { metrics.recordJournalLag(durable - item.enqueued) }
+        countApplied(types: appliedTypes, outcomes: results)
+        for mark in marks { lastMarkMs[mark.market] = mark.ms }
         head = previous
         for (item, events) in zip(batch, results) { item.continuation.resume(returning: events) }
         publish(entries)
         if head.seq - lastSnapshotSeq >= configuration.snapshotEvery { snapshot() }
     }
 
-    func publish(_ entries: [Journal.Entry]) {
-        for entry in entries {
-            for event in entry.events {
-                lastEventSeq = event.seq
-                for subscriber in subscribers.values {
-                    if let accounts = subscriber.accounts {
-                        guard let account = event.account, accounts.contains(account) else { continue }
-                    }
-                    subscriber.continuation.yield((event.seq, event.line))
+    /// Hands each event to the subscribers that may see it. A subscriber whose buffer is full has
+    /// fallen behind: it is dropped (its stream ends with the events it already has, and its
+    /// connection closes with `SubscriberLag.closeCode`), never silently skipped past.
+    /// Counts what a durable batch applied (never what a failed append rolled back).
+    func countApplied(types: [String], outcomes: [[CommandOutcome]]) {
+        for type in types { metrics.countCommand(type) }
+        for outcome in outcomes.joined() where outcome.record != nil {
+            for event in outcome.events {
+                metrics.countEvent(event.kind.typeName)
+                switch event.kind {
+                case let .bankrupt(_, asset, deficit, insurancePaid, adlRecovered):
+                    metrics.recordBankruptcy(asset: asset, deficit: deficit, insurancePaid: insurancePaid, adlRecovered: adlRecovered)
+                case .adlFill(_, let market, _, _, _):
+                    metrics.countADLFill(market: market)
+                default:
+                    break
                 }
             }
         }
+    }
+
+    func publish(_ entries: [Journal.Entry]) {
+        var lagging: [UUID] = []
+        for entry in entries {
+            for event in entry.events {
+                lastEventSeq = event.seq
+                for (id, subscriber) in subscribers {
+                    if let accounts = subscriber.accounts {
+                        guard let account = event.account, accounts.contains(account) else { continue }
+                    }
+                    if case .dropped = subscriber.continuation.yield((event.seq, event.line)), !subscriber.lag.isSet {
+                        subscriber.lag.set()
+                        lagging.append(id)
+                    }
+                }
+            }
+        }
+        for id in lagging {
+            subscribers[id]?.continuation.finish()
+            subscribers[id] = nil
+            metrics.countLaggingSubscriber()
+        }
+        if !lagging.isEmpty { metrics.setSubscribers(subscribers.count) }
     }
 
     /// Starts a snapshot of the current state (after the last durable record), unless one is
@@ -202,19 +250,24 @@ public actor EngineHost {
         // is suspect: write nothing more to it.
         guard failure == nil, snapshotInProgress == nil else { return }
         guard head.seq > lastSnapshotSeq || head.seq == 0 else { return }
+        let captureStart = ContinuousClock.now
         let state = engine.state
         let seq = head.seq
-        let journal = journal, logger = logger, kept = configuration.snapshotsKept
+        let journal = journal, logger = logger, kept = configuration.snapshotsKept, metrics = metrics
         lastSnapshotSeq = seq
+        let stall = ContinuousClock.now - captureStart
         snapshotInProgress = Task.detached {
             let started = ContinuousClock.now
             do {
                 let encoded = SnapshotCodec.encode(state)
                 try journal.saveSnapshot(JournalSnapshot(seq: seq, state: encoded, digest: StateDigest(of: state).description))
                 let pruned = try journal.pruneSnapshots(keeping: kept)
+                let duration = ContinuousClock.now - started
+                metrics.recordSnapshot(duration: duration, bytes: encoded.count, stall: stall)
                 logger.info("snapshot saved", metadata: ["record": "\(seq)", "bytes": "\(encoded.count)", "pruned": "\(pruned)",
-                                                         "seconds": "\(ContinuousClock.now - started)"])
+                                                         "seconds": "\(duration)"])
             } catch {
+                metrics.countSnapshotFailure()
                 logger.error("snapshot failed", metadata: ["error": "\(error)"])
             }
             await self.snapshotFinished()
@@ -293,10 +346,34 @@ public actor EngineHost {
         }
     }
 
-    public var phaseCounts: [LiquidationPhase: Int] {
-        var counts: [LiquidationPhase: Int] = [:]
-        for account in engine.state.accounts { counts[account.phase, default: 0] += 1 }
-        return counts
+    /// What `/metrics` needs from the engine: O(1) to take; the caller computes the gauges.
+    public var metricsView: ServerMetrics.EngineView {
+        ServerMetrics.EngineView(state: engine.state, inboxDepth: inbox.count, records: head.seq, lastMarkMs: lastMarkMs, nowMs: nowMs())
+    }
+
+    /// Each of `markets`' last accepted mark in the journal (its `ts`), read backwards from the
+    /// newest record, so the mark-age metric is right from start-up, not only after the next mark.
+    /// Bounded, so start-up stays fast whatever the journal holds: the newest 10,000 mark records
+    /// and at most 200 rejection look-ups; a market not found in them has no age until its next
+    /// accepted mark (the gauge is absent, not wrong).
+    static func lastMarks(in journal: Journal, markets: [String]) -> [String: Int64] {
+        var missing = Set(markets), found: [String: Int64] = [:]
+        var before = Int64.max, examined = 0, lookups = 0
+        while !missing.isEmpty, examined < 10_000, lookups < 200,
+              let records = try? journal.records(containing: #""type":"mark""#, before: before, limit: 1_000), !records.isEmpty {
+            for record in records where lookups < 200 {
+                guard case .command(let envelope) = CommandDecoder.decodeLine(Substring(record.line), lineNumber: Int(record.seq)),
+                      case .mark(let market, _) = envelope.command, missing.contains(market),
+                      let ts = envelope.timestampMs else { continue }
+                lookups += 1
+                guard (try? journal.recordWasRejected(record.seq)) == false else { continue }
+                found[market] = ts
+                missing.remove(market)
+            }
+            examined += records.count
+            before = records[records.count - 1].seq
+        }
+        return found
     }
 
     // MARK: - Streams
@@ -304,15 +381,21 @@ public actor EngineHost {
     /// Subscribes to live events (only those about `accounts` when given); returns the events'
     /// stream and the last event seq published before the subscription, so a caller can read the
     /// backlog from the journal up to that seq and then follow the stream without gap or repeat.
-    public func subscribe(accounts: Set<String>?) -> (id: UUID, stream: AsyncStream<(seq: Int64, line: String)>, lastSeq: Int64) {
-        let (stream, continuation) = AsyncStream<(seq: Int64, line: String)>.makeStream(bufferingPolicy: .bufferingNewest(100_000))
-        let id = UUID()
-        subscribers[id] = Subscriber(accounts: accounts, continuation: continuation)
-        return (id, stream, lastEventSeq)
+    ///
+    /// The stream buffers at most `stream_buffer_events` events (the oldest are kept: what it
+    /// holds is always gapless); `lag` is set when the subscriber was dropped for falling behind.
+    public func subscribe(accounts: Set<String>?) -> (id: UUID, stream: AsyncStream<(seq: Int64, line: String)>, lastSeq: Int64, lag: SubscriberLag) {
+        let (stream, continuation) = AsyncStream<(seq: Int64, line: String)>.makeStream(
+            bufferingPolicy: .bufferingOldest(configuration.streamBufferEvents))
+        let id = UUID(), lag = SubscriberLag()
+        subscribers[id] = Subscriber(accounts: accounts, continuation: continuation, lag: lag)
+        metrics.setSubscribers(subscribers.count)
+        return (id, stream, lastEventSeq, lag)
     }
 
     public func unsubscribe(_ id: UUID) {
         subscribers[id]?.continuation.finish()
         subscribers[id] = nil
+        metrics.setSubscribers(subscribers.count)
     }
 }

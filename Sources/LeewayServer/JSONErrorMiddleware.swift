@@ -2,6 +2,7 @@ import Hummingbird
 import HTTPTypes
 import LeewayWire
 import NIOCore
+import NIOHTTP1
 
 /// Gives the router's own refusals (no such route: 404, a method the route does not take: 405)
 /// the API's JSON error body, `{"error":{"code","message"}}`, instead of an empty one.
@@ -28,6 +29,14 @@ extension ServerError {
     /// The API's error response: this status, `{"error":{"code","message"}}`, and `Retry-After`
     /// when set. The one place an error becomes a response.
     var response: Response {
+        var response = Response(status: HTTPResponse.Status(code: status), headers: [.contentType: "application/json"],
+                                body: .init(byteBuffer: ByteBuffer(string: jsonBody)))
+        if let retryAfterSeconds { response.headers[.retryAfter] = String(retryAfterSeconds) }
+        return response
+    }
+
+    /// `{"error":{"code","message"}}`: the body of every API error, whichever layer answers.
+    var jsonBody: String {
         var writer = JSONWriter()
         writer.beginObject()
         writer.key("error")
@@ -36,9 +45,14 @@ extension ServerError {
         writer.field("message", message)
         writer.endObject()
         writer.endObject()
-        var response = Response(status: HTTPResponse.Status(code: status), headers: [.contentType: "application/json"],
-                                body: .init(byteBuffer: ByteBuffer(string: writer.text)))
-        if let retryAfterSeconds { response.headers[.retryAfter] = String(retryAfterSeconds) }
-        return response
+        return writer.text
+    }
+
+    /// The answer to a request head NIO's decoder refused: too large (431) or malformed (400).
+    static func parserRefusal(_ error: HTTPParserError) -> ServerError {
+        error == .headerOverflow
+            ? ServerError(status: 431, code: "header_too_large",
+                          message: "the request head is over the server's max_header_bytes; send fewer or shorter headers")
+            : ServerError(status: 400, code: "malformed_request", message: "the request is not valid HTTP/1.1 (\(error)); the connection is closed")
     }
 }

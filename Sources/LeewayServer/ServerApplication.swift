@@ -2,11 +2,14 @@ import Foundation
 import Hummingbird
 import HummingbirdWebSocket
 import HTTPTypes
+import HummingbirdCore
 import LeewayCore
 import LeewayJournal
 import LeewayWire
 import Logging
 import NIOCore
+import NIOHTTP1
+import NIOWebSocket
 
 /// Builds the Hummingbird application of `leeway serve`: the routes of `ServerRoute.all` over an
 /// `EngineHost`, with API-key roles, JSON errors with stable codes, and the WebSocket stream.
@@ -32,10 +35,10 @@ public struct ServerApplication: Sendable {
         router.post("/v1/commands") { request, _ in await respond { try await postCommands(request) } }
         router.get("/v1/accounts") { request, _ in await respond { try await listAccounts(request) } }
         router.get("/v1/accounts/:id") { request, context in
-            await respond { try await account(request, id: context.parameters.get("id") ?? "") }
+            await respond { try await account(request, id: try Self.accountID(context.parameters.get("id") ?? "")) }
         }
         router.get("/v1/accounts/:id/what-if") { request, context in
-            await respond { try await whatIf(request, id: context.parameters.get("id") ?? "") }
+            await respond { try await whatIf(request, id: try Self.accountID(context.parameters.get("id") ?? "")) }
         }
         router.get("/v1/events") { request, _ in await respond { try await events(request) } }
         router.get("/v1/markets") { request, _ in await respond { try await markets(request) } }
@@ -54,7 +57,7 @@ public struct ServerApplication: Sendable {
                     let principal = try authorize(request, reading: true)
                     guard configuration.metricsRoles.contains(principal.role) else { throw ServerError.forbidden("read the metrics") }
                 }
-                let text = metrics.exposition(phases: await host.phaseCounts)
+                let text = metrics.exposition(await host.metricsView)
                 return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: text)))
             }
         }
@@ -82,11 +85,37 @@ public struct ServerApplication: Sendable {
         return router
     }
 
-    /// The application on `address`.
-    public func application(host address: String, port: Int, logger: Logger) -> some ApplicationProtocol {
-        Application(router: router(), server: .http1WebSocketUpgrade(webSocketRouter: router()),
-                    configuration: .init(address: .hostname(address, port: port), serverName: "leeway"),
-                    logger: logger)
+    /// The application on `address`, with the connection hygiene of `GuardedHTTPChannel`;
+    /// `onListening` runs once the socket is bound (so "listening" is said only when true).
+    public func application(host address: String, port: Int, logger: Logger,
+                            onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        let server = GuardedHTTPChannel.builder(webSocketRouter: router(), configuration: configuration) { [self] head in
+            upgradeRefusal(uri: head.uri, authorization: head.headers["authorization"].first, apiKey: head.headers["x-api-key"].first)
+        }
+        return Application(router: router(), server: server,
+                           configuration: .init(address: .hostname(address, port: port), serverName: "leeway"),
+                           onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) },
+                           logger: logger)
+    }
+
+    /// Why a WebSocket upgrade to `uri` must be refused before it starts (401 without a key that
+    /// may read, 400 for a bad `after`), or nil. Other paths are left to the router.
+    func upgradeRefusal(uri: String, authorization: String?, apiKey: String?) -> ServerError? {
+        let parsed = URI(uri)
+        guard parsed.path == "/v1/stream" else { return nil }
+        guard authenticator.principal(forKey: Self.presentedKey(authorization: authorization, apiKey: apiKey)) != nil else {
+            return ServerError.unauthorized()
+        }
+        if let text = parsed.queryParameters.get("after"), Int64(text).map({ $0 >= 0 }) != true {
+            return ServerError.badRequest("invalid_parameter", "after must be an integer in 0...\(Int64.max), got \"\(text)\"")
+        }
+        return nil
+    }
+
+    /// The key a request presents: `Authorization: Bearer KEY`, else `X-API-Key: KEY`.
+    static func presentedKey(authorization: String?, apiKey: String?) -> String? {
+        if let authorization, authorization.hasPrefix("Bearer ") { return String(authorization.dropFirst("Bearer ".count)) }
+        return apiKey
     }
 
     // MARK: - Handlers
@@ -94,8 +123,13 @@ public struct ServerApplication: Sendable {
     func postCommands(_ request: Request) async throws -> Response {
         let principal = try authorize(request, reading: false)
         let body: ByteBuffer
-        do { body = try await request.body.collect(upTo: configuration.maxBodyBytes) } catch {
-            throw ServerError(status: 413, code: "body_too_large", message: "the request body is over \(configuration.maxBodyBytes) bytes; split the batch")
+        do { body = try await request.body.collect(upTo: configuration.maxBodyBytes) } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw Self.bodyTooLarge(configuration.maxBodyBytes)
+        } catch is NIOTooManyBytesError {
+            throw Self.bodyTooLarge(configuration.maxBodyBytes)
+        } catch {
+            // A malformed chunked encoding (or a body cut short): nothing of it is applied.
+            throw ServerError(status: 400, code: "malformed_body", message: "the request body could not be read (\(error)); send it again with a valid Content-Length or chunked encoding")
         }
         let commands = try CommandBatch.parse(Array(body.readableBytesView), maximumCount: configuration.maxBatch)
         for command in commands {
@@ -287,8 +321,13 @@ public struct ServerApplication: Sendable {
         }
         sent = Swift.max(sent, subscription.lastSeq)
         for await event in subscription.stream where event.seq > sent {
+            if subscription.lag.isSet { break }
             try await outbound.write(.text(event.line))
             sent = event.seq
+        }
+        // Dropped for falling behind: stop at the last event written and say where to resume.
+        if subscription.lag.isSet {
+            try await outbound.close(.unknown(SubscriberLag.closeCode), reason: SubscriberLag.reason(lastSeq: sent))
         }
     }
 
@@ -296,15 +335,27 @@ public struct ServerApplication: Sendable {
 
     /// The caller's principal; `reading` routes accept every role, others need a writing role.
     func authorize(_ request: Request, reading: Bool) throws(ServerError) -> Principal {
-        var presented: String?
-        if let header = request.headers[.authorization], header.hasPrefix("Bearer ") {
-            presented = String(header.dropFirst("Bearer ".count))
-        } else if let name = HTTPField.Name("X-API-Key"), let header = request.headers[name] {
-            presented = header
-        }
+        let presented = Self.presentedKey(authorization: request.headers[.authorization],
+                                          apiKey: HTTPField.Name("X-API-Key").flatMap { request.headers[$0] })
         guard let principal = authenticator.principal(forKey: presented) else { throw ServerError.unauthorized() }
         if !reading, principal.role == .trader || principal.role == .reader { throw ServerError.forbidden("submit commands") }
         return principal
+    }
+
+    static func bodyTooLarge(_ limit: Int) -> ServerError {
+        ServerError(status: 413, code: "body_too_large", message: "the request body is over \(limit) bytes; split the batch")
+    }
+
+    /// An account id from a URL path segment: percent-decoded (`al%69ce` is `alice`), then held
+    /// to the identifier rule every entry point applies (`NameRule`).
+    static func accountID(_ segment: String) throws(ServerError) -> String {
+        guard let decoded = segment.removingPercentEncoding else {
+            throw ServerError.badRequest("invalid_account_id", "the account id in the URL is not valid percent-encoding: \"\(segment)\"")
+        }
+        if let problem = NameRule.problem(with: decoded) {
+            throw ServerError.badRequest("invalid_account_id", "the account id in the URL \(problem)")
+        }
+        return decoded
     }
 
     static func integer(_ request: Request, _ name: String, default value: Int64, range: ClosedRange<Int64>) throws(ServerError) -> Int64 {

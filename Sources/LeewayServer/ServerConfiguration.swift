@@ -6,7 +6,8 @@ import Foundation
 /// {"keys": [{"key": "…", "role": "admin"}, {"key": "…", "role": "trader", "accounts": ["alice"]}],
 ///  "snapshot_every": 10000, "ticker_ms": 250, "max_body_bytes": 1048576, "max_batch": 10000,
 ///  "inbox_limit": 10000, "metrics_roles": ["admin", "reader"], "snapshots_kept": 3,
-///  "idempotency_window_ms": 86400000, "idempotency_max_ids": 1000000}
+///  "idempotency_window_ms": 86400000, "idempotency_max_ids": 1000000, "stream_buffer_events": 10000,
+///  "header_timeout_ms": 10000, "idle_timeout_ms": 60000, "max_header_bytes": 32768}
 /// ```
 public struct ServerConfiguration: Sendable, Equatable {
     public var keys: [APIKey] = []
@@ -23,7 +24,17 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// journal, when it differs from the journaled setting. nil: keep what the engine has.
     public var idempotencyWindowMs: Int64?
     public var idempotencyMaxIDs: Int?
-    /// Snapshots kept in the journal (older ones are deleted after each new one is written).
+    /// A connection's first request head must be complete within this (ms), else 408 and close.
+    public var headerTimeoutMs: Int64 = 10_000
+    /// A connection with no request in progress for this long (ms) is closed.
+    public var idleTimeoutMs: Int64 = 60_000
+    /// Largest request head (and header field) accepted, bytes; larger gets 431 and close.
+    public var maxHeaderBytes = 32 * 1024
+    /// Events buffered for each WebSocket subscriber; one that falls further behind is closed with
+    /// code 4001 and the last `seq` it was sent (`SubscriberLag`), to resume with `after=`.
+    public var streamBufferEvents = 10_000
+    /// Snapshots kept in the journal (older ones are deleted after each new one is written); at
+    /// least 2, since start-up checks the newest by replaying from the one before it.
     public var snapshotsKept = 3
     /// The roles whose keys may read `/metrics` (`[]`: no key needed, e.g. for a scraper on a
     /// private network). Default: admin and reader.
@@ -34,7 +45,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case keys, snapshotEvery = "snapshot_every", tickerMs = "ticker_ms", maxBodyBytes = "max_body_bytes"
         case maxBatch = "max_batch", inboxLimit = "inbox_limit", metricsRoles = "metrics_roles"
-        case snapshotsKept = "snapshots_kept"
+        case snapshotsKept = "snapshots_kept", streamBufferEvents = "stream_buffer_events"
+        case headerTimeoutMs = "header_timeout_ms", idleTimeoutMs = "idle_timeout_ms", maxHeaderBytes = "max_header_bytes"
         case idempotencyWindowMs = "idempotency_window_ms", idempotencyMaxIDs = "idempotency_max_ids"
     }
 
@@ -63,7 +75,18 @@ public struct ServerConfiguration: Sendable, Equatable {
         if let value = try positive(.maxBodyBytes) { configuration.maxBodyBytes = value }
         if let value = try positive(.maxBatch) { configuration.maxBatch = value }
         if let value = try positive(.inboxLimit) { configuration.inboxLimit = value }
-        if let value = try positive(.snapshotsKept) { configuration.snapshotsKept = value }
+        if let value = try positive(.snapshotsKept) {
+            // Start-up replays from the snapshot before the newest to check the newest.
+            guard value >= 2 else {
+                throw ServerError(status: 0, code: "config_invalid",
+                                  message: "\(path): \"snapshots_kept\" must be at least 2: start-up checks the newest snapshot by replaying from the one before it")
+            }
+            configuration.snapshotsKept = value
+        }
+        if let value = try positive(.streamBufferEvents) { configuration.streamBufferEvents = value }
+        if let value = try positive(.headerTimeoutMs) { configuration.headerTimeoutMs = Int64(value) }
+        if let value = try positive(.idleTimeoutMs) { configuration.idleTimeoutMs = Int64(value) }
+        if let value = try positive(.maxHeaderBytes) { configuration.maxHeaderBytes = value }
         if let value = try positive(.idempotencyWindowMs) { configuration.idempotencyWindowMs = Int64(value) }
         if let value = try positive(.idempotencyMaxIDs) { configuration.idempotencyMaxIDs = value }
         if let roles = object[CodingKeys.metricsRoles.rawValue] {

@@ -16,11 +16,13 @@ struct ServerFixture {
     static let aliceKey = "alice-trader-key-0123456789"
 
     let directory: String
+    /// The clock the server stamps commands with (and measures mark ages by).
+    let clock = ManualClock()
     let host: EngineHost
     let application: ServerApplication
 
     init(inboxLimit: Int = 10_000, maxBatch: Int = 10_000, maxBodyBytes: Int = 1 << 20, openAccess: Bool = false,
-         directory: String? = nil) throws {
+         directory: String? = nil, rebuildingSnapshots: Bool = false, adjust: (inout ServerConfiguration) -> Void = { _ in }) throws {
         self.directory = directory ?? FileManager.default.temporaryDirectory.appendingPathComponent("leeway-server-\(UUID().uuidString)").path
         var configuration = ServerConfiguration()
         if !openAccess {
@@ -34,12 +36,13 @@ struct ServerFixture {
         configuration.maxBatch = maxBatch
         configuration.maxBodyBytes = maxBodyBytes
         configuration.snapshotEvery = 5
+        adjust(&configuration)
         let metrics = ServerMetrics()
         var logger = Logger(label: "test")
         logger.logLevel = .error
-        let clock = ManualClock()
+        let clock = clock
         host = try EngineHost(journal: try Journal(directory: self.directory), configuration: configuration, logger: logger,
-                              metrics: metrics, nowMs: { clock.now })
+                              metrics: metrics, rebuildingSnapshots: rebuildingSnapshots, nowMs: { clock.now })
         application = ServerApplication(host: host, configuration: configuration, metrics: metrics)
     }
 

@@ -3,6 +3,7 @@ import Foundation
 import LeewayJournal
 import LeewayServer
 import Logging
+import NIOCore
 import ServiceLifecycle
 import UnixSignals
 
@@ -18,6 +19,19 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Address to bind.") var host = "127.0.0.1"
     @Option(help: "Port to bind.") var port = 8080
     @Option(help: "Configuration file (JSON): API keys and limits.") var config: String?
+    @Flag(help: "Replay the whole journal from its first record, delete snapshots that disagree with it (each is logged with both digests) and start. Without it, start-up refuses a snapshot the journal does not reproduce.")
+    var rebuildFromJournal = false
+
+    /// A sentence for a socket that could not be bound (the port is taken, or not ours to take).
+    static func bindFailure(_ error: any Error, address: String, port: Int) -> String? {
+        guard let error = error as? IOError else { return nil }
+        switch error.errnoCode {
+        case EADDRINUSE: return "port \(port) on \(address) is already in use; stop the process using it or pass another --port"
+        case EACCES: return "port \(port) on \(address) may not be bound by this user; use a port above 1023 or another --port"
+        case EADDRNOTAVAIL: return "\(address) is not an address of this machine; pass another --host"
+        default: return nil
+        }
+    }
 
     func validate() throws {
         guard (1...65_535).contains(port) else { throw ValidationError("--port must be between 1 and 65535") }
@@ -49,7 +63,7 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             journal = try Journal(directory: data)
             engineHost = try EngineHost(journal: journal, configuration: configuration, logger: logger, metrics: metrics,
-                                        nowMs: { Int64((Date().timeIntervalSince1970 * 1_000).rounded(.down)) })
+                                        rebuildingSnapshots: rebuildFromJournal, nowMs: { Int64((Date().timeIntervalSince1970 * 1_000).rounded(.down)) })
         } catch {
             logger.critical("cannot start: \(error.description)")
             throw ExitCode(1)
@@ -58,14 +72,25 @@ struct ServeCommand: AsyncParsableCommand {
             logger.critical("cannot start: \(error)")
             throw ExitCode(1)
         }
+        let data = data, boundAddress = address
         let application = ServerApplication(host: engineHost, configuration: configuration, metrics: metrics)
-            .application(host: address, port: port, logger: logger)
+            .application(host: address, port: port, logger: logger) { bound in
+                logger.info("listening", metadata: ["address": "\(boundAddress):\(bound)", "data": "\(data)"])
+            }
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: application), .init(service: TickerService(host: engineHost, intervalMs: configuration.tickerMs))],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
-        logger.info("listening", metadata: ["address": "\(address):\(port)", "data": "\(data)"])
-        try await group.run()
+        do { try await group.run() } catch {
+            // Binding fails before "listening" is said; say what an operator can act on.
+            if let reason = Self.bindFailure(error, address: address, port: port) {
+                logger.critical("cannot start: \(reason)")
+            } else {
+                logger.critical("the server stopped: \(error)")
+                await engineHost.shutdown()
+            }
+            throw ExitCode(1)
+        }
         await engineHost.shutdown()
         logger.info("stopped cleanly: inbox drained, journal flushed, snapshot written")
     }
