@@ -152,7 +152,8 @@ public struct BacktestRun {
             let weight = Swift.min(Swift.max(Double(due - previous.timeMs) / span, 0), 1)
             currentInputPrice = previous.price + (price - previous.price) * weight
             let mark = BacktestScenario.exact(currentInputPrice * impactFactor)
-            let markMs = Swift.max(due - 1, engine.clockMs)
+            // Before the earliest timer, or its own `ts` would fire it at the old mark.
+            let markMs = Swift.max(Swift.min(due, timerDue ?? due) - 1, engine.clockMs)
             if mark != currentMark || markMs > engine.clockMs {
                 currentMark = mark
                 apply(.mark(market: Self.marketID, price: mark), atMs: markMs)
