@@ -64,7 +64,9 @@ extension Engine {
                 return
             }
             let policy = policy(for: state.accounts[account], largestPosition: evaluation.largestPosition)
-            let conditions = Self.decisionConditions(for: state.accounts[account], evaluation: evaluation, policy: policy, markets: state.markets)
+            let conditions = Self.needsConditions(policy: policy, autoTopup: state.accounts[account].autoTopup)
+                ? Self.decisionConditions(for: state.accounts[account], evaluation: evaluation, policy: policy, markets: state.markets)
+                : LiquidationStateMachine.Conditions()
             let action = LiquidationStateMachine.decide(
                 state: state.accounts[account].liquidation, risk: evaluation.risk, policy: policy, nowMs: state.clockMs,
                 conditions: conditions)
@@ -146,6 +148,13 @@ extension Engine {
             transition.events = [.deleveragingStarted(account: held.id)]
             return transition
         }
+    }
+
+    /// False when `decisionConditions` would give the defaults without looking: no dynamic margin,
+    /// no toxic close, no auto top-up (every part-1 policy), so the hot paths skip it.
+    @inline(__always)
+    static func needsConditions(policy: LiquidationPolicy, autoTopup: AutoTopup?) -> Bool {
+        policy.dynamicMargin != nil || policy.toxicClose || autoTopup != nil
     }
 
     /// What `decide` needs beyond the risk: the dynamic-margin multiplier of the account's largest

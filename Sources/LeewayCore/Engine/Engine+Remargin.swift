@@ -20,9 +20,13 @@ extension Engine {
                         if risk.hasPositions, risk.equity < risk.maintenanceMargin { summary.accountsBelowMaintenance += 1 }
                         let policy = evaluation.largestPosition.flatMap { state.marketPolicies[accounts[index].positions[$0].market] }
                             ?? state.globalPolicy
+                        // Read through the pointer: nothing is retained for the common, part-1 case.
+                        let conditions = Self.needsConditions(policy: policy, autoTopup: (base + index).pointee.autoTopup)
+                            ? Self.decisionConditions(for: (base + index).pointee, evaluation: evaluation, policy: policy, markets: markets)
+                            : LiquidationStateMachine.Conditions()
                         let action = LiquidationStateMachine.decide(
                             state: accounts[index].liquidation, risk: risk, policy: policy, nowMs: state.clockMs,
-                            conditions: Self.decisionConditions(for: accounts[index], evaluation: evaluation, policy: policy, markets: markets))
+                            conditions: conditions)
                         if action != .none { summary.accountsNeedingAction += 1 }
                     }
                 }

@@ -68,6 +68,7 @@ extension Engine {
             }
         }
         for marketIndex in state.markets.indices { index.marginMultipliers[marketIndex] = currentMarginMultiplier(market: marketIndex) }
+        index.anyDynamicMargin = state.globalPolicy.dynamicMargin != nil || state.marketPolicies.contains { $0?.dynamicMargin != nil }
         // Thresholds moved: every account with a position is re-evaluated and re-indexed.
         for account in state.accounts.indices where !state.accounts[account].positions.isEmpty { queueEvaluation(account) }
     }

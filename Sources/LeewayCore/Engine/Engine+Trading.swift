@@ -164,6 +164,7 @@ extension Engine {
     /// margin). Each product is rounded up (a requirement). `unscaled` (Σ IM_i) is returned as is
     /// when no position's market is under dynamic margin.
     func scaledInitialMargin(of account: Account, unscaled: Fixed) throws(ArithmeticError) -> Fixed {
+        guard index.anyDynamicMargin else { return unscaled }
         var scaled: Int128 = 0
         var anyScaled = false
         for position in account.positions {

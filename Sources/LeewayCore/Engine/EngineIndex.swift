@@ -28,6 +28,8 @@ struct EngineIndex: Sendable {
     /// within their current bands: some line's gap has one sign at m = 1 and another at
     /// m = max_multiplier. They are re-evaluated when the market's multiplier changes.
     var dynamicWatch: [[(account: Int, version: UInt32)]] = []
+    /// True when the global policy or any market's has dynamic margin (else fills skip the scaled IM).
+    var anyDynamicMargin = false
 }
 
 extension Engine {
@@ -39,6 +41,7 @@ extension Engine {
         index.triggers = Array(repeating: TriggerIndex(), count: state.markets.count)
         index.dynamicWatch = Array(repeating: [], count: state.markets.count)
         index.marginMultipliers = state.markets.indices.map { currentMarginMultiplier(market: $0) }
+        index.anyDynamicMargin = state.globalPolicy.dynamicMargin != nil || state.marketPolicies.contains { $0?.dynamicMargin != nil }
         index.triggerVersions = Array(repeating: 0, count: state.accounts.count)
         index.isQueued = Array(repeating: false, count: state.accounts.count)
         index.liveTriggerEntries = Array(repeating: 0, count: state.accounts.count)
