@@ -50,6 +50,19 @@ struct StressCommand: AsyncParsableCommand {
         }
     }
 
+    /// The path model for `model` (the defaults are `stress`'s option defaults; garch and bootstrap
+    /// fit or resample `returns`). `leeway tune --model` uses the same.
+    static func syntheticModel(_ model: Model, returns: [Double], drift: Double = 0, volatility: Double = 0.8, jumpsPerDay: Double = 2,
+                               jumpMean: Double = -0.04, jumpVolatility: Double = 0.04, block: Int = 60) -> SyntheticModel {
+        switch model {
+        case .gbm: return .geometricBrownian(annualDrift: drift, annualVolatility: volatility)
+        case .jump: return .jumpDiffusion(annualDrift: drift, annualVolatility: volatility, jumpsPerDay: jumpsPerDay,
+                                          jumpMean: jumpMean, jumpVolatility: jumpVolatility)
+        case .garch: return .garch(Garch11.fit(returns: returns))
+        case .bootstrap: return .blockBootstrap(returns: returns, blockLength: block)
+        }
+    }
+
     /// "1d" → 86,400,000 ms; units d, h, m, s.
     static func horizonMs(_ text: String) -> Int64? {
         guard let unit = text.last, let value = Int64(text.dropLast()), value > 0 else { return nil }
@@ -78,14 +91,8 @@ struct StressCommand: AsyncParsableCommand {
             let volumes = candles.map(\.volume).sorted()
             volume = volumes[volumes.count / 2]
         }
-        let synthetic: SyntheticModel
-        switch model {
-        case .gbm: synthetic = .geometricBrownian(annualDrift: drift, annualVolatility: volatility)
-        case .jump: synthetic = .jumpDiffusion(annualDrift: drift, annualVolatility: volatility, jumpsPerDay: jumpsPerDay,
-                                               jumpMean: jumpMean, jumpVolatility: jumpVolatility)
-        case .garch: synthetic = .garch(Garch11.fit(returns: returns))
-        case .bootstrap: synthetic = .blockBootstrap(returns: returns, blockLength: block)
-        }
+        let synthetic = Self.syntheticModel(model, returns: returns, drift: drift, volatility: volatility, jumpsPerDay: jumpsPerDay,
+                                            jumpMean: jumpMean, jumpVolatility: jumpVolatility, block: block)
         let steps = Int((Self.horizonMs(horizon) ?? 86_400_000) / 60_000)
         let tiers = BacktestScenario.defaultTiers
         let population = options.populationSpec().draw(seed: options.seed, pathLength: steps + 1) {

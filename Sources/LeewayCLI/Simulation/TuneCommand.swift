@@ -21,7 +21,7 @@ struct TuneCommand: AsyncParsableCommand {
     )
 
     enum Feedback: String, ExpressibleByArgument, CaseIterable { case both, on, off }
-    enum Model: String, ExpressibleByArgument, CaseIterable { case gbm, jump, garch, bootstrap }
+    typealias Model = StressCommand.Model
 
     @Option(name: .customLong("prices"), help: "A candle file to tune on (repeatable).") var priceFiles: [String] = []
     @Option(help: "Cascade feedback on the price files: both, on or off.") var feedback: Feedback = .both
@@ -142,13 +142,7 @@ struct TuneCommand: AsyncParsableCommand {
         if let model {
             let closes = PricePath(timesMs: firstCandles.map(\.openTimeMs), prices: firstCandles.map(\.close), minuteVolumes: firstCandles.map(\.volume))
             let returns = closes.logReturns.filter(\.isFinite)
-            let synthetic: SyntheticModel
-            switch model {
-            case .gbm: synthetic = .geometricBrownian(annualDrift: 0, annualVolatility: 0.8)
-            case .jump: synthetic = .jumpDiffusion(annualDrift: 0, annualVolatility: 0.8, jumpsPerDay: 2, jumpMean: -0.04, jumpVolatility: 0.04)
-            case .garch: synthetic = .garch(Garch11.fit(returns: returns))
-            case .bootstrap: synthetic = .blockBootstrap(returns: returns, blockLength: 60)
-            }
+            let synthetic = StressCommand.syntheticModel(model, returns: returns)
             let startPrice = firstCandles.last?.close ?? 2_500
             let volumes = firstCandles.map(\.volume).sorted()
             let volume = volumes.isEmpty ? 2_000 : volumes[volumes.count / 2]
