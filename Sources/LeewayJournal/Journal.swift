@@ -137,34 +137,6 @@ public final class Journal: Sendable {
         }
     }
 
-    /// Up to `limit` records before `seq` whose line contains `text`, newest first.
-    public func records(containing text: String, before seq: Int64, limit: Int) throws(JournalError) -> [JournalRecord] {
-        do {
-            return try pool.read { db in
-                try Row.fetchAll(db, sql: "SELECT seq, line, hash FROM records WHERE seq < ? AND instr(line, ?) > 0 ORDER BY seq DESC LIMIT ?",
-                                 arguments: [seq, text, limit])
-                    .map { row in
-                        let hash: Data = row["hash"]
-                        return JournalRecord(seq: row["seq"], line: row["line"], hash: [UInt8](hash))
-                    }
-            }
-        } catch {
-            throw .storage("cannot read the journal: \(error)")
-        }
-    }
-
-    /// Whether record `seq`'s command was refused (its events include a `rejected` one).
-    public func recordWasRejected(_ seq: Int64) throws(JournalError) -> Bool {
-        do {
-            return try pool.read { db in
-                try Bool.fetchOne(db, sql: #"SELECT EXISTS (SELECT 1 FROM events WHERE record = ? AND instr(line, '"type":"rejected"') > 0)"#,
-                                  arguments: [seq]) ?? false
-            }
-        } catch {
-            throw .storage("cannot read events: \(error)")
-        }
-    }
-
     /// Up to `limit` stored events after event seq `after`; with `accounts`, only events about them.
     public func events(after: Int64, limit: Int, accounts: [String]? = nil) throws(JournalError) -> [(seq: Int64, line: String)] {
         do {

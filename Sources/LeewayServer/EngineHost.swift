@@ -34,8 +34,6 @@ public actor EngineHost {
     public var unavailability: ServerError? { readFailure ?? failure }
     var subscribers: [UUID: Subscriber] = [:]
     var lastEventSeq: Int64
-    /// Each market's last accepted mark (its command's `ts`), for `leeway_mark_age_seconds`.
-    var lastMarkMs: [String: Int64]
 
     struct Subscriber {
         var accounts: Set<String>?
@@ -59,7 +57,6 @@ public actor EngineHost {
         head = outcome.head
         lastSnapshotSeq = Swift.max(outcome.snapshotSeq, outcome.checkedSnapshots.last ?? 0)
         lastEventSeq = outcome.engine.state.nextSeq - 1
-        lastMarkMs = Self.lastMarks(in: journal, markets: outcome.engine.state.markets.filter { $0.markPrice != nil }.map(\.id))
         self.journal = journal
         self.configuration = configuration
         self.logger = logger
@@ -125,7 +122,6 @@ public actor EngineHost {
         var results: [[CommandOutcome]] = []
         var previous = head
         var appliedTypes: [String] = []
-        var marks: [(market: String, ms: Int64)] = []
         let applyStart = ContinuousClock.now
         for item in batch {
             var itemEvents: [CommandOutcome] = []
@@ -146,9 +142,6 @@ public actor EngineHost {
                     }
                     events = engine.apply(envelope)
                     appliedTypes.append(envelope.command.typeName)
-                    if case .mark(let market, _) = envelope.command, events.first?.kind.type != .rejected {
-                        marks.append((market, envelope.timestampMs ?? engine.clockMs))
-                    }
                 case .invalid(let error, let id):
                     // Validated before queuing; kept for safety: refuse without touching the engine.
                     events = engine.reject(id.map(CommandReference.id) ?? .line(Int(seq)), code: error.code, message: error.message)
@@ -189,7 +182,6 @@ public actor EngineHost {
         metrics.recordJournalAppend(durable - journalStart)
         for item in batch { metrics.recordJournalLag(durable - item.enqueued) }
         countApplied(types: appliedTypes, outcomes: results)
-        for mark in marks { lastMarkMs[mark.market] = mark.ms }
         head = previous
         for (item, events) in zip(batch, results) { item.continuation.resume(returning: events) }
         publish(entries)
@@ -348,32 +340,7 @@ public actor EngineHost {
 
     /// What `/metrics` needs from the engine: O(1) to take; the caller computes the gauges.
     public var metricsView: ServerMetrics.EngineView {
-        ServerMetrics.EngineView(state: engine.state, inboxDepth: inbox.count, records: head.seq, lastMarkMs: lastMarkMs, nowMs: nowMs())
-    }
-
-    /// Each of `markets`' last accepted mark in the journal (its `ts`), read backwards from the
-    /// newest record, so the mark-age metric is right from start-up, not only after the next mark.
-    /// Bounded, so start-up stays fast whatever the journal holds: the newest 10,000 mark records
-    /// and at most 200 rejection look-ups; a market not found in them has no age until its next
-    /// accepted mark (the gauge is absent, not wrong).
-    static func lastMarks(in journal: Journal, markets: [String]) -> [String: Int64] {
-        var missing = Set(markets), found: [String: Int64] = [:]
-        var before = Int64.max, examined = 0, lookups = 0
-        while !missing.isEmpty, examined < 10_000, lookups < 200,
-              let records = try? journal.records(containing: #""type":"mark""#, before: before, limit: 1_000), !records.isEmpty {
-            for record in records where lookups < 200 {
-                guard case .command(let envelope) = CommandDecoder.decodeLine(Substring(record.line), lineNumber: Int(record.seq)),
-                      case .mark(let market, _) = envelope.command, missing.contains(market),
-                      let ts = envelope.timestampMs else { continue }
-                lookups += 1
-                guard (try? journal.recordWasRejected(record.seq)) == false else { continue }
-                found[market] = ts
-                missing.remove(market)
-            }
-            examined += records.count
-            before = records[records.count - 1].seq
-        }
-        return found
+        ServerMetrics.EngineView(state: engine.state, inboxDepth: inbox.count, records: head.seq, nowMs: nowMs())
     }
 
     // MARK: - Streams

@@ -243,6 +243,21 @@ public struct ServerApplication: Sendable {
             writer.field("settle", market.settleAsset < assets.count ? assets[market.settleAsset].id : "")
             writer.key("mark"); if let mark = market.markPrice { writer.string(mark.description) } else { writer.null() }
             writer.field("liquidation_fee", market.liquidationFee.description)
+            writer.key("mark_ts"); if let markTime = market.markTimeMs { writer.integer(markTime) } else { writer.null() }
+            writer.key("oracle")
+            writer.beginObject()
+            writer.key("max_mark_age_ms"); if let age = market.oracleGuard.maxMarkAgeMs { writer.integer(age) } else { writer.null() }
+            writer.key("max_mark_move"); if let move = market.oracleGuard.maxMarkMove { writer.string(move.description) } else { writer.null() }
+            writer.key("confirm_ms"); if let confirm = market.oracleGuard.confirmMs { writer.integer(confirm) } else { writer.null() }
+            writer.field("liquidations_paused", market.liquidationsPaused)
+            writer.key("held_mark")
+            if let held = market.heldMark {
+                writer.beginObject()
+                writer.field("price", held.price.description)
+                writer.field("ts", held.receivedMs)
+                writer.endObject()
+            } else { writer.null() }
+            writer.endObject()
             writer.key("tiers")
             writer.beginArray()
             for tier in market.tiers.tiers {

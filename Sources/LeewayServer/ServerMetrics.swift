@@ -93,8 +93,6 @@ public final class ServerMetrics: Sendable {
         public var state: EngineState
         public var inboxDepth: Int
         public var records: Int64
-        /// Each market's last accepted mark (its command's `ts`, ms).
-        public var lastMarkMs: [String: Int64]
         public var nowMs: Int64
     }
 
@@ -119,11 +117,17 @@ public final class ServerMetrics: Sendable {
                                    help: "Accounts with a position in the market, by the account's liquidation phase.")
                     .set(Double(byMarket[index][phase] ?? 0))
             }
-            if let last = view.lastMarkMs[market.id] {
+            if let last = market.markTimeMs {
                 registry.makeGauge(name: "leeway_mark_age_seconds", labels: [("market", market.id)],
-                                   help: "Seconds since the market's last accepted mark (wall clock minus the mark command's ts).")
+                                   help: "Seconds since the market's last accepted mark (wall clock minus the engine clock when it was applied; a held mark does not count).")
                     .set(Double(view.nowMs - last) / 1_000)
             }
+            registry.makeGauge(name: "leeway_market_liquidations_paused", labels: [("market", market.id)],
+                               help: "1 while the market's mark is older than its max_mark_age_ms and no margin call or forced close is decided for its holders.")
+                .set(Double(market.liquidationsPaused ? 1 : 0))
+            registry.makeGauge(name: "leeway_market_mark_held", labels: [("market", market.id)],
+                               help: "1 while a mark that moved more than max_mark_move waits for confirmation.")
+                .set(Double(market.heldMark == nil ? 0 : 1))
         }
         for (index, asset) in state.assets.enumerated() {
             let balance = index < state.insuranceFund.count ? state.insuranceFund[index] : .zero

@@ -68,7 +68,10 @@ public enum CommandDecoder {
         case .market:
             command = .market(id: try fields.string("market"), settleAsset: try fields.string("settle"),
                               tiers: try decodeTiers(fields.value("tiers")), liquidationFee: try fields.decimal("liquidation_fee"),
-                              expectedSlippage: try fields.optionalDecimal("expected_slippage") ?? .zero)
+                              expectedSlippage: try fields.optionalDecimal("expected_slippage") ?? .zero,
+                              oracleGuard: OracleGuard(maxMarkAgeMs: try fields.optionalInteger("max_mark_age_ms"),
+                                                       maxMarkMove: try fields.optionalDecimal("max_mark_move"),
+                                                       confirmMs: try fields.optionalInteger("confirm_ms")))
         case .policy:
             command = try decodePolicy(&fields)
         case .insuranceDeposit:

@@ -60,8 +60,9 @@ public enum EventEncoder {
             writer.field("size", size.description)
             writer.field("price", price.description)
             writer.field("amount", amount.description)
-        case let .alert(account, code, message):
+        case let .alert(account, market, code, message):
             writer.key("account"); if let account { writer.string(account) } else { writer.null() }
+            if let market { writer.field("market", market) }
             writer.field("code", code.rawValue)
             writer.field("message", message)
         }

@@ -43,6 +43,28 @@ struct SimulationCommandTests {
         #expect(!html.contains("src="))
     }
 
+    @Test("backtest with --feed-spike: the guarded market holds the spike and liquidates fewer; bad feed options are refused")
+    func backtestOracleFaults() throws {
+        let result = try LeewayProcess.run(["backtest", "--prices", Self.eth, "--accounts", "200", "--seed", "2", "--json",
+                                            "--feed-spike", "20:0.6", "--feed-outage", "55:70",
+                                            "--policy", "hard", "--policy", "hard:max_mark_move=0.1,confirm_ms=120000,max_mark_age_ms=120000"])
+        #expect(result.status == 0)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
+        let policies = try #require(object["policies"] as? [[String: Any]])
+        let metrics = policies.compactMap { $0["metrics"] as? [String: Any] }
+        #expect(metrics.count == 2)
+        #expect(metrics.first?["marks_held"] as? Int == 0)
+        #expect((metrics.last?["marks_held"] as? Int ?? 0) >= 1)
+        #expect((metrics.last?["spikes_discarded"] as? Int ?? 0) >= 1)
+        #expect(metrics.last?["liquidation_pauses"] as? Int == 1)
+        #expect((metrics.last?["accounts_liquidated"] as? Int ?? .max) < (metrics.first?["accounts_liquidated"] as? Int ?? 0))
+        for bad in [["--feed-spike", "20"], ["--feed-spike", "20:0"], ["--feed-outage", "70:55"], ["--feed-gap", "a:b"]] {
+            let refused = try LeewayProcess.run(["backtest", "--prices", Self.eth, "--accounts", "10"] + bad)
+            #expect(refused.status != 0)
+            #expect(refused.standardError.contains(bad[0]))
+        }
+    }
+
     @Test("stress --json is byte-identical for 1 and 2 threads")
     func stressDeterminism() throws {
         let arguments = ["stress", "--model", "jump", "--paths", "6", "--horizon", "6h", "--accounts", "150", "--seed", "3", "--json"]

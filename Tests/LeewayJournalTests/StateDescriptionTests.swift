@@ -10,12 +10,12 @@ import Testing
 struct StateDescriptionTests {
     /// A state in which every optional field is set: marks, volatility samples, a margin call, a
     /// per-market policy with every part-2 field, a reserve with an auto top-up instruction, an
-    /// idempotency id, a pending retry.
+    /// oracle guard with a held mark, an idempotency id, a pending retry.
     static func populatedState() -> EngineState {
         var engine = Engine()
         for line in """
         {"type":"asset","asset":"USDC","price":"1","weight":"1"}
-        {"type":"market","market":"BTC-PERP","settle":"USDC","tiers":[{"floor":"0","imr":"0.02","mmr":"0.01"}],"liquidation_fee":"0.005"}
+        {"type":"market","market":"BTC-PERP","settle":"USDC","tiers":[{"floor":"0","imr":"0.02","mmr":"0.01"}],"liquidation_fee":"0.005","max_mark_age_ms":600000,"max_mark_move":"0.5","confirm_ms":60000}
         {"type":"policy","market":"BTC-PERP","grace_ms":600000,"liquidation_step_fraction":"0.5","pre_liquidation_fee":"0.001","dynamic_margin":{"reference_volatility":"0.04","max_multiplier":"2"}}
         {"type":"deposit","account":"alice","asset":"USDC","amount":"1000","ts":1700000000000}
         {"type":"deposit","account":"bob","asset":"USDC","amount":"50","to":"reserve"}
@@ -23,6 +23,7 @@ struct StateDescriptionTests {
         {"type":"mark","market":"BTC-PERP","price":"10000"}
         {"type":"fill","account":"alice","market":"BTC-PERP","size":"1","price":"10000","id":"f-1"}
         {"type":"mark","market":"BTC-PERP","price":"9080","ts":1700000060000,"id":"m-1"}
+        {"type":"mark","market":"BTC-PERP","price":"30000","ts":1700000061000}
         """.split(separator: "\n").enumerated() {
             _ = CommandStream.apply(line: line.1, lineNumber: line.0 + 1, to: &engine)
         }
@@ -48,6 +49,8 @@ struct StateDescriptionTests {
         try Self.expectEveryStoredFieldEncoded(try #require(state.accounts.first?.positions.first))
         try Self.expectEveryStoredFieldEncoded(try #require(state.markets.first))
         try Self.expectEveryStoredFieldEncoded(try #require(state.markets.first?.volatility))
+        try Self.expectEveryStoredFieldEncoded(try #require(state.markets.first?.oracleGuard))
+        try Self.expectEveryStoredFieldEncoded(try #require(state.markets.first?.heldMark))
         // A schedule with its optional maintenance amount set, so that every stored field is present.
         let schedule = try TierSchedule(maintenanceRate: Fixed(parsing: "0.01"), maintenanceAmount: Fixed(parsing: "5"))
         try Self.expectEveryStoredFieldEncoded(schedule, derived: ["maintenanceDeductions", "initialDeductions", "maximumMaintenanceRate"])
@@ -72,6 +75,10 @@ struct StateDescriptionTests {
             ("a reserve", { $0.accounts[1].reserves[0] = Fixed(raw: 1) }),
             ("an auto top-up budget", { $0.accounts[1].autoTopup?.usedAmount = Fixed(raw: 1) }),
             ("a market's expected slippage", { $0.markets[0].expectedSlippage = Fixed(raw: 1) }),
+            ("an oracle guard", { $0.markets[0].oracleGuard.maxMarkAgeMs = 1 }),
+            ("a mark's time", { $0.markets[0].markTimeMs = 1 }),
+            ("a held mark", { $0.markets[0].heldMark?.receivedMs += 1 }),
+            ("paused liquidations", { $0.markets[0].liquidationsPaused = true }),
             ("an idempotency id", { $0.appliedCommandEvents["other"] = [] }),
             ("a retry", { $0.pendingRetries[0] = nil }),
         ]

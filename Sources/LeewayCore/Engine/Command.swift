@@ -4,8 +4,10 @@ public enum Command: Sendable, Hashable, Codable {
     /// Define or update a collateral asset.
     case asset(id: String, price: Fixed, weight: Fixed)
     /// Define or update a linear perpetual.
-    /// `expectedSlippage` (default 0) feeds the `toxic_close` test.
-    case market(id: String, settleAsset: String, tiers: [MarginTier], liquidationFee: Fixed, expectedSlippage: Fixed = .zero)
+    /// `expectedSlippage` (default 0) feeds the `toxic_close` test; `oracleGuard` (default none) is
+    /// the market's oracle safety: stale-mark pause and spike confirmation.
+    case market(id: String, settleAsset: String, tiers: [MarginTier], liquidationFee: Fixed, expectedSlippage: Fixed = .zero,
+                oracleGuard: OracleGuard = .none)
     /// Set the global policy, or one market's when `market` is given. Fields not given keep the
     /// spec's defaults.
     case policy(LiquidationPolicy, market: String?, volatilityHalfLifeMs: Int64?)

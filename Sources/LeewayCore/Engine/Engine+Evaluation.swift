@@ -9,6 +9,7 @@ extension Engine {
     mutating func advanceClock(to timestampMs: Int64) {
         guard timestampMs > state.clockMs else { return }
         state.clockMs = timestampMs
+        checkOracleClock()
         var due: [(dueMs: Int64, account: Int)] = []
         for account in index.timers.popDue(atOrBefore: timestampMs) {
             // Timer entries may be stale (the account was cured or moved on): the state decides.
@@ -72,6 +73,12 @@ extension Engine {
                 conditions: conditions)
             if action == .none {
                 if !state.pendingRetries.isEmpty { state.pendingRetries[account] = nil }
+                reindex(account: account, evaluation: evaluation)
+                return
+            }
+            // Oracle safety: no new call or forced close on a stale mark. The market's
+            // `liquidations_paused` alert reports it; its next fresh mark evaluates every holder again.
+            if action.startsLiquidation, holdsPausedMarket(account) {
                 reindex(account: account, evaluation: evaluation)
                 return
             }

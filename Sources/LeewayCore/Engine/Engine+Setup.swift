@@ -20,7 +20,7 @@ extension Engine {
     }
 
     mutating func defineMarket(id: String, settleAsset: String, tiers: [MarginTier], liquidationFee: Fixed,
-                               expectedSlippage: Fixed = .zero) throws(Rejection) {
+                               expectedSlippage: Fixed = .zero, oracleGuard: OracleGuard = .none) throws(Rejection) {
         if let problem = NameRule.problem(with: id) { throw Rejection(code: .invalidID, message: "the market name \(problem)") }
         guard let settle = index.assetByID[settleAsset] else { throw .unknownAsset(settleAsset) }
         let schedule: TierSchedule
@@ -31,6 +31,7 @@ extension Engine {
         guard expectedSlippage >= .zero, expectedSlippage < .one else {
             throw Rejection(code: .invalidFee, message: "expected_slippage must be at least 0 and below 1 (a fraction of notional)")
         }
+        try oracleGuard.validate()
         if let existing = index.marketByID[id] {
             guard state.markets[existing].settleAsset == settle else {
                 throw Rejection(code: .settleAssetChange, message: "market \"\(id)\" already settles in \(state.assets[state.markets[existing].settleAsset].id); its settle asset cannot change")
@@ -38,12 +39,14 @@ extension Engine {
             state.markets[existing].tiers = schedule
             state.markets[existing].liquidationFee = liquidationFee
             state.markets[existing].expectedSlippage = expectedSlippage
+            setOracleGuard(oracleGuard, market: existing)
             queueHolders(ofMarket: existing)
             return
         }
         index.marketByID[id] = state.markets.count
         state.markets.append(Market(id: id, settleAsset: settle, tiers: schedule, liquidationFee: liquidationFee, expectedSlippage: expectedSlippage,
-                                    volatility: VolatilityEstimator(halfLifeMs: Double(state.volatilityHalfLifeMs))))
+                                    oracleGuard: oracleGuard, volatility: VolatilityEstimator(halfLifeMs: Double(state.volatilityHalfLifeMs))))
+        if oracleGuard.isActive { index.anyOracleGuard = true }
         state.marketPolicies.append(nil)
         state.clearing.append(.zero)
         index.triggers.append(TriggerIndex())

@@ -185,8 +185,10 @@ extension Engine {
         do { _ = try state.markets[market].largestPositionSize.multiplied(by: price, rounding: .up) } catch {
             throw Rejection(code: .priceOutOfRange, message: "mark \(price) would put the market's largest position beyond the engine's range")
         }
+        guard !index.anyOracleGuard || admitMark(market: market, price: price) else { return }
         state.markets[market].markPrice = price
         state.markets[market].volatility.observe(price: price.doubleValue, atMs: state.clockMs)
+        markAccepted(market: market)
         queueOnMultiplierChange(market: market)
         var triggered: [Int] = []
         index.triggerEntryTotal -= index.triggers[market].popTriggered(byPriceRaw: price.raw, versions: index.triggerVersions, into: &triggered)

@@ -49,11 +49,21 @@ public struct Engine: Sendable {
     /// The current clock (ms).
     public var clockMs: Int64 { state.clockMs }
 
+    /// The earliest grace deadline or deleveraging step (nil: none pending), without the oracle
+    /// moments of `nextTimerDueMs`: what the simulator sends the price of that moment before.
+    public var nextLifecycleTimerDueMs: Int64? { index.timers.nextDueMs }
+
     /// The earliest time at which a deadline or deleveraging step may fire (nil: none pending).
-    /// A `time` command before then changes only the clock; a server ticker uses this to stay quiet,
-    /// and the simulator to send the price of that moment before the timer fires. An entry may be
+    /// A `time` command before then changes only the clock; a server ticker uses this to stay
+    /// quiet. An entry may be
     /// stale (the account moved on): a command at that time is then a no-op for it.
-    public var nextTimerDueMs: Int64? { index.timers.nextDueMs }
+    ///
+    /// It includes the oracle-safety moments (a mark turning stale, a held mark expiring), so a
+    /// ticker's `time` command reports them when they happen.
+    public var nextTimerDueMs: Int64? {
+        guard index.anyOracleGuard, let oracleDue = nextOracleDueMs else { return index.timers.nextDueMs }
+        return index.timers.nextDueMs.map { Swift.min($0, oracleDue) } ?? oracleDue
+    }
 
     /// Applies one command and returns the events it produced, in order. A rejected command
     /// changes nothing and produces one `rejected` event. A `ts` later than the clock first
@@ -111,8 +121,8 @@ public struct Engine: Sendable {
     private mutating func perform(_ command: Command) throws(Rejection) {
         switch command {
         case let .asset(id, price, weight): try defineAsset(id: id, price: price, weight: weight)
-        case let .market(id, settle, tiers, fee, slippage):
-            try defineMarket(id: id, settleAsset: settle, tiers: tiers, liquidationFee: fee, expectedSlippage: slippage)
+        case let .market(id, settle, tiers, fee, slippage, oracleGuard):
+            try defineMarket(id: id, settleAsset: settle, tiers: tiers, liquidationFee: fee, expectedSlippage: slippage, oracleGuard: oracleGuard)
         case let .policy(policy, market, halfLife): try setPolicy(policy, market: market, volatilityHalfLifeMs: halfLife)
         case let .insuranceDeposit(amount, asset): try depositInsurance(amount: amount, asset: asset)
         case let .deposit(account, asset, amount, toReserve): try deposit(account: account, asset: asset, amount: amount, toReserve: toReserve)

@@ -30,6 +30,10 @@ struct EngineIndex: Sendable {
     var dynamicWatch: [[(account: Int, version: UInt32)]] = []
     /// True when the global policy or any market's has dynamic margin (else fills skip the scaled IM).
     var anyDynamicMargin = false
+    /// True when some market has an oracle guard (else clock advances skip the oracle checks).
+    var anyOracleGuard = false
+    /// How many markets have their liquidations paused on a stale mark (0: evaluations skip the check).
+    var pausedMarketCount = 0
 }
 
 extension Engine {
@@ -42,6 +46,8 @@ extension Engine {
         index.dynamicWatch = Array(repeating: [], count: state.markets.count)
         index.marginMultipliers = state.markets.indices.map { currentMarginMultiplier(market: $0) }
         index.anyDynamicMargin = state.globalPolicy.dynamicMargin != nil || state.marketPolicies.contains { $0?.dynamicMargin != nil }
+        index.anyOracleGuard = state.markets.contains { $0.oracleGuard.isActive }
+        index.pausedMarketCount = state.markets.count { $0.liquidationsPaused }
         index.triggerVersions = Array(repeating: 0, count: state.accounts.count)
         index.isQueued = Array(repeating: false, count: state.accounts.count)
         index.liveTriggerEntries = Array(repeating: 0, count: state.accounts.count)

@@ -38,9 +38,10 @@ public enum EventKind: Sendable, Hashable, Codable {
     /// it paid the bankrupt account: ⌈|size| × |price − closePrice|⌉ (an addition to the spec). The
     /// fills of one bankruptcy come just before its `bankrupt` event, which names the account.
     case adlFill(account: String, market: String, size: Fixed, price: Fixed, amount: Fixed)
-    /// Something the engine could not do or did not expect (an addition to the spec): the account
-    /// (if any) is retried at the next command. Codes: `AlertCode`.
-    case alert(account: String?, code: AlertCode, message: String)
+    /// Something the engine could not do or did not expect, or an oracle-safety decision (an
+    /// addition to the spec): the account (if any) is retried at the next command; `market` names
+    /// the market of a market-wide alert (a held or discarded mark, paused liquidations). Codes: `AlertCode`.
+    case alert(account: String?, market: String? = nil, code: AlertCode, message: String)
     /// Auto top-up moved `amount` of `asset` from the account's reserve into its collateral.
     case autoTopup(account: String, asset: String, amount: Fixed)
 
@@ -69,7 +70,7 @@ public enum EventKind: Sendable, Hashable, Codable {
     public var account: String? {
         switch self {
         case .rejected: return nil
-        case .alert(let account, _, _): return account
+        case .alert(let account, _, _, _): return account
         case .warning(let account, _, _), .warningCleared(let account, _, _), .marginCall(let account, _, _, _, _, _),
              .autoTopup(let account, _, _),
              .cured(let account, _, _), .deleveragingStarted(let account), .liquidationFill(let account, _, _, _, _, _),

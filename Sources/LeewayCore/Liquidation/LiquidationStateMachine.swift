@@ -39,6 +39,16 @@ public enum LiquidationStateMachine {
         case liquidateFully
         /// No positions remain after forced closes: settle as liquidated, or bankrupt if equity < 0.
         case settle
+
+        /// True for the actions oracle safety holds back on a stale mark: a new margin call, the
+        /// start of deleveraging, a step and a full close (warnings, cures, top-ups and the
+        /// settlement of what is already closed go on).
+        public var startsLiquidation: Bool {
+            switch self {
+            case .callMargin, .startDeleveraging, .deleverageStep, .liquidateFully: return true
+            case .none, .warn, .clearWarning, .topUp, .cure, .settle: return false
+            }
+        }
     }
 
     /// What happened to an account, as the engine reports it to `transition`.

@@ -15,15 +15,39 @@ public struct Market: Sendable, Hashable, Codable {
     /// The high-water mark of any position's |size| in this market. A mark is refused if it would
     /// put this size's notional out of range, so no later margin computation can overflow.
     public var largestPositionSize: Fixed = .zero
+    /// Oracle safety: stale-mark pause and spike confirmation (`OracleGuard`).
+    public var oracleGuard: OracleGuard = .none
+    /// The engine clock when the current mark was accepted (ms); nil before the first mark.
+    public var markTimeMs: Int64?
+    /// A mark held for confirmation under `oracleGuard.maxMarkMove`.
+    public var heldMark: HeldMark?
+    /// True while the mark is older than `oracleGuard.maxMarkAgeMs`: no liquidation decisions on it.
+    public var liquidationsPaused = false
 
     public init(id: String, settleAsset: Int, tiers: TierSchedule, liquidationFee: Fixed, expectedSlippage: Fixed = .zero,
-                volatility: VolatilityEstimator) {
+                oracleGuard: OracleGuard = .none, volatility: VolatilityEstimator) {
         self.id = id
         self.settleAsset = settleAsset
         self.tiers = tiers
         self.liquidationFee = liquidationFee
         self.expectedSlippage = expectedSlippage
+        self.oracleGuard = oracleGuard
         self.volatility = volatility
+    }
+
+    /// When the current mark becomes stale: the first millisecond at which its age exceeds
+    /// `maxMarkAgeMs` (markTime + maxAge + 1). nil without a mark, without the setting, or while paused.
+    public var staleAtMs: Int64? {
+        guard !liquidationsPaused, let maxAge = oracleGuard.maxMarkAgeMs, let markTimeMs else { return nil }
+        let (sum, overflow) = markTimeMs.addingReportingOverflow(maxAge)
+        return overflow || sum == .max ? nil : sum + 1
+    }
+
+    /// When the held mark is discarded unconfirmed: receivedMs + confirm_ms + 1 (nil without one).
+    public var heldMarkExpiresAtMs: Int64? {
+        guard let heldMark, let confirm = oracleGuard.confirmMs else { return nil }
+        let (sum, overflow) = heldMark.receivedMs.addingReportingOverflow(confirm)
+        return overflow || sum == .max ? nil : sum + 1
     }
 
     /// Milliseconds in a day: σ_day = σ_ms · √86 400 000.

@@ -13,4 +13,15 @@ public enum AlertCode: String, Sendable, Hashable, Codable, CaseIterable {
     case actionLimitReached = "action_limit_reached"
     /// A deficit that neither the insurance fund nor ADL could cover: it stays as bad debt.
     case badDebt = "bad_debt"
+    /// A mark moved more than the market's `max_mark_move`: held until a second mark confirms it.
+    case markHeld = "mark_held"
+    /// A second mark within `confirm_ms` confirmed a held mark's move: the market moved to it.
+    case markConfirmed = "mark_confirmed"
+    /// A held mark was not confirmed (a lone spike): it was never applied and liquidated no one.
+    case markSpikeDiscarded = "mark_spike_discarded"
+    /// The market's mark is older than `max_mark_age_ms`: no margin call or forced close is
+    /// decided for accounts holding it until a fresh mark arrives.
+    case liquidationsPaused = "liquidations_paused"
+    /// A fresh mark ended a pause; the market's holders are evaluated again.
+    case liquidationsResumed = "liquidations_resumed"
 }

@@ -39,4 +39,5 @@ public enum RejectionCode: String, Sendable, Hashable, Codable, CaseIterable {
     case arithmeticOverflow = "arithmetic_overflow"
     case invalidIdempotency = "invalid_idempotency"
     case noReserve = "no_reserve"
+    case invalidOracleGuard = "invalid_oracle_guard"
 }

@@ -52,6 +52,29 @@ extension Market: StateDescribable {
             v.field("markPrice", markPrice)
             v.field("volatility", volatility)
             v.field("largestPositionSize", largestPositionSize)
+            v.field("oracleGuard", oracleGuard)
+            v.field("markTimeMs", markTimeMs)
+            v.field("heldMark", heldMark)
+            v.field("liquidationsPaused", liquidationsPaused)
+        }
+    }
+}
+
+extension OracleGuard: StateDescribable {
+    public func describe<V: StateVisitor>(into visitor: inout V) {
+        visitor.object { v in
+            v.field("maxMarkAgeMs", maxMarkAgeMs)
+            v.field("maxMarkMove", maxMarkMove)
+            v.field("confirmMs", confirmMs)
+        }
+    }
+}
+
+extension HeldMark: StateDescribable {
+    public func describe<V: StateVisitor>(into visitor: inout V) {
+        visitor.object { v in
+            v.field("price", price)
+            v.field("receivedMs", receivedMs)
         }
     }
 }
@@ -232,9 +255,9 @@ extension EventKind: StateDescribable {
                     $0.field("account", account); $0.field("market", market); $0.field("size", size)
                     $0.field("price", price); $0.field("amount", amount)
                 }
-            case let .alert(account, code, message):
+            case let .alert(account, market, code, message):
                 v.key("alert")
-                v.object { $0.field("account", account); $0.field("code", code.rawValue); $0.field("message", message) }
+                v.object { $0.field("account", account); $0.field("market", market); $0.field("code", code.rawValue); $0.field("message", message) }
             }
         }
     }

@@ -17,6 +17,13 @@ public struct PricePath: Sendable, Equatable {
 
     public var count: Int { prices.count }
 
+    /// The path without its points in [fromMs, untilMs): a gap in the data, as when a feed or an
+    /// exchange's candles miss those minutes.
+    public func removing(fromMs: Int64, untilMs: Int64) -> PricePath {
+        let kept = timesMs.indices.filter { timesMs[$0] < fromMs || timesMs[$0] >= untilMs }
+        return PricePath(timesMs: kept.map { timesMs[$0] }, prices: kept.map { prices[$0] }, minuteVolumes: kept.map { minuteVolumes[$0] })
+    }
+
     /// The largest peak-to-trough fall of the path, as a fraction of the peak (0 … 1).
     ///
     /// drawdown = max over t of (max_{s ≤ t} p_s − p_t) / max_{s ≤ t} p_s.

@@ -12,8 +12,9 @@ import LeewayWire
 ///
 /// Overrides are turned into the spec's JSON `policy` command and decoded by `LeewayWire`, so the
 /// simulator accepts exactly what `leeway replay` and `leeway serve` accept, with the same errors.
-/// `liquidation_fee` and `expected_slippage` are the extra keys: they set the market's fields for
-/// this policy. `reference_volatility` and `max_multiplier` fill the dynamic_margin object
+/// `liquidation_fee` and `expected_slippage` are extra keys: they set the market's fields for
+/// this policy, as do the oracle-safety keys `max_mark_age_ms`, `max_mark_move` and `confirm_ms`
+/// (`OracleGuard`). `reference_volatility` and `max_multiplier` fill the dynamic_margin object
 /// (`dynamic_margin=none` removes it); `toxic_close` takes true or false.
 /// For `grace`, the keys `max_breach_probability`, `min_ms` and `max_ms` fill the grace object.
 public struct PolicySpec: Sendable, Equatable {
@@ -23,6 +24,8 @@ public struct PolicySpec: Sendable, Equatable {
     public var liquidationFee: Fixed
     /// The market's `expected_slippage` for this policy (the toxic-close test).
     public var expectedSlippage: Fixed
+    /// The market's oracle safety for this policy (none unless its keys are given).
+    public var oracleGuard: OracleGuard
 
     public static let presetNames = ["hard", "soft", "soft-adaptive", "guarded"]
     /// The `guarded` preset's policy fields (the spec's names and JSON types).
@@ -47,11 +50,13 @@ public struct PolicySpec: Sendable, Equatable {
     static let graceKeys = ["max_breach_probability", "min_ms", "max_ms"]
     static let dynamicKeys = ["reference_volatility", "max_multiplier"]
 
-    public init(name: String, policy: LiquidationPolicy, liquidationFee: Fixed, expectedSlippage: Fixed = .zero) {
+    public init(name: String, policy: LiquidationPolicy, liquidationFee: Fixed, expectedSlippage: Fixed = .zero,
+                oracleGuard: OracleGuard = .none) {
         self.name = name
         self.policy = policy
         self.liquidationFee = liquidationFee
         self.expectedSlippage = expectedSlippage
+        self.oracleGuard = oracleGuard
     }
 
     /// Parses `preset[:key=value,key=value…]`.
@@ -88,7 +93,9 @@ public struct PolicySpec: Sendable, Equatable {
         }
         var liquidationFee = defaultLiquidationFee
         var expectedSlippage = Fixed.zero
+        var oracleGuard = OracleGuard.none
         for (key, value) in overrides {
+            if try readOracleKey(key, value, into: &oracleGuard, policyName: name) { continue }
             if key == "liquidation_fee" || key == "expected_slippage" {
                 guard let fraction = try? Fixed(parsing: value), !fraction.isNegative, fraction < .one else {
                     throw SimulationError(code: "invalid_policy", message: "\(key) must be a decimal in [0, 1), got \"\(value)\" in \"\(name)\"")
@@ -140,11 +147,37 @@ public struct PolicySpec: Sendable, Equatable {
             do { try policy.validate() } catch {
                 throw SimulationError(code: "invalid_policy", message: "policy \"\(name)\": \(error.message)")
             }
-            return PolicySpec(name: name, policy: policy, liquidationFee: liquidationFee, expectedSlippage: expectedSlippage)
+            do { try oracleGuard.validate() } catch {
+                throw SimulationError(code: "invalid_policy", message: "policy \"\(name)\": \(error.message)")
+            }
+            return PolicySpec(name: name, policy: policy, liquidationFee: liquidationFee, expectedSlippage: expectedSlippage,
+                              oracleGuard: oracleGuard)
         case .invalid(let error, _):
             throw SimulationError(code: error.code.rawValue, message: "policy \"\(name)\": \(error.message)")
         case .skip:
             throw SimulationError(code: "invalid_policy", message: "policy \"\(name)\" is empty")
+        }
+    }
+
+    /// Reads an oracle-safety key (`max_mark_age_ms`, `confirm_ms`: integers in ms; `max_mark_move`:
+    /// a decimal fraction) into `oracleGuard`; false for any other key. Ranges are checked once all
+    /// keys are read (`OracleGuard.validate`).
+    static func readOracleKey(_ key: String, _ value: String, into oracleGuard: inout OracleGuard, policyName: String) throws(SimulationError) -> Bool {
+        switch key {
+        case "max_mark_age_ms", "confirm_ms":
+            guard let milliseconds = Int64(value) else {
+                throw SimulationError(code: "invalid_policy", message: "\(key) must be an integer number of milliseconds, got \"\(value)\" in \"\(policyName)\"")
+            }
+            if key == "max_mark_age_ms" { oracleGuard.maxMarkAgeMs = milliseconds } else { oracleGuard.confirmMs = milliseconds }
+            return true
+        case "max_mark_move":
+            guard let fraction = try? Fixed(parsing: value) else {
+                throw SimulationError(code: "invalid_policy", message: "max_mark_move must be a decimal fraction of the price (e.g. 0.1), got \"\(value)\" in \"\(policyName)\"")
+            }
+            oracleGuard.maxMarkMove = fraction
+            return true
+        default:
+            return false
         }
     }
 }

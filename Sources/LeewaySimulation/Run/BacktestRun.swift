@@ -98,6 +98,7 @@ public struct BacktestRun {
         var impact = 0.0
         var marks: [Double] = []
         marks.reserveCapacity(path.count)
+        let markFactors = scenario.oracleFeed.markFactors(timesMs: path.timesMs)
         for step in 0..<path.count {
             let timeMs = path.timesMs[step]
             stepFlow = 0
@@ -111,8 +112,7 @@ public struct BacktestRun {
             currentMark = BacktestScenario.exact(markValue)
             marks.append(currentMark.doubleValue)
             triggerStops(atPrice: currentMark, atMs: timeMs)
-            apply(.mark(market: Self.marketID, price: currentMark), atMs: timeMs)
-            if usesCoin { apply(.assetPrice(asset: Self.coinAsset, price: currentMark), atMs: timeMs) }
+            sendMark(currentMark, factor: markFactors[step], atMs: timeMs)
             for account in entries[step] { open(account: account, atMs: timeMs) }
             let elapsedMs = step + 1 < path.count ? Double(path.timesMs[step + 1] - timeMs) : 0
             impact = scenario.depth.impact(after: impact, elapsedMs: elapsedMs, flow: stepFlow,
@@ -137,7 +137,7 @@ public struct BacktestRun {
     mutating func runDueEvents(until timeMs: Int64, from previous: (timeMs: Int64, price: Double), to price: Double, impactFactor: Double) {
         while true {
             let actionDue = pendingActions.min.map(\.dueMs).flatMap { $0 <= timeMs ? $0 : nil }
-            let timerDue = engine.nextTimerDueMs.flatMap { $0 > engine.clockMs && $0 <= timeMs ? $0 : nil }
+            let timerDue = engine.nextLifecycleTimerDueMs.flatMap { $0 > engine.clockMs && $0 <= timeMs ? $0 : nil }
             let due: Int64
             switch (actionDue, timerDue) {
             case let (action?, timer?) where action <= timer: due = action
@@ -156,7 +156,7 @@ public struct BacktestRun {
             let markMs = Swift.max(Swift.min(due, timerDue ?? due) - 1, engine.clockMs)
             if mark != currentMark || markMs > engine.clockMs {
                 currentMark = mark
-                apply(.mark(market: Self.marketID, price: mark), atMs: markMs)
+                if !scenario.oracleFeed.isSilent(atMs: markMs) { apply(.mark(market: Self.marketID, price: mark), atMs: markMs) }
             }
             if actionDue == due, let next = pendingActions.min {
                 pendingActions.removeMin()
@@ -165,6 +165,18 @@ public struct BacktestRun {
                 apply(.time, atMs: due)
             }
         }
+    }
+
+    /// Sends the oracle's view of `mark` at a path point: the mark × `factor` (a spike when not 1)
+    /// and the coin's price, or, inside a feed outage, only the time.
+    mutating func sendMark(_ mark: Fixed, factor: Double, atMs timeMs: Int64) {
+        guard !scenario.oracleFeed.isSilent(atMs: timeMs) else {
+            if timeMs > engine.clockMs { apply(.time, atMs: timeMs) }
+            return
+        }
+        let sent = factor == 1 ? mark : BacktestScenario.exact(mark.doubleValue * factor)
+        apply(.mark(market: Self.marketID, price: sent), atMs: timeMs)
+        if usesCoin { apply(.assetPrice(asset: Self.coinAsset, price: mark), atMs: timeMs) }
     }
 
     /// Closes, at `price`, the whole remaining position of every trader whose stop the price has
@@ -195,7 +207,7 @@ public struct BacktestRun {
         apply(.asset(id: Self.settleAsset, price: .one, weight: .one), atMs: startMs)
         if usesCoin { apply(.asset(id: Self.coinAsset, price: startPrice, weight: scenario.coinWeight), atMs: startMs) }
         apply(.market(id: Self.marketID, settleAsset: Self.settleAsset, tiers: scenario.tiers, liquidationFee: spec.liquidationFee,
-                      expectedSlippage: spec.expectedSlippage), atMs: startMs)
+                      expectedSlippage: spec.expectedSlippage, oracleGuard: spec.oracleGuard), atMs: startMs)
         apply(.policy(spec.policy, market: nil, volatilityHalfLifeMs: nil), atMs: startMs)
         let totalNotional = scenario.accounts.reduce(0) { $0 + $1.notional }
         let fund = scenario.insuranceFund ?? (totalNotional > 0 ? BacktestScenario.exact(0.005 * totalNotional) : .zero)
@@ -266,6 +278,16 @@ public struct BacktestRun {
     }
 
     mutating func observe(_ event: Event) {
+        if case let .alert(nil, _, code, _) = event.kind {
+            switch code {
+            case .markHeld: metrics.marksHeld += 1
+            case .markSpikeDiscarded: metrics.spikesDiscarded += 1
+            case .liquidationsPaused: metrics.liquidationPauses += 1
+            case .markConfirmed, .liquidationsResumed: break  // the normal ends of a hold and a pause
+            default: metrics.engineAlerts += 1
+            }
+            return
+        }
         guard let id = event.kind.account, let index = Int(id.dropFirst()), index < flags.count else { return }
         switch event.kind {
         case .warning: flags[index].warned = true

@@ -11,15 +11,18 @@ public struct BacktestScenario: Sendable {
     public var insuranceFund: Fixed?
     /// Collateral weight of the coin for accounts that post it.
     public var coinWeight: Fixed
+    /// What the oracle feed gets wrong (spikes, outages); faithful by default.
+    public var oracleFeed: OracleFeed
 
     public init(path: PricePath, accounts: [SimulatedAccount], tiers: [MarginTier], depth: DepthModel,
-                insuranceFund: Fixed? = nil, coinWeight: Fixed = Fixed(raw: 80_000_000)) {
+                insuranceFund: Fixed? = nil, coinWeight: Fixed = Fixed(raw: 80_000_000), oracleFeed: OracleFeed = .faithful) {
         self.path = path
         self.accounts = accounts
         self.tiers = tiers
         self.depth = depth
         self.insuranceFund = insuranceFund
         self.coinWeight = coinWeight
+        self.oracleFeed = oracleFeed
     }
 
     /// Binance-like tiers for a major perpetual: IMR/MMR 2 %/1 % to 1M notional, 5 %/2.5 % to 5M,

@@ -46,6 +46,12 @@ public struct RunMetrics: Sendable, Equatable {
     public var traderActions = 0
     /// `alert` events the engine raised (a forced close or settlement it could not carry out, bad debt).
     public var engineAlerts = 0
+    /// Marks the engine held for confirmation (oracle safety: moved more than max_mark_move).
+    public var marksHeld = 0
+    /// Held marks discarded unconfirmed: lone spikes that liquidated no one.
+    public var spikesDiscarded = 0
+    /// Times the market's liquidations paused on a mark older than max_mark_age_ms.
+    public var liquidationPauses = 0
     /// True when every asset's ledger summed to exactly zero at the end.
     public var ledgerConserved = true
 
@@ -88,6 +94,9 @@ public struct RunMetrics: Sendable, Equatable {
             ("auto_topups", .count(autoTopups)),
             ("stop_losses", .count(stopLossesTriggered)),
             ("engine_alerts", .count(engineAlerts)),
+            ("marks_held", .count(marksHeld)),
+            ("spikes_discarded", .count(spikesDiscarded)),
+            ("liquidation_pauses", .count(liquidationPauses)),
         ]
     }
 }

@@ -18,7 +18,7 @@ struct AlertTests {
 
     static func alerts(_ events: [Event]) -> [(account: String?, code: AlertCode)] {
         events.compactMap { event in
-            guard case let .alert(account, code, _) = event.kind else { return nil }
+            guard case let .alert(account, _, code, _) = event.kind else { return nil }
             return (account, code)
         }
     }
