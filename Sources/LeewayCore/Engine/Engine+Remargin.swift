@@ -6,6 +6,7 @@ extension Engine {
     /// end-of-day check (a correct index leaves `accountsNeedingAction` at zero after any command).
     public func remarginAll() -> RemarginSummary {
         var summary = RemarginSummary()
+        let anyMarketPaused = index.pausedMarketCount > 0
         state.accounts.withUnsafeBufferPointer { accounts in
             state.markets.withUnsafeBufferPointer { markets in
                 state.assets.withUnsafeBufferPointer { assets in
@@ -27,7 +28,14 @@ extension Engine {
                         let action = LiquidationStateMachine.decide(
                             state: accounts[index].liquidation, risk: risk, policy: policy, nowMs: state.clockMs,
                             conditions: conditions)
-                        if action != .none { summary.accountsNeedingAction += 1 }
+                        guard action != .none else { continue }
+                        // Oracle safety holds this action back until the market's next fresh mark.
+                        if action.startsLiquidation, anyMarketPaused,
+                           accounts[index].positions.contains(where: { markets[$0.market].liquidationsPaused }) {
+                            summary.accountsPausedByOracle += 1
+                        } else {
+                            summary.accountsNeedingAction += 1
+                        }
                     }
                 }
             }

@@ -6,6 +6,9 @@ public struct RemarginSummary: Sendable, Equatable {
     public var accountsBelowMaintenance = 0
     /// Accounts for which the state machine would act now (warn, call, cure, step, liquidate...).
     public var accountsNeedingAction = 0
+    /// Accounts whose next action would start or continue a liquidation but hold a market whose
+    /// liquidations are paused on a stale mark (oracle safety): they wait for its next fresh mark.
+    public var accountsPausedByOracle = 0
     /// Accounts whose risk could not be computed (an overflow); none in a sane state.
     public var accountsOverflowing = 0
 

@@ -1,7 +1,8 @@
 import LeewayCore
 
 /// Random but reproducible command streams over two markets, two collateral assets and a handful
-/// of accounts, with price walks, gaps, funding and clock jumps: the input of the property tests.
+/// of accounts, with price walks, gaps, funding, clock jumps and oracle-safety settings: the input
+/// of the property tests.
 struct RandomCommandStream {
     static let setup = """
     {"type":"asset","asset":"USDC","price":"1","weight":"1"}
@@ -29,6 +30,13 @@ struct RandomCommandStream {
             #"{"type":"policy","call_level":"1.5","grace_ms":30000,"cooldown_ms":20000,"step_fraction":"0.2","liquidation_step_fraction":"0.5","liquidation_cooldown_ms":3000,"toxic_close":true,"pre_liquidation_fee":"0.001"}"#,
             #"{"type":"policy","call_level":"1.2","dynamic_margin":{"reference_volatility":"0.001","max_multiplier":"3"},"liquidation_step_fraction":"0.3","liquidation_cooldown_ms":0}"#,
             #"{"type":"policy","market":"BTC-PERP","call_level":"2","toxic_close":true,"hard_fraction":"0.3","grace_ms":0}"#,
+        ]
+        // Oracle safety switched on and off: stale-mark pauses (the clock jumps up to 120 s) and held gaps.
+        let oracleChanges = [
+            #"{"type":"market","market":"ETH-PERP","settle":"USDC","tiers":[{"floor":"0","imr":"0.05","mmr":"0.025"}],"liquidation_fee":"0.01","expected_slippage":"0.01","max_mark_age_ms":90000,"max_mark_move":"0.05","confirm_ms":60000}"#,
+            #"{"type":"market","market":"BTC-PERP","settle":"USDC","tiers":[{"floor":"0","imr":"0.02","mmr":"0.01"},{"floor":"200000","imr":"0.05","mmr":"0.025"}],"liquidation_fee":"0.005","max_mark_age_ms":60000}"#,
+            #"{"type":"market","market":"BTC-PERP","settle":"USDC","tiers":[{"floor":"0","imr":"0.02","mmr":"0.01"},{"floor":"200000","imr":"0.05","mmr":"0.025"}],"liquidation_fee":"0.005","max_mark_move":"0.03","confirm_ms":20000}"#,
+            #"{"type":"market","market":"BTC-PERP","settle":"USDC","tiers":[{"floor":"0","imr":"0.02","mmr":"0.01"},{"floor":"200000","imr":"0.05","mmr":"0.025"}],"liquidation_fee":"0.005"}"#,
         ]
         func amount(_ value: Double, digits: Int = 4) -> String {
             let scale = pow10(digits)
@@ -67,7 +75,11 @@ struct RandomCommandStream {
                 clock += Int64(random.next() % 120_000)
                 lines.append(#"{"type":"time","ts":\#(clock)}"#)
             case 96..<98:
-                lines.append(policies[Int(random.next() % UInt64(policies.count))])
+                if random.next() % 3 == 0 {
+                    lines.append(oracleChanges[Int(random.next() % UInt64(oracleChanges.count))])
+                } else {
+                    lines.append(policies[Int(random.next() % UInt64(policies.count))])
+                }
             case 98 where random.next() % 2 == 0:
                 lines.append(#"{"type":"deposit","account":"\#(account)","asset":"USDC","amount":"\#(amount(Double(random.next() % 500) + 1))","to":"reserve"\#(ts)}"#)
                 lines.append(#"{"type":"protect","account":"\#(account)","auto_topup":{"asset":"USDC","max_amount":"\#(amount(Double(random.next() % 400) + 1))"}\#(ts)}"#)
