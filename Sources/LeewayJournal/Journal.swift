@@ -126,11 +126,16 @@ public final class Journal: Sendable {
     public func records(after seq: Int64, limit: Int = 10_000) throws(JournalError) -> [JournalRecord] {
         do {
             return try pool.read { db in
-                try Row.fetchAll(db, sql: "SELECT seq, line, hash FROM records WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [seq, limit])
-                    .map { row in
-                        let hash: Data = row["hash"]
-                        return JournalRecord(seq: row["seq"], line: row["line"], hash: [UInt8](hash))
-                    }
+                // Columns by position through a cursor: no per-row dictionary of names (this read
+                // feeds recovery and `leeway verify`, a million rows at a time).
+                var records: [JournalRecord] = []
+                records.reserveCapacity(limit)
+                let rows = try Row.fetchCursor(db, sql: "SELECT seq, line, hash FROM records WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [seq, limit])
+                while let row = try rows.next() {
+                    let hash: Data = row[2]
+                    records.append(JournalRecord(seq: row[0], line: row[1], hash: [UInt8](hash)))
+                }
+                return records
             }
         } catch {
             throw .storage("cannot read the journal: \(error)")

@@ -24,7 +24,8 @@ public struct JournalRecord: Sendable, Equatable {
         var hasher = SHA256()
         hasher.update(data: previous)
         withUnsafeBytes(of: seq.bigEndian) { hasher.update(bufferPointer: $0) }
-        hasher.update(data: Data(line.utf8))
+        var text = line
+        text.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
         return Array(hasher.finalize())
     }
 }

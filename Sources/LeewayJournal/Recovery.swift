@@ -114,10 +114,10 @@ public enum Recovery {
         public var digest: String
     }
 
-    /// `leeway verify`: the whole hash chain, then a full replay from an empty engine that must
-    /// reproduce every snapshot's digest at its record.
+    /// `leeway verify`: a full replay from an empty engine that checks the hash chain record by
+    /// record as it reads them (one pass over the journal) and must reproduce every snapshot's
+    /// digest at its record.
     public static func verify(_ journal: Journal) throws(JournalError) -> Verification {
-        if let broken = try journal.firstBrokenLink() { throw .brokenChain(seq: broken) }
         let snapshots = try journal.snapshotIndex()
         var pending = snapshots[...]
         var engine = Engine()
@@ -133,10 +133,16 @@ public enum Recovery {
         }
         try checkSnapshots(upTo: 0, engine: engine)
         var after: Int64 = 0
+        var previousHash = JournalRecord.genesisHash
         while true {
             let batch = try journal.records(after: after, limit: 10_000)
             if batch.isEmpty { break }
             for record in batch {
+                guard record.seq == count + 1,
+                      record.hash == JournalRecord.chainHash(previous: previousHash, seq: record.seq, line: record.line) else {
+                    throw .brokenChain(seq: count + 1)
+                }
+                previousHash = record.hash
                 _ = engine.apply(try envelope(of: record))
                 count = record.seq
                 try checkSnapshots(upTo: record.seq, engine: engine)

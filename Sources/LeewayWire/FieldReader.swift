@@ -4,16 +4,22 @@ import LeewayCore
 struct FieldReader {
     let object: JSONObject
     let context: String
-    private(set) var consumed: Set<String> = []
+    /// Per member of `object` (by position): whether a reader asked for it. A flag array rather
+    /// than a set of names: this runs for every command decoded, hashing nothing.
+    private var consumed: [Bool]
 
     init(_ object: JSONObject, context: String) {
         self.object = object
         self.context = context
+        consumed = Array(repeating: false, count: object.members.count)
     }
 
     mutating func value(_ name: String) -> JSONValue? {
-        consumed.insert(name)
-        return object[name]
+        for (position, member) in object.members.enumerated() where member.key == name {
+            consumed[position] = true
+            return member.value
+        }
+        return nil
     }
 
     mutating func string(_ name: String) throws(WireError) -> String {
@@ -80,8 +86,8 @@ struct FieldReader {
 
     /// Refuses any field that was not read.
     func finish() throws(WireError) {
-        for key in object.keys where !consumed.contains(key) {
-            throw WireError(code: .unknownField, message: "\(context) has no field \"\(key)\"; check its spelling against docs/COMMANDS.md")
+        for (position, member) in object.members.enumerated() where !consumed[position] {
+            throw WireError(code: .unknownField, message: "\(context) has no field \"\(member.key)\"; check its spelling against docs/COMMANDS.md")
         }
     }
 }

@@ -57,6 +57,8 @@ struct ServerDefectTests {
         defer { fixture.remove() }
         try await fixture.app().test(.router) { client in
             #expect(try await client.call(.post, "/v1/commands", key: ServerFixture.adminKey, body: Self.setup).status == 200)
+            // A snapshot the setup started is written in the background: let it land first.
+            await fixture.host.waitForSnapshot()
             let snapshotsBefore = try fixture.host.journal.snapshotIndex().count
             // Break the journal under the server: its next append fails.
             let database = try DatabaseQueue(path: fixture.directory + "/journal.sqlite")
