@@ -149,13 +149,16 @@ struct UnkeyedValueContainer: UnkeyedDecodingContainer {
     var count: Int? { elements.count }
     var isAtEnd: Bool { currentIndex >= elements.count }
 
-    mutating func next() throws -> (JSONValue, [any CodingKey]) {
+    /// The next element and its position (its coding path is built only when needed).
+    mutating func next() throws -> (JSONValue, Int) {
         guard !isAtEnd else {
             throw DecodingError.valueNotFound(Any.self, DecodingError.Context(codingPath: codingPath, debugDescription: "the array has only \(elements.count) elements"))
         }
         defer { currentIndex += 1 }
-        return (elements[currentIndex], codingPath + [JSONCodingKey(intValue: currentIndex)])
+        return (elements[currentIndex], currentIndex)
     }
+
+    func path(_ position: Int) -> [any CodingKey] { codingPath + [JSONCodingKey(intValue: position)] }
 
     mutating func decodeNil() throws -> Bool {
         guard !isAtEnd, elements[currentIndex] == .null else { return false }
@@ -164,37 +167,37 @@ struct UnkeyedValueContainer: UnkeyedDecodingContainer {
     }
 
     mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
-        let (value, path) = try next()
-        return try PrimitiveReader.decode(type, value, path)
+        let (value, position) = try next()
+        return try PrimitiveReader.decode(type, value, self.path(position))
     }
-    mutating func decode(_ type: Bool.Type) throws -> Bool { let (value, path) = try next(); return try PrimitiveReader.bool(value, path) }
-    mutating func decode(_ type: String.Type) throws -> String { let (value, path) = try next(); return try PrimitiveReader.string(value, path) }
-    mutating func decode(_ type: Double.Type) throws -> Double { let (value, path) = try next(); return try PrimitiveReader.double(value, path) }
-    mutating func decode(_ type: Float.Type) throws -> Float { let (value, path) = try next(); return Float(try PrimitiveReader.double(value, path)) }
-    mutating func decode(_ type: Int.Type) throws -> Int { let (value, path) = try next(); return try PrimitiveReader.integer(value, Int.self, path) }
-    mutating func decode(_ type: Int8.Type) throws -> Int8 { let (value, path) = try next(); return try PrimitiveReader.integer(value, Int8.self, path) }
-    mutating func decode(_ type: Int16.Type) throws -> Int16 { let (value, path) = try next(); return try PrimitiveReader.integer(value, Int16.self, path) }
-    mutating func decode(_ type: Int32.Type) throws -> Int32 { let (value, path) = try next(); return try PrimitiveReader.integer(value, Int32.self, path) }
-    mutating func decode(_ type: Int64.Type) throws -> Int64 { let (value, path) = try next(); return try PrimitiveReader.integer(value, Int64.self, path) }
-    mutating func decode(_ type: UInt.Type) throws -> UInt { let (value, path) = try next(); return try PrimitiveReader.integer(value, UInt.self, path) }
-    mutating func decode(_ type: UInt8.Type) throws -> UInt8 { let (value, path) = try next(); return try PrimitiveReader.integer(value, UInt8.self, path) }
-    mutating func decode(_ type: UInt16.Type) throws -> UInt16 { let (value, path) = try next(); return try PrimitiveReader.integer(value, UInt16.self, path) }
-    mutating func decode(_ type: UInt32.Type) throws -> UInt32 { let (value, path) = try next(); return try PrimitiveReader.integer(value, UInt32.self, path) }
-    mutating func decode(_ type: UInt64.Type) throws -> UInt64 { let (value, path) = try next(); return try PrimitiveReader.integer(value, UInt64.self, path) }
+    mutating func decode(_ type: Bool.Type) throws -> Bool { let (value, position) = try next(); return try PrimitiveReader.bool(value, self.path(position)) }
+    mutating func decode(_ type: String.Type) throws -> String { let (value, position) = try next(); return try PrimitiveReader.string(value, self.path(position)) }
+    mutating func decode(_ type: Double.Type) throws -> Double { let (value, position) = try next(); return try PrimitiveReader.double(value, self.path(position)) }
+    mutating func decode(_ type: Float.Type) throws -> Float { let (value, position) = try next(); return Float(try PrimitiveReader.double(value, self.path(position))) }
+    mutating func decode(_ type: Int.Type) throws -> Int { let (value, position) = try next(); return try PrimitiveReader.integer(value, Int.self, self.path(position)) }
+    mutating func decode(_ type: Int8.Type) throws -> Int8 { let (value, position) = try next(); return try PrimitiveReader.integer(value, Int8.self, self.path(position)) }
+    mutating func decode(_ type: Int16.Type) throws -> Int16 { let (value, position) = try next(); return try PrimitiveReader.integer(value, Int16.self, self.path(position)) }
+    mutating func decode(_ type: Int32.Type) throws -> Int32 { let (value, position) = try next(); return try PrimitiveReader.integer(value, Int32.self, self.path(position)) }
+    mutating func decode(_ type: Int64.Type) throws -> Int64 { let (value, position) = try next(); return try PrimitiveReader.integer(value, Int64.self, self.path(position)) }
+    mutating func decode(_ type: UInt.Type) throws -> UInt { let (value, position) = try next(); return try PrimitiveReader.integer(value, UInt.self, self.path(position)) }
+    mutating func decode(_ type: UInt8.Type) throws -> UInt8 { let (value, position) = try next(); return try PrimitiveReader.integer(value, UInt8.self, self.path(position)) }
+    mutating func decode(_ type: UInt16.Type) throws -> UInt16 { let (value, position) = try next(); return try PrimitiveReader.integer(value, UInt16.self, self.path(position)) }
+    mutating func decode(_ type: UInt32.Type) throws -> UInt32 { let (value, position) = try next(); return try PrimitiveReader.integer(value, UInt32.self, self.path(position)) }
+    mutating func decode(_ type: UInt64.Type) throws -> UInt64 { let (value, position) = try next(); return try PrimitiveReader.integer(value, UInt64.self, self.path(position)) }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
-        let (value, path) = try next()
-        return try ValueDecoder(value: value, codingPath: path).container(keyedBy: type)
+        let (value, position) = try next()
+        return try ValueDecoder(value: value, codingPath: self.path(position)).container(keyedBy: type)
     }
 
     mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer {
-        let (value, path) = try next()
-        return try ValueDecoder(value: value, codingPath: path).unkeyedContainer()
+        let (value, position) = try next()
+        return try ValueDecoder(value: value, codingPath: self.path(position)).unkeyedContainer()
     }
 
     mutating func superDecoder() throws -> any Decoder {
-        let (value, path) = try next()
-        return ValueDecoder(value: value, codingPath: path)
+        let (value, position) = try next()
+        return ValueDecoder(value: value, codingPath: self.path(position))
     }
 }
 
