@@ -172,6 +172,7 @@ let package = Package(
         .testTarget(
             name: "LeewayBandsTests",
             dependencies: ["LeewayBands", "LeewayMarketData", "LeewayWire"],
+            exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -20,6 +20,11 @@ public enum BandsOperation: Sendable, Equatable {
             throw BandsError("bands.malformed_json", "the line is not valid JSON: \(error.description).")
         }
         guard case .object(let object) = value else { throw BandsError("bands.malformed_operation", "each line must be a JSON object with an \"op\" field.") }
+        return try decode(object: object)
+    }
+
+    /// Decodes one operation object.
+    public static func decode(object: JSONObject) throws(BandsError) -> BandsOperation {
         let fields = Fields(object: object)
         let op = try fields.string("op")
         switch op {

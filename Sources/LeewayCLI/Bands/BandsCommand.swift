@@ -5,6 +5,6 @@ struct BandsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bands",
         abstract: "Band soft liquidation (Curve's LLAMMA): contract replay and loss simulation.",
-        subcommands: [BandsReplayCommand.self, BandsSimulateCommand.self, BandsBenchCommand.self]
+        subcommands: [BandsReplayCommand.self, BandsSimulateCommand.self, BandsBenchCommand.self, BandsExactBenchCommand.self]
     )
 }

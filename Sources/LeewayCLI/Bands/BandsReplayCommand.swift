@@ -24,11 +24,26 @@ struct BandsReplayCommand: ParsableCommand {
         y_up), loans (debt, health, health_full) and the operation's result (exchange_result, returned,
         amount_for_price and pump, liquidation). A refused line prints an error naming the line and
         stops with exit code 2; nothing of that line is applied.
+
+        --exact runs the contract's own arithmetic instead of binary64: 256-bit unsigned integers in wei,
+        operation for operation as AMM.vy (--version classic: crvUSD's vyper 0.3.10 AMM; head: LlamaLend
+        V2, vyper 0.4.3 with snekmate's wad_exp/wad_ln). Decimals are read exactly (more than 18 decimals,
+        a sign or 2^256 wei and beyond are refused), ts must be whole seconds, "admin_fee" is accepted on
+        the amm line (classic), and every amount in a state line appears twice: as a decimal and as a wei
+        integer string (<name>_wei). The contract's refusals ("Deposit below current band", "Amount too
+        low", "Band not empty", "No deposits", "Wrong index", overflow) are errors that change nothing.
+        Loans (create_loan, liquidate) are float-mode only for now.
         """
     )
 
     @Argument(help: "Operations file (JSON lines); - for standard input.")
     var file: String
+
+    @Flag(help: "Emulate the contract exactly: 256-bit integers in wei instead of binary64.")
+    var exact = false
+
+    @Option(help: "With --exact: which AMM.vy to emulate, classic or head.")
+    var version: String = "classic"
 
     func run() throws {
         let text: String
@@ -38,15 +53,22 @@ struct BandsReplayCommand: ParsableCommand {
             guard let data = FileManager.default.contents(atPath: file) else { throw usageFailure("cannot read \(file).") }
             text = String(decoding: data, as: UTF8.self)
         }
-        var replay = BandsReplay()
+        guard let contract = ContractVersion(rawValue: version) else { throw usageFailure("--version must be classic or head; got \(version).") }
+        if !exact && version != "classic" { throw usageFailure("--version applies to --exact only.") }
+        var floatReplay = BandsReplay()
+        var exactReplay = ExactBandsReplay(version: contract)
         var output = StandardOutput()
         for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = rawLine.trimmingCharacters(in: .whitespaces)
             if line.isEmpty || line.hasPrefix("#") { continue }
             do {
-                let operation = try BandsOperation.decode(line)
-                let outcome = try replay.apply(operation)
-                output.line(replay.stateLine(outcome: outcome))
+                if exact {
+                    let outcome = try exactReplay.apply(ExactBandsOperation.decode(line))
+                    output.line(try exactReplay.stateLine(outcome: outcome))
+                } else {
+                    let outcome = try floatReplay.apply(BandsOperation.decode(line))
+                    output.line(floatReplay.stateLine(outcome: outcome))
+                }
             } catch {
                 output.flush()
                 throw usageFailure("line \(index + 1): \(error)")

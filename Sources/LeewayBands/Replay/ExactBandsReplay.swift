@@ -1,0 +1,143 @@
+import LeewayWire
+
+/// Applies `leeway bands replay --exact` operations to one `ExactAMM` and renders the state line after
+/// each, every amount both as an exact decimal and as a wei integer string (`…_wei`). Pure.
+public struct ExactBandsReplay: Sendable {
+    public let version: ContractVersion
+    public private(set) var amm: ExactAMM?
+
+    public init(version: ContractVersion) { self.version = version }
+
+    /// Result of one operation, shown in its state line.
+    public enum Outcome: Sendable, Equatable {
+        case none
+        case exchange(inAmount: UInt256, outAmount: UInt256)
+        case returned(x: UInt256, y: UInt256)
+        case amountForPrice(amount: UInt256, pump: Bool)
+    }
+
+    /// Applies one operation; on error nothing changes (the contract's revert).
+    public mutating func apply(_ operation: ExactBandsOperation) throws(BandsError) -> Outcome {
+        if case .createAMM(let a, let basePrice, let fee, let adminFee, let oraclePrice, let time) = operation {
+            guard amm == nil else { throw BandsError("bands.amm_exists", "the replay already created its AMM; one amm line per file, first.") }
+            amm = try ExactAMM(version: version, a: a, basePrice: basePrice, fee: fee, adminFee: adminFee, oraclePrice: oraclePrice, now: time)
+            return .none
+        }
+        guard var state = amm else {
+            throw BandsError("bands.no_amm", "the first operation must create the AMM: {\"op\":\"amm\",\"A\":…,\"base_price\":…,\"fee\":…,\"oracle_price\":…,\"ts\":…}.")
+        }
+        let outcome: Outcome
+        switch operation {
+        case .createAMM: outcome = .none
+        case .deposit(let user, let amount, let n1, let n2, let time):
+            try Self.advance(&state, time)
+            try state.deposit(user: user, amount: amount, n1: n1, n2: n2)
+            outcome = .none
+        case .oracle(let price, let time):
+            try Self.advance(&state, time)
+            try state.setOracle(price: price)
+            outcome = .none
+        case .exchange(let i, let j, let amount, let time):
+            try Self.advance(&state, time)
+            let done = try state.exchange(i: i, j: j, amount: amount)
+            outcome = .exchange(inAmount: done.inAmount, outAmount: done.outAmount)
+        case .withdraw(let user, let fraction, let time):
+            try Self.advance(&state, time)
+            let done = try state.withdraw(user: user, fraction: fraction)
+            outcome = .returned(x: done.x, y: done.y)
+        case .amountForPrice(let price, let time):
+            try Self.advance(&state, time)
+            let result = try state.amountForPrice(price)
+            outcome = .amountForPrice(amount: result.amount, pump: result.pump)
+        case .rate(let rate, let time):
+            try Self.advance(&state, time)
+            try state.setRate(rate)
+            outcome = .none
+        }
+        amm = state
+        return outcome
+    }
+
+    static func advance(_ state: inout ExactAMM, _ time: UInt256?) throws(BandsError) {
+        if let time { try state.advance(to: time) }
+    }
+
+    /// The state line after an operation: timestamp (ms), price_oracle, dynamic_fee, active/min/max
+    /// band, get_p, bands (non-empty bands and neighbours: x, y), users (sum_x, sum_y, per_band_x,
+    /// per_band_y, x_down, y_up, shares), classic admin_fees, and the operation's result; each amount
+    /// as a decimal and beside it as `<name>_wei`.
+    public func stateLine(outcome: Outcome) throws(BandsError) -> String {
+        var writer = JSONWriter()
+        writer.beginObject()
+        guard let amm else { writer.endObject(); return writer.text }
+        writer.key("timestamp"); writer.rawNumber("\(amm.now)000")
+        writer.field("version", amm.version.rawValue)
+        Self.amount("price_oracle", try amm.priceOracle(), into: &writer)
+        Self.amount("dynamic_fee", try amm.dynamicFee(), into: &writer)
+        writer.field("active_band", amm.activeBand)
+        writer.field("min_band", amm.minBand)
+        writer.field("max_band", amm.maxBand)
+        Self.amount("get_p", try amm.price(), into: &writer)
+        writer.key("bands")
+        writer.beginObject()
+        var shown = Set<Int>()
+        for (band, value) in amm.bandsX where !value.isZero { shown.formUnion([band - 1, band, band + 1]) }
+        for (band, value) in amm.bandsY where !value.isZero { shown.formUnion([band - 1, band, band + 1]) }
+        for band in shown.sorted() {
+            writer.key(String(band))
+            writer.beginObject()
+            Self.amount("x", amm.x(band), into: &writer)
+            Self.amount("y", amm.y(band), into: &writer)
+            writer.endObject()
+        }
+        writer.endObject()
+        writer.key("users")
+        writer.beginObject()
+        for user in amm.users.keys.sorted() {
+            guard let deposit = amm.users[user], let amounts = try amm.userAmounts(user), let sums = try amm.userSums(user) else { continue }
+            writer.key(user)
+            writer.beginObject()
+            writer.field("n1", deposit.n1)
+            writer.field("n2", deposit.n2)
+            Self.amount("sum_x", sums.x, into: &writer)
+            Self.amount("sum_y", sums.y, into: &writer)
+            Self.amounts("per_band_x", amounts.x, into: &writer)
+            Self.amounts("per_band_y", amounts.y, into: &writer)
+            Self.amount("x_down", try amm.userAdiabatic(user, useY: false), into: &writer)
+            Self.amount("y_up", try amm.userAdiabatic(user, useY: true), into: &writer)
+            writer.key("shares")
+            writer.beginArray()
+            for share in deposit.shares { writer.string(share.description) }
+            writer.endArray()
+            writer.endObject()
+        }
+        writer.endObject()
+        if amm.version == .classic { Self.amounts("admin_fees", [amm.adminFeesX, amm.adminFeesY], into: &writer) }
+        switch outcome {
+        case .none: break
+        case .exchange(let inAmount, let outAmount): Self.amounts("exchange_result", [inAmount, outAmount], into: &writer)
+        case .returned(let x, let y): Self.amounts("returned", [x, y], into: &writer)
+        case .amountForPrice(let amount, let pump):
+            Self.amount("amount_for_price", amount, into: &writer)
+            writer.field("pump", pump)
+        }
+        writer.endObject()
+        return writer.text
+    }
+
+    static func amount(_ name: String, _ value: UInt256, into writer: inout JSONWriter) {
+        writer.field(name, WeiDecimal.text(value))
+        writer.field(name + "_wei", value.description)
+    }
+
+    static func amounts(_ name: String, _ values: [UInt256], into writer: inout JSONWriter) {
+        writer.key(name)
+        writer.beginArray()
+        for value in values { writer.string(WeiDecimal.text(value)) }
+        writer.endArray()
+        writer.key(name + "_wei")
+        writer.beginArray()
+        for value in values { writer.string(value.description) }
+        writer.endArray()
+    }
+}
