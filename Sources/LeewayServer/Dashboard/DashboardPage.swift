@@ -18,6 +18,7 @@ enum DashboardPage {
   <span id="scope" class="pill"></span>
   <span class="subtle">engine clock <b id="clock">–</b></span>
   <span class="subtle">journal <b id="records">–</b> records</span>
+  <form id="open-form"><input id="open-account" placeholder="account id" size="12" aria-label="account id"> <button type="submit">Open account</button></form>
   <button id="key-button" type="button">API key…</button>
 </header>
 
@@ -41,10 +42,10 @@ enum DashboardPage {
   <section class="grid two">
     <div class="panel">
       <h2>Accounts at risk <span class="subtle">by margin ratio MM / equity, highest first</span></h2>
-      <table id="at-risk">
+      <div class="scroll"><table id="at-risk">
         <thead><tr><th>account</th><th>phase</th><th class="num">margin ratio</th><th class="num">equity</th><th class="num">MM</th><th class="num">to call</th><th class="num">to liquidation</th><th class="num">deadline</th></tr></thead>
         <tbody></tbody>
-      </table>
+      </table></div>
       <p class="subtle" id="at-risk-note"></p>
     </div>
     <div class="panel">

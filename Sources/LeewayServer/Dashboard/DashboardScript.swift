@@ -232,14 +232,32 @@ enum DashboardScript {
     for (const market of state.markets) drawMark(market.market);
   }
 
+  // At most two points (the lowest and highest) per pixel column: a long series costs what the width does.
+  function thin(points, sx) {
+    if (points.length <= 1200) return points;
+    const out = [];
+    let column = null, low = null, high = null;
+    const flush = () => { if (low) { if (low[0] <= high[0]) out.push(low, high); else out.push(high, low); } };
+    for (const p of points) {
+      const c = Math.round(sx(p[0]));
+      if (c !== column) { flush(); column = c; low = high = p; }
+      else { if (p[1] < low[1]) low = p; if (p[1] > high[1]) high = p; }
+    }
+    flush();
+    return out;
+  }
+
   function lineChart(svg, series, options = {}) {
     const W = 600, H = 220, L = 62, R = 10, T = 10, B = 24;
     svg.replaceChildren();
+    // A sample from before a value existed (e.g. the fund before the venue's set-up) is skipped.
+    series = series.map((s) => ({ ...s, points: s.points.filter((p) => isFinite(p[0]) && isFinite(p[1])) }));
     const points = series.flatMap((s) => s.points);
     if (!points.length) { svg.append(svgEl("text", { x: W / 2, y: H / 2, "text-anchor": "middle" })); svg.lastChild.textContent = "no data yet"; return null; }
-    let x0 = Math.min(...points.map((p) => p[0])), x1 = Math.max(...points.map((p) => p[0]));
-    let y0 = options.yMin ?? Math.min(...points.map((p) => p[1])), y1 = Math.max(...points.map((p) => p[1]));
-    for (const extra of options.extraY || []) { y0 = Math.min(y0, extra); y1 = Math.max(y1, extra); }
+    let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+    for (const [x, y] of points) { if (x < x0) x0 = x; if (x > x1) x1 = x; if (y < y0) y0 = y; if (y > y1) y1 = y; }
+    if (options.yMin !== undefined) y0 = options.yMin;
+    for (const extra of options.extraY || []) { if (extra < y0) y0 = extra; if (extra > y1) y1 = extra; }
     if (x1 === x0) x1 = x0 + 1000;
     if (y1 === y0) { y1 = y0 + Math.max(1, Math.abs(y0) * 0.01); y0 = y0 - Math.max(1, Math.abs(y0) * 0.01); }
     const pad = (y1 - y0) * 0.05; y0 -= options.yMin === undefined ? pad : 0; y1 += pad;
@@ -249,7 +267,7 @@ enum DashboardScript {
     for (const [x, a] of [[x0, "start"], [x1, "end"]]) { const t = svgEl("text", { x: sx(x), y: H - 6, "text-anchor": a }); t.textContent = fmtTime(x); svg.append(t); }
     for (const s of series) {
       if (!s.points.length) continue;
-      const d = s.points.map((p, i) => `${i ? "L" : "M"}${sx(p[0]).toFixed(1)},${sy(p[1]).toFixed(1)}`).join("");
+      const d = thin(s.points, sx).map((p, i) => `${i ? "L" : "M"}${sx(p[0]).toFixed(1)},${sy(p[1]).toFixed(1)}`).join("");
       svg.append(svgEl("path", { d, fill: "none", stroke: s.colour, "stroke-width": 1.6 }));
     }
     return { sx, sy, x0, x1, y0, y1 };
@@ -312,10 +330,19 @@ enum DashboardScript {
     const svg = section.querySelector(".mark-chart");
     const scale = lineChart(svg, [{ points, colour: "#4aa3ff" }], { extraY: markers.map((m) => m.price) });
     if (!scale) return;
-    const biggest = Math.max(1, ...markers.map((m) => m.notional));
+    // Fills close in time and price share one marker (a cell of 4 × 4 px), sized by their notional.
+    const cells = new Map();
     for (const m of markers) {
-      svg.append(svgEl("circle", { cx: scale.sx(Math.min(Math.max(m.ts, scale.x0), scale.x1)), cy: scale.sy(m.price), r: 1.5 + 5 * Math.sqrt(m.notional / biggest),
-        fill: "#f85149", "fill-opacity": 0.55, class: "liq-marker" }));
+      const x = scale.sx(Math.min(Math.max(m.ts, scale.x0), scale.x1)), y = scale.sy(m.price);
+      const key = `${Math.round(x / 4)}:${Math.round(y / 4)}`;
+      const cell = cells.get(key) || { x, y, notional: 0 };
+      cell.notional += m.notional;
+      cells.set(key, cell);
+    }
+    let biggest = 1;
+    for (const cell of cells.values()) biggest = Math.max(biggest, cell.notional);
+    for (const cell of cells.values()) {
+      svg.append(svgEl("circle", { cx: cell.x, cy: cell.y, r: 1.5 + 5 * Math.sqrt(cell.notional / biggest), fill: "#f85149", "fill-opacity": 0.55, class: "liq-marker" }));
     }
   }
 
@@ -427,13 +454,14 @@ enum DashboardScript {
   // ---- start ----
   function start() {
     for (const type of EVENT_TYPES) $("feed-type").append(el("option", { value: type, text: type }));
-    $("feed-type").addEventListener("change", () => { state.feedDirty = true; });
-    $("feed-account").addEventListener("input", () => { state.feedDirty = true; });
+    $("feed-type").addEventListener("change", () => { state.feedDirty = true; renderFeed(); });
+    $("feed-account").addEventListener("input", () => { state.feedDirty = true; renderFeed(); });
     $("feed-pause").addEventListener("change", () => { state.feedDirty = true; });
     $("key-button").addEventListener("click", () => askKey("Enter an API key (a trader key shows only its own accounts)."));
     $("key-form").addEventListener("submit", () => useKey($("key-input").value.trim()));
     $("key-clear").addEventListener("click", () => { $("key-input").value = ""; $("key-dialog").close(); useKey(""); });
     $("account-close").addEventListener("click", closeAccount);
+    $("open-form").addEventListener("submit", (submit) => { submit.preventDefault(); const id = $("open-account").value.trim(); if (id) openAccount(id); });
     $("what-if-form").addEventListener("submit", whatIf);
     const loop = (fn, ms) => { const run = async () => { try { await fn(); } finally { setTimeout(run, ms); } }; run(); };
     refreshOverview().then(() => {
@@ -444,7 +472,7 @@ enum DashboardScript {
       loop(async () => { if (state.selectedAccount) await loadAccount(); }, 2000);
     });
     setInterval(tickCountdowns, 200);
-    setInterval(renderFeed, 250);
+    setInterval(renderFeed, 150);
   }
   document.addEventListener("DOMContentLoaded", start);
 })();

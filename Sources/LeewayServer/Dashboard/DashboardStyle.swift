@@ -19,7 +19,7 @@ h3 { font-size: 13px; margin: 12px 0 6px; }
 button, input, select { background: #0b1016; color: var(--text); border: 1px solid var(--line); border-radius: 4px; padding: 4px 8px; font: inherit; }
 button { cursor: pointer; }
 button:hover { border-color: var(--accent); }
-header button { margin-left: auto; }
+header #open-form { margin-left: auto; }
 .cards { display: grid; grid-template-columns: 1fr 1fr 2fr 1fr; gap: 14px; }
 .card, .panel { background: var(--panel); border: 1px solid var(--line); border-radius: 6px; padding: 12px; min-width: 0; }
 .card .label { color: var(--dim); text-transform: uppercase; font-size: 11px; letter-spacing: .05em; }
@@ -31,6 +31,8 @@ table { width: 100%; border-collapse: collapse; font-variant-numeric: tabular-nu
 th, td { padding: 3px 6px; border-bottom: 1px solid var(--line); text-align: left; white-space: nowrap; }
 th { color: var(--dim); font-weight: normal; font-size: 12px; }
 .num { text-align: right; }
+.scroll { height: 420px; overflow-y: auto; }
+.scroll thead th { position: sticky; top: 0; background: var(--panel); }
 #at-risk tbody tr { cursor: pointer; }
 #at-risk tbody tr:hover, #feed li:hover { background: #1f2833; }
 .phase { padding: 1px 6px; border-radius: 3px; font-size: 12px; background: #0b1016; border-left: 3px solid var(--dim); }
@@ -63,7 +65,8 @@ dialog { background: var(--panel); color: var(--text); border: 1px solid var(--l
 dialog::backdrop { background: rgba(0,0,0,.6); }
 .buttons { display: flex; gap: 8px; }
 form label { margin-right: 10px; }
-.market { display: grid; grid-template-columns: 1fr 1fr; gap: 14px; }
+.market { display: grid; grid-template-columns: 1.3fr 1.3fr 0.8fr; gap: 14px; }
+.market .policy td { white-space: normal; word-break: break-word; }
 .market .panel { min-width: 0; }
 code { color: var(--dim); }
 @media (max-width: 1100px) { .cards, .grid.two, .market { grid-template-columns: 1fr; } }
