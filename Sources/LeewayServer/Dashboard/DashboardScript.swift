@@ -81,7 +81,10 @@ enum DashboardScript {
     if (key) sessionStorage.setItem("leeway.key", key); else sessionStorage.removeItem("leeway.key");
     state.events = []; state.lastSeq = null; state.history = []; state.historyAfter = 0; state.phaseSeries = []; state.markers = {};
     state.feedDirty = true; state.needKey = false;
-    if (state.socket) state.socket.close(1000);
+    // Forget the old socket first, so its close does not schedule a reconnect beside the new one.
+    const old = state.socket;
+    state.socket = null;
+    if (old) old.close(1000);
     closeAccount();
     refreshOverview().then(() => connect());
   }
