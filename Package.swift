@@ -125,7 +125,11 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HeapModule", package: "swift-collections"),
             ],
+            exclude: ["Demo/Sample/README.md"],
+            // The sample crash of `leeway demo`, so the demo runs without ../shared (Demo/Sample/README.md).
+            resources: [.copy("Demo/Sample/ethusdt-1m-2024-08-05.json.gz")],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -15,6 +15,7 @@ struct LeewayCommand: AsyncParsableCommand {
             TuneCommand.self,
             StressCommand.self,
             ServeCommand.self,
+            DemoCommand.self,
             VerifyCommand.self,
             ExportCommand.self,
             BandsCommand.self,

@@ -18,12 +18,20 @@ public struct ServerApplication: Sendable {
     public let configuration: ServerConfiguration
     public let authenticator: Authenticator
     public let metrics: ServerMetrics
+    /// The dashboard's history (filled by `dashboardSampler`) and its shared aggregates.
+    public let dashboardHistory = DashboardHistory()
+    let dashboardCache = DashboardCache()
 
     public init(host: EngineHost, configuration: ServerConfiguration, metrics: ServerMetrics) {
         self.host = host
         self.configuration = configuration
         self.authenticator = Authenticator(keys: configuration.keys)
         self.metrics = metrics
+    }
+
+    /// The service that samples the dashboard's history once a second.
+    public func dashboardSampler(intervalMs: Int64 = 1_000) -> DashboardSampler {
+        DashboardSampler(host: host, history: dashboardHistory, intervalMs: intervalMs)
     }
 
     public typealias Context = BasicWebSocketRequestContext
@@ -62,12 +70,15 @@ public struct ServerApplication: Sendable {
             }
         }
         router.get("/openapi.json") { _, _ in Self.json(OpenAPIDocument.text) }
+        addDashboardRoutes(to: router)
         router.ws("/v1/stream") { request, _ in
             // Refuse the upgrade (with a JSON error) unless the key may read and `after` is valid.
             do {
                 _ = try authorize(request, reading: true)
                 _ = try Self.integer(request, "after", default: 0, range: 0...Int64.max)
-                return .upgrade([:])
+                // A browser that offered the key as a subprotocol must see `leeway.v1` selected.
+                return .upgrade(StreamKeyProtocol.offered(request.headers[.secWebSocketProtocol])
+                                ? [.secWebSocketProtocol: StreamKeyProtocol.name] : [:])
             } catch {
                 return .dontUpgrade
             }
@@ -90,7 +101,8 @@ public struct ServerApplication: Sendable {
     public func application(host address: String, port: Int, logger: Logger,
                             onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         let server = GuardedHTTPChannel.builder(webSocketRouter: router(), configuration: configuration) { [self] head in
-            upgradeRefusal(uri: head.uri, authorization: head.headers["authorization"].first, apiKey: head.headers["x-api-key"].first)
+            upgradeRefusal(uri: head.uri, authorization: head.headers["authorization"].first, apiKey: head.headers["x-api-key"].first,
+                           protocols: head.headers["sec-websocket-protocol"].first)
         }
         return Application(router: router(), server: server,
                            configuration: .init(address: .hostname(address, port: port), serverName: "leeway"),
@@ -100,10 +112,10 @@ public struct ServerApplication: Sendable {
 
     /// Why a WebSocket upgrade to `uri` must be refused before it starts (401 without a key that
     /// may read, 400 for a bad `after`), or nil. Other paths are left to the router.
-    func upgradeRefusal(uri: String, authorization: String?, apiKey: String?) -> ServerError? {
+    func upgradeRefusal(uri: String, authorization: String?, apiKey: String?, protocols: String? = nil) -> ServerError? {
         let parsed = URI(uri)
         guard parsed.path == "/v1/stream" else { return nil }
-        guard authenticator.principal(forKey: Self.presentedKey(authorization: authorization, apiKey: apiKey)) != nil else {
+        guard authenticator.principal(forKey: Self.presentedKey(authorization: authorization, apiKey: apiKey, protocols: protocols)) != nil else {
             return ServerError.unauthorized()
         }
         if let text = parsed.queryParameters.get("after"), Int64(text).map({ $0 >= 0 }) != true {
@@ -112,10 +124,11 @@ public struct ServerApplication: Sendable {
         return nil
     }
 
-    /// The key a request presents: `Authorization: Bearer KEY`, else `X-API-Key: KEY`.
-    static func presentedKey(authorization: String?, apiKey: String?) -> String? {
+    /// The key a request presents: `Authorization: Bearer KEY`, else `X-API-Key: KEY`, else (a
+    /// browser's WebSocket) the `leeway.key.…` subprotocol (`StreamKeyProtocol`).
+    static func presentedKey(authorization: String?, apiKey: String?, protocols: String? = nil) -> String? {
         if let authorization, authorization.hasPrefix("Bearer ") { return String(authorization.dropFirst("Bearer ".count)) }
-        return apiKey
+        return apiKey ?? StreamKeyProtocol.key(fromProtocols: protocols)
     }
 
     // MARK: - Handlers
@@ -232,12 +245,12 @@ public struct ServerApplication: Sendable {
 
     func markets(_ request: Request) async throws -> Response {
         _ = try authorize(request, reading: true)
-        let markets = await host.markets, assets = await host.assets
+        let markets = await host.markets, assets = await host.assets, policies = await host.policies
         var writer = JSONWriter()
         writer.beginObject()
         writer.key("markets")
         writer.beginArray()
-        for market in markets {
+        for (index, market) in markets.enumerated() {
             writer.beginObject()
             writer.field("market", market.id)
             writer.field("settle", market.settleAsset < assets.count ? assets[market.settleAsset].id : "")
@@ -258,6 +271,11 @@ public struct ServerApplication: Sendable {
                 writer.endObject()
             } else { writer.null() }
             writer.endObject()
+            if index < policies.count {
+                // The policy in force here, as the `policy` command that sets it (PolicyEncoder's JSON).
+                writer.field("policy_scope", policies[index].own ? "market" : "global")
+                writer.key("policy"); writer.rawNumber(PolicyEncoder.command(policies[index].policy))
+            }
             writer.key("tiers")
             writer.beginArray()
             for tier in market.tiers.tiers {
@@ -351,7 +369,8 @@ public struct ServerApplication: Sendable {
     /// The caller's principal; `reading` routes accept every role, others need a writing role.
     func authorize(_ request: Request, reading: Bool) throws(ServerError) -> Principal {
         let presented = Self.presentedKey(authorization: request.headers[.authorization],
-                                          apiKey: HTTPField.Name("X-API-Key").flatMap { request.headers[$0] })
+                                          apiKey: HTTPField.Name("X-API-Key").flatMap { request.headers[$0] },
+                                          protocols: request.headers[.secWebSocketProtocol])
         guard let principal = authenticator.principal(forKey: presented) else { throw ServerError.unauthorized() }
         if !reading, principal.role == .trader || principal.role == .reader { throw ServerError.forbidden("submit commands") }
         return principal

@@ -18,5 +18,12 @@ public struct ServerRoute: Sendable, Equatable {
         ServerRoute(method: "get", path: "/healthz"),
         ServerRoute(method: "get", path: "/metrics"),
         ServerRoute(method: "get", path: "/openapi.json"),
+        // The dashboard: its static files and the aggregates it polls.
+        ServerRoute(method: "get", path: "/"),
+        ServerRoute(method: "get", path: "/dashboard.css"),
+        ServerRoute(method: "get", path: "/dashboard.js"),
+        ServerRoute(method: "get", path: "/v1/dashboard/overview"),
+        ServerRoute(method: "get", path: "/v1/dashboard/history"),
+        ServerRoute(method: "get", path: "/v1/markets/{market}/liquidation-map"),
     ]
 }

@@ -79,6 +79,7 @@ public enum StateEncoder {
         writer.field("free_collateral", report.freeCollateral.description)
         writer.key("margin_ratio"); if let ratio = report.marginRatio { writer.string(ratio.description) } else { writer.null() }
         writer.field("distance_to_margin_call", report.distanceToMarginCall.description)
+        writer.field("distance_to_liquidation", report.distanceToLiquidation.description)
         writer.field("distance_to_bankruptcy", report.distanceToBankruptcy.description)
         writer.field("deposit_to_cure", report.depositToCure.description)
         writer.key("balances")

@@ -113,7 +113,7 @@ struct StreamAndDocumentTests {
             #expect(documented.sorted() == ServerRoute.all.map { "\($0.method) \($0.path)" }.sorted())
             _ = try await client.call(.post, "/v1/commands", key: ServerFixture.adminKey, body: ServerFixture.scenario)
             for route in ServerRoute.all where route.path != "/v1/stream" {
-                let path = route.path.replacingOccurrences(of: "{id}", with: "alice") + (route.path.hasSuffix("what-if") ? "?deposit=1" : "")
+                let path = route.path.replacingOccurrences(of: "{id}", with: "alice").replacingOccurrences(of: "{market}", with: "BTC-PERP") + (route.path.hasSuffix("what-if") ? "?deposit=1" : "")
                 let body = route.method == "post" ? #"{"type":"time","ts":1700000100000}"# : nil
                 for key in [ServerFixture.adminKey, nil, ServerFixture.readerKey] {
                     let response = try await client.call(route.method == "post" ? .post : .get, path, key: key, body: body)

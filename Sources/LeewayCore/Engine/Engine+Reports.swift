@@ -79,6 +79,7 @@ extension Engine {
             freeCollateral: try risk.equity.subtracting(risk.initialMargin),
             marginRatio: risk.equity.isPositive ? try risk.maintenanceMargin.divided(by: risk.equity, rounding: .up) : nil,
             distanceToMarginCall: try risk.equity.subtracting(callLine),
+            distanceToLiquidation: try risk.equity.subtracting(risk.maintenanceMargin),
             distanceToBankruptcy: risk.equity,
             depositToCure: Fixed.maximum(try cureTarget.subtracting(risk.equity), .zero),
             positions: positions

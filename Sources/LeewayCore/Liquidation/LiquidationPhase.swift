@@ -12,4 +12,16 @@ public enum LiquidationPhase: String, Sendable, Hashable, Codable, CaseIterable 
 
     /// While in these phases, risk-increasing fills and withdrawals are refused.
     public var restrictsRisk: Bool { self == .marginCall || self == .deleveraging }
+
+    /// The phase's position in `allCases` (for per-phase count arrays, without a search).
+    public var ordinal: Int {
+        switch self {
+        case .healthy: return 0
+        case .warning: return 1
+        case .marginCall: return 2
+        case .deleveraging: return 3
+        case .liquidated: return 4
+        case .bankrupt: return 5
+        }
+    }
 }

@@ -35,6 +35,9 @@ public struct MarginReport: Sendable, Hashable {
     /// equity − MM × call (call = call_level·m, 1 in part 1): how much equity may still be lost
     /// before a margin call.
     public var distanceToMarginCall: Fixed
+    /// equity − MM: how much may be lost before the account is below maintenance, where its
+    /// positions' liquidation prices are and forced closes begin (negative: already below). Exact.
+    public var distanceToLiquidation: Fixed
     /// equity: how much may be lost before bankruptcy.
     public var distanceToBankruptcy: Fixed
     /// The deposit (in the valuation currency) that would cure a call now: MM × cure − equity, if

@@ -242,26 +242,17 @@ public struct BacktestRun {
         }
     }
 
-    /// A trader's answer to a margin call, if the account still needs one.
+    /// A trader's answer to a margin call, if the account still needs one (`SimulatedAccount.answer`).
     mutating func respond(account index: Int, atMs timeMs: Int64) {
         actionPending[index] = false
         let account = scenario.accounts[index]
-        guard let report = engine.marginReport(account: account.id),
-              report.phase == .marginCall || report.phase == .deleveraging else { return }
+        guard let report = engine.marginReport(account: account.id), let answer = account.answer(to: report) else { return }
         let command: Command
-        switch account.response {
-        case .ignore:
-            return
-        case .deposit(let multiple, _):
-            guard report.depositToCure.isPositive else { return }
-            command = .deposit(account: account.id, asset: Self.settleAsset,
-                               amount: BacktestScenario.exact(report.depositToCure.doubleValue * multiple + 1))
-        case .reduce(let fraction, _):
-            guard let position = report.positions.first, !position.size.isZero else { return }
-            let quantity = Fixed(raw: Int64(Double(position.size.magnitude.raw) * fraction))
-            guard quantity.isPositive else { return }
-            command = .fill(account: account.id, market: Self.marketID, size: position.size.isPositive ? quantity.negated : quantity,
-                            price: currentMark, fee: .zero)
+        switch answer {
+        case .deposit(let amount):
+            command = .deposit(account: account.id, asset: Self.settleAsset, amount: amount)
+        case .reduce(_, let size):
+            command = .fill(account: account.id, market: Self.marketID, size: size, price: currentMark, fee: .zero)
         }
         if apply(command, atMs: timeMs) { metrics.traderActions += 1 }
     }
@@ -297,13 +288,8 @@ public struct BacktestRun {
             flags[index].called = true
             let response = scenario.accounts[index].response
             if !actionPending[index], response != .ignore {
-                let delayMs: Int64
-                switch response {
-                case .deposit(_, let delay), .reduce(_, let delay): delayMs = delay
-                case .ignore: delayMs = 0
-                }
                 actionPending[index] = true
-                pendingActions.insert(PendingAction(dueMs: event.timestampMs + delayMs, account: index))
+                pendingActions.insert(PendingAction(dueMs: event.timestampMs + scenario.accounts[index].reactionDelayMs, account: index))
             }
         case .cured: flags[index].cured = true
         case .deleveragingStarted: flags[index].deleveraged = true

@@ -41,7 +41,7 @@ public struct BacktestScenario: Sendable {
     }
 
     /// A price as an exact decimal (rounded to 10⁻⁸, at least 10⁻⁸).
-    static func exact(_ value: Double) -> Fixed {
+    public static func exact(_ value: Double) -> Fixed {
         guard value.isFinite, value > 0 else { return .ulp }
         let scaled = (value * Double(Fixed.scale)).rounded()
         return scaled >= Double(Int64.max) ? .max : Fixed(raw: Swift.max(Int64(scaled), 1))

@@ -1,0 +1,94 @@
+import ArgumentParser
+import Foundation
+import LeewayJournal
+import LeewayServer
+import Logging
+import NIOCore
+import ServiceLifecycle
+import UnixSignals
+
+/// Runs the service `leeway serve` is: the data directory's lock, the journal and its recovery,
+/// the engine host, the HTTP/WebSocket application (API and dashboard), the `time` ticker and the
+/// dashboard's sampler, until SIGTERM or SIGINT; then it drains the inbox and writes a snapshot.
+/// `leeway demo` runs exactly this, with its driver as one more service.
+struct ServiceRunner {
+    var data: String
+    var host: String
+    var port: Int
+    var configuration: ServerConfiguration
+    var rebuildFromJournal = false
+    var logger: Logger
+
+    /// A sentence for a socket that could not be bound (the port is taken, or not ours to take).
+    static func bindFailure(_ error: any Error, address: String, port: Int) -> String? {
+        guard let error = error as? IOError else { return nil }
+        switch error.errnoCode {
+        case EADDRINUSE: return "port \(port) on \(address) is already in use; stop the process using it or pass another --port"
+        case EACCES: return "port \(port) on \(address) may not be bound by this user; use a port above 1023 or another --port"
+        case EADDRNOTAVAIL: return "\(address) is not an address of this machine; pass another --host"
+        default: return nil
+        }
+    }
+
+    /// Serves until a shutdown signal. `onListening` gets the bound address and port once the
+    /// socket is bound; `extraServices` may add services that use the engine host (they run in the
+    /// same service group and are shut down with it). Throws `ExitCode(1)` when it cannot start.
+    func run(onListening: @escaping @Sendable (_ address: String, _ port: Int) async -> Void = { _, _ in },
+             extraServices: (EngineHost) -> [any Service] = { _ in [] }) async throws {
+        var address = host
+        if configuration.keys.isEmpty {
+            if !["127.0.0.1", "localhost", "::1"].contains(host) {
+                logger.warning("no API keys are configured: binding to 127.0.0.1 only, not \(host); add keys with --config to serve other hosts")
+            } else {
+                logger.notice("no API keys are configured: serving on loopback only, and every local caller is admin")
+            }
+            address = "127.0.0.1"
+        }
+        let logger = logger
+        let metrics = ServerMetrics()
+        let lock: DataDirectoryLock
+        do { lock = try DataDirectoryLock(directory: data) } catch {
+            logger.critical("cannot start: \(error)")
+            throw ExitCode(1)
+        }
+        defer { withExtendedLifetime(lock) {} }
+        let engineHost: EngineHost
+        do {
+            let journal = try Journal(directory: data)
+            engineHost = try EngineHost(journal: journal, configuration: configuration, logger: logger, metrics: metrics,
+                                        rebuildingSnapshots: rebuildFromJournal, nowMs: { Int64((Date().timeIntervalSince1970 * 1_000).rounded(.down)) })
+        } catch {
+            logger.critical("cannot start: \(error.description)")
+            throw ExitCode(1)
+        }
+        do { try await engineHost.applyConfiguredIdempotency() } catch {
+            logger.critical("cannot start: \(error)")
+            throw ExitCode(1)
+        }
+        let data = data, boundAddress = address
+        let server = ServerApplication(host: engineHost, configuration: configuration, metrics: metrics)
+        let application = server.application(host: address, port: port, logger: logger) { bound in
+            logger.info("listening", metadata: ["address": "\(boundAddress):\(bound)", "data": "\(data)"])
+            await onListening(boundAddress, bound)
+        }
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: application),
+            .init(service: TickerService(host: engineHost, intervalMs: configuration.tickerMs)),
+            .init(service: server.dashboardSampler()),
+        ]
+        services += extraServices(engineHost).map { .init(service: $0) }
+        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        do { try await group.run() } catch {
+            // Binding fails before "listening" is said; say what an operator can act on.
+            if let reason = Self.bindFailure(error, address: address, port: port) {
+                logger.critical("cannot start: \(reason)")
+            } else {
+                logger.critical("the server stopped: \(error)")
+                await engineHost.shutdown()
+            }
+            throw ExitCode(1)
+        }
+        await engineHost.shutdown()
+        logger.info("stopped cleanly: inbox drained, journal flushed, snapshot written")
+    }
+}
