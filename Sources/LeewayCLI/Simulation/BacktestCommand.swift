@@ -30,8 +30,7 @@ struct BacktestCommand: AsyncParsableCommand {
 
     func run() async throws {
         let policies = try options.policySpecs()
-        let candles: [Candle]
-        do { candles = try CandleFile.load(path: prices) } catch { throw usageFailure(error.description) }
+        let candles = try CandleInput.load(path: prices)
         let path = CandleExpansion.path(from: candles, subSteps: subSteps)
         let tiers = BacktestScenario.defaultTiers
         let population = options.populationSpec().draw(seed: options.seed, pathLength: path.count) {

@@ -128,8 +128,7 @@ struct TuneCommand: AsyncParsableCommand {
         var inputs: [TuningInput] = []
         var firstCandles: [Candle] = []
         for file in priceFiles {
-            let candles: [Candle]
-            do { candles = try CandleFile.load(path: file) } catch { throw usageFailure(error.description) }
+            let candles = try CandleInput.load(path: file)
             if firstCandles.isEmpty { firstCandles = candles }
             let path = CandleExpansion.path(from: candles)
             let window = TuningInput.crashWindow(of: path)
