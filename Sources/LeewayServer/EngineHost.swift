@@ -101,7 +101,7 @@ public actor EngineHost {
             inbox.append(WorkItem(commands: commands, continuation: continuation, enqueued: .now))
             if !draining {
                 draining = true
-                Task { await self.drain() }
+                Task { self.drain() }
             }
         }
     }
