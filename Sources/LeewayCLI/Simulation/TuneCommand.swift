@@ -93,6 +93,7 @@ struct TuneCommand: AsyncParsableCommand {
             output.line(TuningReport.frontierTable(result))
             output.line("")
             output.line(TuningReport.comparisonTable(result))
+            output.line(TuningReport.verdict(result))
             output.line("")
             output.line(TuningReport.perInputTable(result))
             output.line("")
