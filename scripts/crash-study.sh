@@ -4,7 +4,7 @@
 # the issue-12 bar (guarded against hard, seeds 1, 2 and 3) and a jump-diffusion stress run.
 #   bash scripts/crash-study.sh        (from the repository root; ../shared beside it)
 # Time on a 2-core machine: the release build first (its progress is shown; a first build takes
-# several minutes, later ones seconds), then 31 simulation runs, about 5 minutes,
+# several minutes, later ones seconds), then 31 simulation runs, about 4 minutes,
 # each announced with the time elapsed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,7 +18,7 @@ announce() {
 }
 echo "building leeway (release); a first build takes several minutes on 2 cores, later ones seconds:" >&2
 swift build -c release --product leeway >&2
-echo "built in $((SECONDS - start)) s; now 31 runs of 10,000 accounts (about 5 minutes on 2 cores)" >&2
+echo "built in $((SECONDS - start)) s; now 31 runs of 10,000 accounts (about 4 minutes on 2 cores)" >&2
 out=docs/studies/crashes
 mkdir -p "$out"
 declare -A files=(
