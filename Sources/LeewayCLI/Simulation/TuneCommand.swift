@@ -93,7 +93,7 @@ struct TuneCommand: AsyncParsableCommand {
             output.line(TuningReport.frontierTable(result))
             output.line("")
             output.line(TuningReport.comparisonTable(result))
-            output.line(TuningReport.verdict(result))
+            if result.recommended != nil { output.line(TuningReport.verdict(result)) }  // else the last line says why not
             output.line("")
             output.line(TuningReport.perInputTable(result))
             output.line("")
