@@ -3,9 +3,22 @@
 # real crashes in ../shared/data/prices, 10,000 accounts, with and without cascade feedback;
 # the issue-12 bar (guarded against hard, seeds 1, 2 and 3) and a jump-diffusion stress run.
 #   bash scripts/crash-study.sh        (from the repository root; ../shared beside it)
+# Time on a 2-core machine: the release build first (its progress is shown; a first build takes
+# several minutes, later ones seconds), then 31 simulation runs, about 4 minutes,
+# each announced with the time elapsed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift build -c release --product leeway >/dev/null
+start=$SECONDS
+step=0
+steps=31  # per crash: seed 1 with and without feedback, seeds 2 and 3 likewise (6 × 5), + stress
+# Prints one progress line: step number, what runs, time since the script started.
+announce() {
+    step=$((step + 1))
+    printf '[%2d/%d] %-52s %3d:%02d elapsed\n' "$step" "$steps" "$1" $(((SECONDS - start) / 60)) $(((SECONDS - start) % 60)) >&2
+}
+echo "building leeway (release); a first build takes several minutes on 2 cores, later ones seconds:" >&2
+swift build -c release --product leeway >&2
+echo "built in $((SECONDS - start)) s; now 31 runs of 10,000 accounts (about 4 minutes on 2 cores)" >&2
 out=docs/studies/crashes
 mkdir -p "$out"
 declare -A files=(
@@ -20,18 +33,21 @@ for name in "${names[@]}"; do
   prices="../shared/data/prices/${files[$name]}"
   # Seed 1: every preset, with charts. Default population: every account opens at the first point.
   common=(--prices "$prices" --accounts 10000 --seed 1 --policy hard --policy soft --policy soft-adaptive --policy guarded --threads 2)
+  announce "$name: four presets, seed 1, with charts"
   .build/release/leeway backtest "${common[@]}" --json --charts "$out/$name" > "$out/$name.json"
+  announce "$name: four presets, seed 1, no feedback"
   .build/release/leeway backtest "${common[@]}" --json --no-feedback > "$out/$name-no-feedback.json"
   # The bar: guarded against hard on the same population and path, seeds 2 and 3 as well.
   for seed in 2 3; do
     bar=(--prices "$prices" --accounts 10000 --seed "$seed" --policy hard --policy guarded --threads 2 --json)
+    announce "$name: hard vs guarded, seed $seed"
     .build/release/leeway backtest "${bar[@]}" > "$out/$name-seed$seed.json"
+    announce "$name: hard vs guarded, seed $seed, no feedback"
     .build/release/leeway backtest "${bar[@]}" --no-feedback > "$out/$name-seed$seed-no-feedback.json"
   done
-  echo "done: $name"
 done
+announce "stress: jump diffusion, 200 paths"
 .build/release/leeway stress --model jump --paths 200 --horizon 1d --accounts 2000 --seed 1 --threads 2 \
   --policy hard --policy guarded --json > "$out/stress-jump.json"
-echo "done: stress"
 python3 scripts/crash-study-tables.py "$out"
-echo "wrote $out/tables.md and $out/bar.md"
+echo "wrote $out/tables.md and $out/bar.md in $(((SECONDS - start) / 60)) min $(((SECONDS - start) % 60)) s"

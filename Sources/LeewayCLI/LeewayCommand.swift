@@ -22,7 +22,8 @@ struct LeewayCommand: AsyncParsableCommand {
         ]
     )
 
-    /// Runs the command; a usage or validation error exits with code 2 and a clear message.
+    /// Runs the command; a usage or validation error exits with code 2 and a clear message (for a
+    /// mistyped option: its name and the closest valid one, `UnknownOptionHint`).
     static func main() async {
         do {
             var command = try parseAsRoot()
@@ -33,6 +34,12 @@ struct LeewayCommand: AsyncParsableCommand {
             }
         } catch {
             let code = exitCode(for: error)
+            let arguments = Array(CommandLine.arguments.dropFirst())
+            if code == .validationFailure,
+               let hint = UnknownOptionHint(arguments: arguments, dumpHelp: _dumpHelp())?.message(for: arguments) {
+                FileHandle.standardError.write(Data(("error: " + hint + "\n").utf8))
+                Foundation.exit(2)
+            }
             if code == .validationFailure {
                 FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
                 Foundation.exit(2)

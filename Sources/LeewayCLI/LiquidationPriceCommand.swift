@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import LeewayCore
 import LeewayWire
 
@@ -11,17 +12,21 @@ struct LiquidationPriceCommand: AsyncParsableCommand {
             Prices are rounded against the trader (a long's up, a short's down) to --decimals places, \
             so the true trigger is never beyond the printed price.
             Example: leeway liq-price --side long --size 1 --entry 10000 --wallet 1000 --mmr 0.004  →  9036.1446
+            The size is positive; --side gives the direction. A wallet below the maintenance margin at \
+            entry puts the liquidation price beyond the entry: a warning on standard error says so.
             """
     )
 
     enum Side: String, ExpressibleByArgument, CaseIterable { case long, short }
 
     @Option(help: "long or short.") var side: Side
-    @Option(help: "Position size in base units (positive).") var size: String
-    @Option(help: "Entry price.") var entry: String
-    @Option(help: "Isolated wallet balance (margin) in settle units.") var wallet: String
-    @Option(help: "Maintenance margin rate, e.g. 0.004.") var mmr: String
-    @Option(name: .customLong("maintenance-amount"), help: "The tier's maintenance amount (cum), default 0.") var maintenanceAmount: String = "0"
+    // The numbers are read `.unconditional`ly, so `--size -1` reaches the check below ("must be
+    // greater than zero") instead of the parser taking -1 for an option and saying the value is missing.
+    @Option(parsing: .unconditional, help: "Position size in base units (positive; --side gives the direction).") var size: String
+    @Option(parsing: .unconditional, help: "Entry price.") var entry: String
+    @Option(parsing: .unconditional, help: "Isolated wallet balance (margin) in settle units.") var wallet: String
+    @Option(parsing: .unconditional, help: "Maintenance margin rate, e.g. 0.004.") var mmr: String
+    @Option(name: .customLong("maintenance-amount"), parsing: .unconditional, help: "The tier's maintenance amount (cum), default 0.") var maintenanceAmount: String = "0"
     @Option(help: "Decimal places to print (0-8).") var decimals: Int = 4
     @Flag(help: "Print {\"liquidation_price\": …, \"bankruptcy_price\": …}.") var json = false
 
@@ -53,11 +58,23 @@ struct LiquidationPriceCommand: AsyncParsableCommand {
         }
         let liquidationText = try text(liquidation)
         let bankruptcyText = try text(bankruptcy)
+        // At the liquidation price, wallet + PnL = MM. For a long, a price at or above the entry
+        // means the wallet alone is at most the maintenance margin at entry (PnL 0 there): the
+        // position is liquidatable the moment it opens. Mirrored for a short.
+        let beyondEntry = liquidation.map { side == .long ? $0 >= entry : $0 <= entry } ?? false
+        if beyondEntry, let liquidationText {
+            let maintenance = try? schedule.maintenanceMargin(notional: entry.multiplied(by: size, rounding: .up)).formatted(digits: 2, rounding: .up)
+            let relation = side == .long ? "at or above" : "at or below"
+            FileHandle.standardError.write(Data(("warning: the liquidation price \(liquidationText) is \(relation) the entry \(self.entry): "
+                + "the wallet \(self.wallet) does not exceed the maintenance margin at entry (\(maintenance ?? "notional × mmr − maintenance amount")), "
+                + "so the position would be liquidated as soon as it opens; add to --wallet or lower --size\n").utf8))
+        }
         if json {
             var writer = JSONWriter()
             writer.beginObject()
             writer.key("liquidation_price"); if let liquidationText { writer.string(liquidationText) } else { writer.null() }
             writer.key("bankruptcy_price"); if let bankruptcyText { writer.string(bankruptcyText) } else { writer.null() }
+            writer.field("below_maintenance_at_entry", beyondEntry)
             writer.endObject()
             print(writer.text)
         } else {

@@ -15,6 +15,8 @@ public enum CandleFileError: Error, Sendable, Equatable, CustomStringConvertible
     case empty(path: String)
     /// Row `row` (1-based) does not open strictly after the previous row.
     case notTimeOrdered(path: String, row: Int)
+    /// Row `row`'s open time is in another unit (`found`) than the first row's (`expected`).
+    case mixedTimeUnits(path: String, row: Int, openTime: Int64, found: String, expected: String, firstRow: Int)
 
     /// A stable machine-readable code.
     public var code: String {
@@ -26,6 +28,7 @@ public enum CandleFileError: Error, Sendable, Equatable, CustomStringConvertible
         case .badRow: return "bad_row"
         case .empty: return "empty_file"
         case .notTimeOrdered: return "not_time_ordered"
+        case .mixedTimeUnits: return "mixed_time_units"
         }
     }
 
@@ -45,6 +48,9 @@ public enum CandleFileError: Error, Sendable, Equatable, CustomStringConvertible
             return "candle file \(path) holds no candles"
         case .notTimeOrdered(let path, let row):
             return "candle file \(path), row \(row): open time is not after the previous row's; sort the file by time"
+        case .mixedTimeUnits(let path, let row, let openTime, let found, let expected, let firstRow):
+            return "candle file \(path), row \(row): open time \(openTime) is in \(found) but row \(firstRow) is in \(expected); "
+                + "write every open time in one unit (seconds, milliseconds, microseconds or nanoseconds since 1970)"
         }
     }
 }

@@ -62,6 +62,15 @@ public actor EngineHost {
         self.logger = logger
         self.metrics = metrics
         self.nowMs = nowMs
+        // A journal whose clock is ahead of this machine's (its clock was set back, or the journal
+        // came from elsewhere): commands are stamped with the engine clock and timers wait until
+        // the wall clock passes it. Said once, so an operator is not left wondering.
+        let ahead = outcome.engine.state.clockMs - nowMs()
+        if ahead > configuration.maxClockAheadMs {
+            logger.warning("the engine clock from the journal is ahead of the wall clock; deadlines and steps wait until the wall clock passes it", metadata: [
+                "engine_clock_ms": "\(outcome.engine.state.clockMs)", "ahead_ms": "\(ahead)",
+            ])
+        }
     }
 
     /// Brings the engine's idempotency window to the configured one, through the journal (an
@@ -88,9 +97,12 @@ public actor EngineHost {
         public var events: [Event]
     }
 
-    /// Queues a validated batch and returns the outcome of each command once it is durable.
+    /// Queues a validated batch and returns the outcome of each command once it is durable. A
+    /// command whose `ts` is more than `max_clock_ahead_ms` ahead of the wall clock refuses the
+    /// whole batch before anything is queued (`ts_ahead_of_clock`, see `checkTimestamps`).
     public func submit(_ commands: [JSONObject]) async throws -> [CommandOutcome] {
         if let failure { throw failure }
+        try checkTimestamps(commands)
         guard inbox.count < configuration.inboxLimit else {
             throw ServerError(status: 503, code: "overloaded", message: "the engine's inbox is full; retry shortly", retryAfterSeconds: 1)
         }
@@ -98,7 +110,7 @@ public actor EngineHost {
             inbox.append(WorkItem(commands: commands, continuation: continuation, enqueued: .now))
             if !draining {
                 draining = true
-                Task { await self.drain() }
+                Task { self.drain() }
             }
         }
     }
@@ -287,6 +299,24 @@ public actor EngineHost {
     }
 
     // MARK: - Time
+
+    /// Refuses a batch in which a command's `ts` is beyond the wall clock + `max_clock_ahead_ms`.
+    /// A live server's clock is the wall clock: a later `ts` would fire every deadline before it at
+    /// once (margin calls expiring early) and stamp every later command with that future time,
+    /// while the ticker waits for the wall clock to catch up. The check is here, before queuing,
+    /// and not in the engine: the engine has no wall clock, and a journaled refusal would be
+    /// applied when the journal is replayed. A `ts` in the past is the engine's to judge
+    /// (`clock_regression` when it is before the engine clock).
+    func checkTimestamps(_ commands: [JSONObject]) throws(ServerError) {
+        let now = nowMs()
+        let limit = now > Int64.max - configuration.maxClockAheadMs ? Int64.max : now + configuration.maxClockAheadMs
+        for (index, command) in commands.enumerated() {
+            guard case .number(let text)? = command["ts"], let ts = Int64(text), ts > limit else { continue }
+            throw ServerError.badRequest("ts_ahead_of_clock", "nothing was applied; command \(index + 1): ts \(ts) is \(ts - now) ms ahead of "
+                + "the server clock \(now), beyond max_clock_ahead_ms (\(configuration.maxClockAheadMs)); leave ts out and the server "
+                + "stamps the command with its own clock, deadlines then fire as the clock reaches them")
+        }
+    }
 
     /// Issues a `time` command when a deadline or step is due (the ticker's call).
     public func tick() async {

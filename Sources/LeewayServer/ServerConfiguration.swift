@@ -7,7 +7,8 @@ import Foundation
 ///  "snapshot_every": 10000, "ticker_ms": 250, "max_body_bytes": 1048576, "max_batch": 10000,
 ///  "inbox_limit": 10000, "metrics_roles": ["admin", "reader"], "snapshots_kept": 3,
 ///  "idempotency_window_ms": 86400000, "idempotency_max_ids": 1000000, "stream_buffer_events": 10000,
-///  "header_timeout_ms": 10000, "idle_timeout_ms": 60000, "max_header_bytes": 32768}
+///  "header_timeout_ms": 10000, "idle_timeout_ms": 60000, "max_header_bytes": 32768,
+///  "max_clock_ahead_ms": 1000}
 /// ```
 public struct ServerConfiguration: Sendable, Equatable {
     public var keys: [APIKey] = []
@@ -15,6 +16,12 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var snapshotEvery: Int64 = 10_000
     /// Interval of the `time` ticker, ms.
     public var tickerMs: Int64 = 250
+    /// How far (ms) a command's `ts` may be ahead of the server's wall clock. The server owns time:
+    /// a later `ts` would fire every deadline and step before it at once and leave the ticker
+    /// waiting for the wall clock to catch up, so such a request is refused (`ts_ahead_of_clock`).
+    /// The default allows for clock skew between NTP-synchronised hosts, small against any grace
+    /// period or cooldown.
+    public var maxClockAheadMs: Int64 = 1_000
     public var maxBodyBytes = 1 << 20
     /// Most commands in one request.
     public var maxBatch = 10_000
@@ -48,6 +55,7 @@ public struct ServerConfiguration: Sendable, Equatable {
         case snapshotsKept = "snapshots_kept", streamBufferEvents = "stream_buffer_events"
         case headerTimeoutMs = "header_timeout_ms", idleTimeoutMs = "idle_timeout_ms", maxHeaderBytes = "max_header_bytes"
         case idempotencyWindowMs = "idempotency_window_ms", idempotencyMaxIDs = "idempotency_max_ids"
+        case maxClockAheadMs = "max_clock_ahead_ms"
     }
 
     /// Reads and validates a configuration file.
@@ -89,6 +97,12 @@ public struct ServerConfiguration: Sendable, Equatable {
         if let value = try positive(.maxHeaderBytes) { configuration.maxHeaderBytes = value }
         if let value = try positive(.idempotencyWindowMs) { configuration.idempotencyWindowMs = Int64(value) }
         if let value = try positive(.idempotencyMaxIDs) { configuration.idempotencyMaxIDs = value }
+        if let value = object[CodingKeys.maxClockAheadMs.rawValue] {
+            guard let number = value as? Int, number >= 0 else {
+                throw ServerError(status: 0, code: "config_invalid", message: "\(path): \"max_clock_ahead_ms\" must be an integer ≥ 0 (ms a command's ts may be ahead of the server clock)")
+            }
+            configuration.maxClockAheadMs = Int64(number)
+        }
         if let roles = object[CodingKeys.metricsRoles.rawValue] {
             guard let names = roles as? [String] else {
                 throw ServerError(status: 0, code: "config_invalid", message: "\(path): \"metrics_roles\" must be a list of role names")

@@ -26,28 +26,28 @@ public final class ServerMetrics: Sendable {
     public init() {
         let registry = PrometheusCollectorRegistry()
         self.registry = registry
-        journalAppend = registry.makeDurationHistogram(name: "leeway_journal_append_seconds", labels: [], buckets: Self.durationBuckets,
+        journalAppend = registry.durationHistogram(name: "leeway_journal_append_seconds", labels: [], buckets: Self.durationBuckets,
                                                        help: "Duration of one durable journal transaction (a batch of records and their events, with its fsync).")
-        journalLag = registry.makeDurationHistogram(name: "leeway_journal_append_lag_seconds", labels: [], buckets: Self.durationBuckets,
+        journalLag = registry.durationHistogram(name: "leeway_journal_append_lag_seconds", labels: [], buckets: Self.durationBuckets,
                                                     help: "Time from a request entering the engine's inbox until its commands are durable in the journal (queueing, apply and the fsync): the acknowledgement latency the engine adds.")
-        apply = registry.makeDurationHistogram(name: "leeway_apply_seconds", labels: [], buckets: Self.durationBuckets,
+        apply = registry.durationHistogram(name: "leeway_apply_seconds", labels: [], buckets: Self.durationBuckets,
                                                help: "Time the engine spent applying one batch of commands (before journaling).")
         commands = Dictionary(uniqueKeysWithValues: CommandType.allCases.map(\.rawValue).map {
-            ($0, registry.makeCounter(name: "leeway_commands_total", labels: [("type", $0)], help: "Commands applied, by command type."))
+            ($0, registry.counter(name: "leeway_commands_total", labels: [("type", $0)], help: "Commands applied, by command type."))
         })
         events = Dictionary(uniqueKeysWithValues: EventType.allCases.map(\.rawValue).map {
-            ($0, registry.makeCounter(name: "leeway_events_total", labels: [("type", $0)], help: "Events produced, by event type."))
+            ($0, registry.counter(name: "leeway_events_total", labels: [("type", $0)], help: "Events produced, by event type."))
         })
-        subscribers = registry.makeGauge(name: "leeway_stream_subscribers", labels: [], help: "WebSocket subscribers connected to /v1/stream.")
-        subscribersDropped = registry.makeCounter(name: "leeway_stream_subscribers_dropped_total", labels: [],
+        subscribers = registry.gauge(name: "leeway_stream_subscribers", labels: [], help: "WebSocket subscribers connected to /v1/stream.")
+        subscribersDropped = registry.counter(name: "leeway_stream_subscribers_dropped_total", labels: [],
                                                   help: "WebSocket subscribers closed (code 4001) because they fell behind their buffer of stream_buffer_events.")
-        snapshotDuration = registry.makeGauge(name: "leeway_snapshot_duration_seconds", labels: [],
+        snapshotDuration = registry.gauge(name: "leeway_snapshot_duration_seconds", labels: [],
                                               help: "Seconds the last snapshot took to encode, hash, write and prune (off the engine).")
-        snapshotBytes = registry.makeGauge(name: "leeway_snapshot_bytes", labels: [], help: "Size of the last snapshot written, bytes.")
-        snapshotStall = registry.makeGauge(name: "leeway_snapshot_stall_seconds", labels: [],
+        snapshotBytes = registry.gauge(name: "leeway_snapshot_bytes", labels: [], help: "Size of the last snapshot written, bytes.")
+        snapshotStall = registry.gauge(name: "leeway_snapshot_stall_seconds", labels: [],
                                            help: "Seconds the engine was held up to capture the state for the last snapshot.")
-        snapshotsWritten = registry.makeCounter(name: "leeway_snapshots_total", labels: [], help: "Snapshots written since the server started.")
-        snapshotFailures = registry.makeCounter(name: "leeway_snapshot_failures_total", labels: [], help: "Snapshots that could not be written since the server started.")
+        snapshotsWritten = registry.counter(name: "leeway_snapshots_total", labels: [], help: "Snapshots written since the server started.")
+        snapshotFailures = registry.counter(name: "leeway_snapshot_failures_total", labels: [], help: "Snapshots that could not be written since the server started.")
     }
 
     func countCommand(_ type: String) { commands[type]?.increment() }
@@ -69,17 +69,17 @@ public final class ServerMetrics: Sendable {
 
     /// A bankruptcy's deficit, and what the insurance fund and ADL covered, in its asset.
     func recordBankruptcy(asset: String, deficit: Fixed, insurancePaid: Fixed, adlRecovered: Fixed) {
-        registry.makeCounter(name: "leeway_deficit_total", labels: [("asset", asset)],
+        registry.counter(name: "leeway_deficit_total", labels: [("asset", asset)],
                              help: "Bankruptcy deficits since the server started, in the asset's units.").increment(by: deficit.doubleValue)
-        registry.makeCounter(name: "leeway_insurance_paid_total", labels: [("asset", asset)],
+        registry.counter(name: "leeway_insurance_paid_total", labels: [("asset", asset)],
                              help: "Deficit paid by the insurance fund since the server started, in the asset's units.").increment(by: insurancePaid.doubleValue)
-        registry.makeCounter(name: "leeway_adl_recovered_total", labels: [("asset", asset)],
+        registry.counter(name: "leeway_adl_recovered_total", labels: [("asset", asset)],
                              help: "Deficit recovered by auto-deleveraging since the server started, in the asset's units.").increment(by: adlRecovered.doubleValue)
     }
 
     /// One auto-deleveraging fill in `market`.
     func countADLFill(market: String) {
-        registry.makeCounter(name: "leeway_adl_fills_total", labels: [("market", market)],
+        registry.counter(name: "leeway_adl_fills_total", labels: [("market", market)],
                              help: "Auto-deleveraging fills since the server started, by market.").increment()
     }
 
@@ -108,37 +108,57 @@ public final class ServerMetrics: Sendable {
             }
         }
         for phase in LiquidationPhase.allCases {
-            registry.makeGauge(name: "leeway_accounts", labels: [("phase", phase.rawValue)], help: "Accounts, by liquidation phase.")
+            registry.gauge(name: "leeway_accounts", labels: [("phase", phase.rawValue)], help: "Accounts, by liquidation phase.")
                 .set(Double(phases[phase] ?? 0))
         }
         for (index, market) in state.markets.enumerated() {
             for phase in LiquidationPhase.allCases {
-                registry.makeGauge(name: "leeway_market_accounts", labels: [("market", market.id), ("phase", phase.rawValue)],
+                registry.gauge(name: "leeway_market_accounts", labels: [("market", market.id), ("phase", phase.rawValue)],
                                    help: "Accounts with a position in the market, by the account's liquidation phase.")
                     .set(Double(byMarket[index][phase] ?? 0))
             }
             if let last = market.markTimeMs {
-                registry.makeGauge(name: "leeway_mark_age_seconds", labels: [("market", market.id)],
+                registry.gauge(name: "leeway_mark_age_seconds", labels: [("market", market.id)],
                                    help: "Seconds since the market's last accepted mark (wall clock minus the engine clock when it was applied; a held mark does not count).")
                     .set(Double(view.nowMs - last) / 1_000)
             }
-            registry.makeGauge(name: "leeway_market_liquidations_paused", labels: [("market", market.id)],
+            registry.gauge(name: "leeway_market_liquidations_paused", labels: [("market", market.id)],
                                help: "1 while the market's mark is older than its max_mark_age_ms and no margin call or forced close is decided for its holders.")
                 .set(Double(market.liquidationsPaused ? 1 : 0))
-            registry.makeGauge(name: "leeway_market_mark_held", labels: [("market", market.id)],
+            registry.gauge(name: "leeway_market_mark_held", labels: [("market", market.id)],
                                help: "1 while a mark that moved more than max_mark_move waits for confirmation.")
                 .set(Double(market.heldMark == nil ? 0 : 1))
         }
         for (index, asset) in state.assets.enumerated() {
             let balance = index < state.insuranceFund.count ? state.insuranceFund[index] : .zero
-            registry.makeGauge(name: "leeway_insurance_fund", labels: [("asset", asset.id)],
+            registry.gauge(name: "leeway_insurance_fund", labels: [("asset", asset.id)],
                                help: "Insurance fund balance, in the asset's units.")
                 .set(Double(balance.description) ?? .nan)
         }
-        registry.makeGauge(name: "leeway_inbox_depth", labels: [], help: "Requests waiting in the engine's inbox.").set(Double(view.inboxDepth))
-        registry.makeGauge(name: "leeway_journal_records", labels: [], help: "Command records in the journal.").set(Double(view.records))
+        registry.gauge(name: "leeway_inbox_depth", labels: [], help: "Requests waiting in the engine's inbox.").set(Double(view.inboxDepth))
+        registry.gauge(name: "leeway_journal_records", labels: [], help: "Command records in the journal.").set(Double(view.records))
         var buffer: [UInt8] = []
         registry.emit(into: &buffer)
         return String(decoding: buffer, as: UTF8.self)
+    }
+}
+
+/// The registry's `make…` calls through its descriptor API (the `name:help:` forms are
+/// deprecated): `name` is the metric's full name, so no unit suffix is added to it.
+extension PrometheusCollectorRegistry {
+    fileprivate static func descriptor(_ name: String, help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(metricName: name, unitName: "", helpText: help)
+    }
+
+    fileprivate func counter(name: String, labels: [(String, String)], help: String) -> Counter {
+        makeCounter(descriptor: Self.descriptor(name, help: help), labels: labels)
+    }
+
+    fileprivate func gauge(name: String, labels: [(String, String)], help: String) -> Gauge {
+        makeGauge(descriptor: Self.descriptor(name, help: help), labels: labels)
+    }
+
+    fileprivate func durationHistogram(name: String, labels: [(String, String)], buckets: [Duration], help: String) -> DurationHistogram {
+        makeDurationHistogram(descriptor: Self.descriptor(name, help: help), labels: labels, buckets: buckets)
     }
 }

@@ -92,7 +92,7 @@ struct DemoCommandTests {
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("leeway-demo-used-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: data) }
-        FileManager.default.createFile(atPath: data + "/journal.sqlite", contents: Data())
+        _ = FileManager.default.createFile(atPath: data + "/journal.sqlite", contents: Data())
         let used = try LeewayProcess.run(["demo", "--data", data, "--port", "0"])
         #expect(used.status == 2)
         #expect(used.standardError.contains("already holds a journal"))

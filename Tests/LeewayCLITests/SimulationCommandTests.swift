@@ -87,6 +87,22 @@ struct SimulationCommandTests {
         #expect(result.standardOutput.contains("policy soft"))
     }
 
+    @Test("backtest converts a CSV whose open times are in seconds and says so on standard error")
+    func backtestSecondsCSV() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("leeway-seconds-\(getpid()).csv")
+        defer { try? FileManager.default.removeItem(at: file) }
+        let rows = (0..<120).map { minute -> String in
+            let open = 3000.0 - Double(minute) * 5
+            return "\(1_722_816_000 + 60 * minute),\(open),\(open + 2),\(open - 7),\(open - 5),1000"
+        }
+        try (rows.joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
+        let result = try LeewayProcess.run(["backtest", "--prices", file.path, "--accounts", "50", "--csv", "--policy", "soft:grace=adaptive"])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardError.contains("note: \(file.path): open times are in seconds; converted to milliseconds "
+            + "(first candle 2024-08-05T00:00:00Z, last 2024-08-05T01:59:00Z)"))
+        #expect(result.lines.count == 2)
+    }
+
     @Test("bad arguments and unreadable files exit 2 with a message", arguments: [
         ["backtest", "--prices", "no-such-file.json.gz"],
         ["backtest", "--prices", "Package.swift"],

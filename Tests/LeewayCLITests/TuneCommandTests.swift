@@ -18,6 +18,10 @@ struct TuneCommandTests {
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardOutput.contains("Pareto frontier"))
         #expect(result.standardOutput.contains("accounts_liquidated"))
+        // Units beside the metrics, and a verdict against the baseline (or why there is none).
+        #expect(result.standardOutput.contains("deficit_total                      USDC"))
+        let verdict = result.standardOutput.split(separator: "\n").first { $0.hasPrefix("recommended c") && $0.contains(" vs hard: ") }
+        #expect(verdict != nil || result.standardOutput.contains("No candidate was as solvent as the baseline"))
         // The recommendation is a policy command the engine's decoder reads back.
         let text = try String(contentsOfFile: policy, encoding: .utf8).trimmingCharacters(in: .newlines)
         guard case .command(let envelope) = CommandDecoder.decodeLine(Substring(text), lineNumber: 1), case .policy(let decoded, _, _) = envelope.command else {
@@ -29,6 +33,7 @@ struct TuneCommandTests {
         let html = try String(contentsOfFile: report, encoding: .utf8)
         #expect(html.hasPrefix("<!DOCTYPE html>"))
         #expect(html.contains("<svg") && html.contains("<circle"))
+        #expect(html.contains("<h2>Verdict</h2>"))
         #expect(!html.contains("<script") && !html.contains("src="))
     }
 

@@ -49,11 +49,45 @@ struct CandleFileTests {
         }
     }
 
-    @Test("CSV with a futures header and microsecond times is read in milliseconds")
-    func csvHeaderAndMicroseconds() throws {
-        let text = "open_time,open,high,low,close,volume\n1738368000000000,10,11,9,10.5,100\n"
-        let candles = try CandleFile.parseCSV(Array(text.utf8))
-        #expect(candles == [Candle(openTimeMs: 1_738_368_000_000, open: 10, high: 11, low: 9, close: 10.5, volume: 100)])
+    @Test("open times in seconds, ms, µs or ns are read as the same milliseconds, and a file not in ms gets a note", arguments: [
+        ("1722816000", "1722816060", CandleTimeUnit.seconds),
+        ("1722816000000", "1722816060000", .milliseconds),
+        ("1722816000000000", "1722816060000000", .microseconds),
+        ("1722816000000000000", "1722816060000000000", .nanoseconds),
+    ])
+    func detectsTimeUnit(firstOpen: String, second: String, unit: CandleTimeUnit) throws {
+        let text = "open_time,open,high,low,close,volume\n\(firstOpen),10,11,9,10.5,100\n\(second),10.5,12,10,11,50\n"
+        let contents = try CandleFile.parseCSV(Array(text.utf8), path: "prices.csv")
+        #expect(contents.timeUnit == unit)
+        #expect(contents.candles.map(\.openTimeMs) == [1_722_816_000_000, 1_722_816_060_000])
+        let json = try CandleFile.parseJSON(Array("[[\(firstOpen),\"10\",\"11\",\"9\",\"10.5\",\"100\"]]".utf8), path: "prices.json")
+        #expect(json.candles.first?.openTimeMs == 1_722_816_000_000)
+        if unit == .milliseconds {
+            #expect(contents.conversionNote == nil)
+        } else {
+            #expect(contents.conversionNote == "note: prices.csv: open times are in \(unit.rawValue); converted to milliseconds "
+                + "(first candle 2024-08-05T00:00:00Z, last 2024-08-05T00:01:00Z): check that these dates are right")
+        }
+    }
+
+    @Test("a file that mixes time units is refused, naming the row and both units")
+    func refusesMixedTimeUnits() {
+        let text = "1722816000000,10,11,9,10.5,100\n1722816060,10.5,12,10,11,50\n"
+        do {
+            _ = try CandleFile.parseCSV(Array(text.utf8), path: "mixed.csv")
+            Issue.record("a file mixing ms and s should be refused")
+        } catch {
+            #expect(error.code == "mixed_time_units")
+            #expect(error.description.contains("row 2: open time 1722816060 is in seconds but row 1 is in milliseconds"))
+        }
+    }
+
+    @Test("a negative open time is refused as a bad row")
+    func refusesNegativeTime() {
+        #expect(throws: CandleFileError.badRow(path: "<memory>", row: 1,
+                                              detail: "open time \"-5\" is not a non-negative integer (seconds, milliseconds, microseconds or nanoseconds since 1970)")) {
+            try CandleFile.parseCSV(Array("-5,10,11,9,10.5,100\n".utf8))
+        }
     }
 
     @Test("missing, misnamed and truncated gzip files are refused")

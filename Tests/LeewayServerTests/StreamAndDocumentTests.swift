@@ -93,7 +93,8 @@ struct StreamAndDocumentTests {
         let fixture = try ServerFixture()
         defer { fixture.remove() }
         try await fixture.app().test(.live) { client in
-            await #expect(throws: (any Error).self) {
+            // The closure's value would be the refusal's error; the #expect is what this checks.
+            _ = await #expect(throws: (any Error).self) {
                 try await client.ws("/v1/stream") { inbound, _, _ in for try await _ in inbound {} }
             }
         }

@@ -32,7 +32,23 @@ struct PolicySpecTests {
         #expect(minimum == 1_000)
     }
 
+    @Test("a grace override replaces the preset's grace, whichever form the preset had", arguments: [
+        ("soft:grace=adaptive", LiquidationPolicy.Grace.volatilityScaled(maxBreachProbability: Fixed(raw: 1_000_000), minMs: 60_000, maxMs: 3_600_000)),
+        ("soft:grace=adaptive,max_ms=600000", .volatilityScaled(maxBreachProbability: Fixed(raw: 1_000_000), minMs: 60_000, maxMs: 600_000)),
+        ("soft:max_ms=600000,grace=adaptive", .volatilityScaled(maxBreachProbability: Fixed(raw: 1_000_000), minMs: 60_000, maxMs: 600_000)),
+        ("guarded:grace=adaptive", .volatilityScaled(maxBreachProbability: Fixed(raw: 1_000_000), minMs: 60_000, maxMs: 3_600_000)),
+        ("soft:grace=120000", .fixed(ms: 120_000)),
+        ("soft-adaptive:grace=120000", .fixed(ms: 120_000)),
+        ("soft-adaptive:grace_ms=120000", .fixed(ms: 120_000)),
+        ("guarded:grace_ms=30000", .fixed(ms: 30_000)),
+    ])
+    func graceOverride(text: String, grace: LiquidationPolicy.Grace) throws {
+        #expect(try PolicySpec.parse(text).policy.grace == grace)
+    }
+
     @Test("bad policies are refused with a code", arguments: [
+        ("soft:grace=sometimes", "invalid_policy"),
+        ("soft:grace=adaptive,grace_ms=1000", "invalid_policy"),
         ("medium", "unknown_policy"),
         ("soft:grace_ms", "invalid_policy"),
         ("soft:colour=red", "unknown_field"),

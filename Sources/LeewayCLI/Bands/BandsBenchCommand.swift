@@ -26,7 +26,8 @@ struct BandsBenchCommand: AsyncParsableCommand {
         do { try parameters.validate() } catch { throw usageFailure(error.message) }
         guard samples >= 1, threads >= 1 else { throw usageFailure("--samples and --threads must be at least 1.") }
         let series: PriceSeries
-        do { series = try PriceSeries(candles: CandleFile.load(path: prices), halfLifeSeconds: 600, reversed: true) } catch {
+        let candles = try CandleInput.load(path: prices)
+        do { series = try PriceSeries(candles: candles, halfLifeSeconds: 600, reversed: true) } catch {
             throw usageFailure("\(error)")
         }
         print("LLAMMA loss Monte-Carlo: \(samples) samples of \(days) d windows, A=\(a), N=\(bands), \(URL(fileURLWithPath: prices).lastPathComponent) (+ reversed)")

@@ -55,8 +55,7 @@ struct BandsSimulateCommand: AsyncParsableCommand {
     func run() async throws {
         try validateCommon()
         do { try parameters().validate() } catch { throw usageFailure(error.message) }
-        let candles: [Candle]
-        do { candles = try CandleFile.load(path: prices) } catch { throw usageFailure("\(error)") }
+        let candles = try CandleInput.load(path: prices)
         let series: PriceSeries
         do { series = try PriceSeries(candles: candles, halfLifeSeconds: texp, reversed: reverse) } catch { throw usageFailure(error.message) }
         if let scan {

@@ -65,8 +65,7 @@ struct BacktestCommand: AsyncParsableCommand {
 
     func run() async throws {
         let policies = try options.policySpecs()
-        let candles: [Candle]
-        do { candles = try CandleFile.load(path: prices) } catch { throw usageFailure(error.description) }
+        let candles = try CandleInput.load(path: prices)
         var path = CandleExpansion.path(from: candles, subSteps: subSteps)
         let startMs = path.timesMs.first ?? 0
         for (from, until) in feedGap.compactMap(Self.pair) {

@@ -13,13 +13,6 @@ enum SimulationFormatter {
                             "liquidation_slippage", "insurance_fund_pnl", "insurance_fund_min", "bad_debt", "adl_notional",
                             "peak_liquidation_per_minute", "cascade_extra_drawdown", "trader_actions", "auto_topups", "stop_losses"]
 
-    static func text(_ value: MetricValue) -> String {
-        switch value {
-        case .count(let count): return String(count)
-        case .exact(let amount): return (try? amount.formatted(digits: 2, rounding: .toNearestOrEven)) ?? amount.description
-        case .estimate(let number): return number.isFinite ? String(format: "%.4g", number) : "n/a"
-        }
-    }
 
     static func write(_ value: MetricValue, into writer: inout JSONWriter) {
         switch value {
@@ -41,14 +34,19 @@ enum SimulationFormatter {
             .joined(separator: "\n")
     }
 
+    /// The metrics table (a unit column, `ReportNumber` formats), then one verdict line per policy
+    /// against the baseline (`PolicyVerdict`), the ledger check and the time taken.
     static func backtestTable(_ results: [BacktestResult], summary: SimulationSummary, elapsed: Duration) -> String {
         let rows = tableKeys.map { key in
-            [key] + results.map { result in
-                result.metrics.keyedValues.first { $0.key == key }.map { text($0.value) } ?? ""
+            let unit = MetricUnit.of(key)
+            return [key, unit.symbol] + results.map { result in
+                result.metrics.keyedValues.first { $0.key == key }.map { ReportNumber.format($0.value, unit: unit) } ?? ""
             }
         }
         let conserved = results.allSatisfy(\.metrics.ledgerConserved) ? "yes" : "NO"
-        return "\(summary)\n\n" + table(header: ["metric"] + results.map(\.policyName), rows: rows)
+        let verdicts = PolicyVerdict.verdicts(names: results.map(\.policyName), metrics: results.map(\.metrics)).map(\.line)
+        return "\(summary)\n\n" + table(header: ["metric", "unit"] + results.map(\.policyName), rows: rows)
+            + (verdicts.isEmpty ? "" : "\n\n" + verdicts.joined(separator: "\n"))
             + "\n\nledger conserved in every run: \(conserved); time \(elapsed.formatted(.units(allowed: [.seconds, .milliseconds], width: .narrow)))"
     }
 
@@ -118,22 +116,29 @@ enum SimulationFormatter {
                              "liquidated_notional", "liquidation_costs", "trader_liquidation_loss",
                              "insurance_fund_pnl", "bad_debt", "adl_notional", "cascade_extra_drawdown"]
 
-    static func number(_ value: Double) -> String { value.isFinite ? String(format: "%.4g", value) : "n/a" }
+    static func money(_ value: Double) -> String { ReportNumber.money(value) }
 
+    /// Per policy: each metric's distribution over paths (with its unit), the bad-debt
+    /// probability and tail figures in USDC; then one verdict line per policy against the baseline
+    /// on the sums over paths.
     static func stressTable(_ summaries: [PolicyStressSummary], header: String, elapsed: Duration) -> String {
         var blocks = [header]
         for summary in summaries {
             let rows = summary.distributions.filter { stressKeys.contains($0.key) }.map { key, distribution in
-                [key, number(distribution.mean), number(distribution.p50), number(distribution.p95), number(distribution.p99), number(distribution.max)]
+                let unit = MetricUnit.of(key)
+                return [key, unit.symbol] + [distribution.mean, distribution.p50, distribution.p95, distribution.p99, distribution.max]
+                    .map { ReportNumber.format($0, unit: unit) }
             }
-            blocks.append("policy \(summary.name)\n" + table(header: ["metric", "mean", "p50", "p95", "p99", "max"], rows: rows)
-                          + String(format: "\nP(bad debt > threshold) = %.4f; insurance fund loss VaR95 %@, ES95 %@, VaR99 %@, ES99 %@",
-                                   summary.badDebtProbability, number(summary.insuranceVaR95), number(summary.insuranceES95),
-                                   number(summary.insuranceVaR99), number(summary.insuranceES99))
-                          + String(format: "\ndeficit_total (the fund needed) VaR95 %@, ES95 %@, VaR99 %@, ES99 %@",
-                                   number(summary.deficitVaR95), number(summary.deficitES95),
-                                   number(summary.deficitVaR99), number(summary.deficitES99)))
+            blocks.append("policy \(summary.name)\n" + table(header: ["metric", "unit", "mean", "p50", "p95", "p99", "max"], rows: rows)
+                          + String(format: "\nP(bad debt > threshold) = %.4f; insurance fund loss (USDC) VaR95 %@, ES95 %@, VaR99 %@, ES99 %@",
+                                   summary.badDebtProbability, money(summary.insuranceVaR95), money(summary.insuranceES95),
+                                   money(summary.insuranceVaR99), money(summary.insuranceES99))
+                          + String(format: "\ndeficit_total, the fund needed (USDC): VaR95 %@, ES95 %@, VaR99 %@, ES99 %@",
+                                   money(summary.deficitVaR95), money(summary.deficitES95),
+                                   money(summary.deficitVaR99), money(summary.deficitES99)))
         }
+        let verdicts = PolicyVerdict.verdicts(names: summaries.map(\.name), figures: summaries.map { PolicyVerdict.Figures(summing: $0.perPath) })
+        if !verdicts.isEmpty { blocks.append("summed over paths:\n" + verdicts.map(\.line).joined(separator: "\n")) }
         blocks.append("time \(elapsed.formatted(.units(allowed: [.seconds, .milliseconds], width: .narrow)))")
         return blocks.joined(separator: "\n\n")
     }

@@ -83,8 +83,7 @@ struct StressCommand: AsyncParsableCommand {
         var start = startPrice, volume = minuteVolume
         var returns: [Double] = []
         if let prices {
-            let candles: [Candle]
-            do { candles = try CandleFile.load(path: prices) } catch { throw usageFailure(error.description) }
+            let candles = try CandleInput.load(path: prices)
             let closes = PricePath(timesMs: candles.map(\.openTimeMs), prices: candles.map(\.close), minuteVolumes: candles.map(\.volume))
             returns = closes.logReturns.filter(\.isFinite)
             start = candles.last?.close ?? start

@@ -93,6 +93,7 @@ struct TuneCommand: AsyncParsableCommand {
             output.line(TuningReport.frontierTable(result))
             output.line("")
             output.line(TuningReport.comparisonTable(result))
+            if result.recommended != nil { output.line(TuningReport.verdict(result)) }  // else the last line says why not
             output.line("")
             output.line(TuningReport.perInputTable(result))
             output.line("")
@@ -128,8 +129,7 @@ struct TuneCommand: AsyncParsableCommand {
         var inputs: [TuningInput] = []
         var firstCandles: [Candle] = []
         for file in priceFiles {
-            let candles: [Candle]
-            do { candles = try CandleFile.load(path: file) } catch { throw usageFailure(error.description) }
+            let candles = try CandleInput.load(path: file)
             if firstCandles.isEmpty { firstCandles = candles }
             let path = CandleExpansion.path(from: candles)
             let window = TuningInput.crashWindow(of: path)

@@ -17,6 +17,9 @@ import LeewayWire
 /// (`OracleGuard`). `reference_volatility` and `max_multiplier` fill the dynamic_margin object
 /// (`dynamic_margin=none` removes it); `toxic_close` takes true or false.
 /// For `grace`, the keys `max_breach_probability`, `min_ms` and `max_ms` fill the grace object.
+/// `grace` itself takes `adaptive` (the volatility-scaled object with its defaults, which those
+/// keys then tune) or a number of ms (the same as `grace_ms`). A preset's own grace gives way to
+/// either override; only a text that names both `grace_ms` and `grace` is refused.
 public struct PolicySpec: Sendable, Equatable {
     /// The text the policy was given as (its name in reports).
     public var name: String
@@ -49,6 +52,10 @@ public struct PolicySpec: Sendable, Equatable {
     static let booleanKeys: Set<String> = ["toxic_close"]
     static let graceKeys = ["max_breach_probability", "min_ms", "max_ms"]
     static let dynamicKeys = ["reference_volatility", "max_multiplier"]
+    /// The volatility-scaled grace object with its defaults (the `soft-adaptive` preset's).
+    static let adaptiveGrace: [(String, JSONValue)] = [
+        ("max_breach_probability", .string("0.01")), ("min_ms", .number("60000")), ("max_ms", .number("3600000")),
+    ]
 
     public init(name: String, policy: LiquidationPolicy, liquidationFee: Fixed, expectedSlippage: Fixed = .zero,
                 oracleGuard: OracleGuard = .none) {
@@ -82,9 +89,7 @@ public struct PolicySpec: Sendable, Equatable {
 
     static func build(name: String, preset: String, overrides: [(String, String)]) throws(SimulationError) -> PolicySpec {
         var object = JSONObject([("type", .string("policy"))])
-        var grace: [(String, JSONValue)] = preset == "soft-adaptive"
-            ? [("max_breach_probability", .string("0.01")), ("min_ms", .number("60000")), ("max_ms", .number("3600000"))]
-            : []
+        var grace: [(String, JSONValue)] = preset == "soft-adaptive" ? adaptiveGrace : []
         var top: [(String, JSONValue)] = preset == "guarded" ? guardedFields : [("mode", .string(preset == "hard" ? "hard" : "soft"))]
         if preset == "soft" { top.append(("grace_ms", .number("600000"))) }
         var dynamic: [(String, JSONValue)] = []
@@ -93,9 +98,28 @@ public struct PolicySpec: Sendable, Equatable {
         }
         var liquidationFee = defaultLiquidationFee
         var expectedSlippage = Fixed.zero
+        let overriddenKeys = Set(overrides.map(\.0))
+        if overriddenKeys.contains("grace_ms"), overriddenKeys.contains("grace") {
+            throw SimulationError(code: "invalid_policy",
+                                  message: "policy \"\(name)\" gives both grace_ms and grace: keep grace_ms=MS for a fixed grace period or grace=adaptive for a volatility-scaled one")
+        }
         var oracleGuard = OracleGuard.none
         for (key, value) in overrides {
             if try readOracleKey(key, value, into: &oracleGuard, policyName: name) { continue }
+            if key == "grace" {
+                if value == "adaptive" {
+                    if grace.isEmpty { grace = adaptiveGrace }
+                    top.removeAll { $0.0 == "grace_ms" }
+                } else if Int64(value) != nil {
+                    grace = []
+                    top.removeAll { $0.0 == "grace_ms" }
+                    top.append(("grace_ms", .number(value)))
+                } else {
+                    throw SimulationError(code: "invalid_policy",
+                                          message: "grace must be \"adaptive\" (volatility-scaled; tune it with max_breach_probability, min_ms, max_ms) or a number of ms, got \"\(value)\" in \"\(name)\"")
+                }
+                continue
+            }
             if key == "liquidation_fee" || key == "expected_slippage" {
                 guard let fraction = try? Fixed(parsing: value), !fraction.isNegative, fraction < .one else {
                     throw SimulationError(code: "invalid_policy", message: "\(key) must be a decimal in [0, 1), got \"\(value)\" in \"\(name)\"")
@@ -125,7 +149,7 @@ public struct PolicySpec: Sendable, Equatable {
                 continue
             }
             if graceKeys.contains(key) {
-                if grace.isEmpty { grace = [("max_breach_probability", .string("0.01")), ("min_ms", .number("60000")), ("max_ms", .number("3600000"))] }
+                if grace.isEmpty { grace = adaptiveGrace }
                 grace.removeAll { $0.0 == key }
                 grace.append((key, json))
                 top.removeAll { $0.0 == "grace_ms" }

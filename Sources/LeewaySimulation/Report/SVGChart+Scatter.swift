@@ -21,20 +21,18 @@ extension SVGChart {
     public static func scatter(title: String, points: [ScatterPoint], legend: [(name: String, color: String)],
                                xName: String, yName: String) -> String {
         let xRange = range(points.map(\.x), includeZero: true), yRange = range(points.map(\.y), includeZero: true)
+        let height = plotTop(legendRows: legendLayout(legend).rows) + plotHeight + bottom
+        let (head, top) = header(title: title, legend: legend, height: height)
         func px(_ x: Double) -> Double { left + (x - xRange.lowerBound) / (xRange.upperBound - xRange.lowerBound) * (width - left - right) }
-        func py(_ y: Double) -> Double { top + (1 - (y - yRange.lowerBound) / (yRange.upperBound - yRange.lowerBound)) * (height - top - bottom) }
-        var svg = frame(title: title, xRange: xRange, yRange: yRange, xLabel: { label($0) })
+        func py(_ y: Double) -> Double { top + (1 - (y - yRange.lowerBound) / (yRange.upperBound - yRange.lowerBound)) * plotHeight }
+        var svg = head + axes(top: top, xRange: xRange, yRange: yRange, xLabel: { axisLabel($0, step: (xRange.upperBound - xRange.lowerBound) / 4) }, yName: yName)
         for point in points {
             svg += "<circle cx=\"\(f(px(point.x)))\" cy=\"\(f(py(point.y)))\" r=\"\(f(point.radius))\" fill=\"\(point.color)\" fill-opacity=\"0.75\"/>"
             if let text = point.label {
                 svg += "<text x=\"\(f(px(point.x) + point.radius + 3))\" y=\"\(f(py(point.y) + 4))\" fill=\"\(point.color)\">\(escape(text))</text>"
             }
         }
-        for (index, entry) in legend.enumerated() {
-            svg += "<text x=\"\(f(left + 8 + Double(index) * 150))\" y=\"\(f(top + 14))\" fill=\"\(entry.color)\">\(escape(entry.name))</text>"
-        }
         svg += "<text x=\"\(f((left + width - right) / 2))\" y=\"\(f(height - 6))\" text-anchor=\"middle\">\(escape(xName))</text>"
-        svg += "<text x=\"14\" y=\"\(f((top + height - bottom) / 2))\" text-anchor=\"middle\" transform=\"rotate(-90 14 \(f((top + height - bottom) / 2)))\">\(escape(yName))</text>"
         return svg + "</svg>"
     }
 }

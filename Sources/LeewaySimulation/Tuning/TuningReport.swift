@@ -15,9 +15,8 @@ public enum TuningReport {
         }
     }
 
-    static func number(_ value: Double) -> String {
-        value == value.rounded() && Swift.abs(value) < 1e15 ? String(Int64(value)) : String(format: "%.2f", value)
-    }
+    /// A summed metric in its unit's format (`ReportNumber`).
+    static func number(_ value: Double, key: String) -> String { ReportNumber.format(value, unit: MetricUnit.of(key)) }
 
     /// One table row: each cell padded to its width (right-aligned, the first left-aligned).
     static func row(_ cells: [String], widths: [Int]) -> String {
@@ -35,12 +34,12 @@ public enum TuningReport {
     /// Rows of the frontier: candidate, totals and its parameters.
     public static func frontierTable(_ result: TuningResult) -> String {
         var lines = ["Pareto frontier (feasible finalists: as solvent as \(result.baseline.name) on every input), totals over \(result.inputs.count) inputs:"]
-        let widths = [9, 10, 7, 8, 12, 17, 0]
-        lines.append(row(["candidate", "liquidated", "partial", "bankrupt", "deficit", "liquidation_costs", "parameters"], widths: widths))
+        let widths = [9, 10, 7, 8, 16, 23, 0]
+        lines.append(row(["candidate", "liquidated", "partial", "bankrupt", "deficit (USDC)", "liquidation_costs (USDC)", "parameters"], widths: widths))
         for index in result.frontier {
             guard let evaluation = result.evaluations[index] else { continue }
             let totals = summed(evaluation.metrics)
-            func value(_ key: String) -> String { number(totals.first { $0.key == key }?.value ?? 0) }
+            func value(_ key: String) -> String { number(totals.first { $0.key == key }?.value ?? 0, key: key) }
             lines.append(row(["c\(index)", value("accounts_liquidated"), value("accounts_partially_liquidated"), value("accounts_bankrupt"),
                               value("deficit_total"), value("liquidation_costs"), parameters(result.candidates[index])], widths: widths))
         }
@@ -52,25 +51,35 @@ public enum TuningReport {
     public static func comparisonTable(_ result: TuningResult) -> String {
         let recommended = result.recommended.flatMap { result.evaluations[$0]?.metrics } ?? result.baselineMetrics
         let name = result.recommended.map { "c\($0)" } ?? result.baseline.name
-        let widths = [29, 16, 20, 9]
-        var lines = [row(["metric (sum over inputs)", result.baseline.name, "recommended (\(name))", "change"], widths: widths)]
+        let widths = [29, 8, 18, 20, 9]
+        var lines = [row(["metric (sum over inputs)", "unit", result.baseline.name, "recommended (\(name))", "change"], widths: widths)]
         for (base, mine) in zip(summed(result.baselineMetrics), summed(recommended)) {
             let change = base.value == 0 ? (mine.value == 0 ? "0 %" : "new") : String(format: "%+.1f %%", 100 * (mine.value - base.value) / Swift.abs(base.value))
-            lines.append(row([base.key, number(base.value), number(mine.value), change], widths: widths))
+            lines.append(row([base.key, MetricUnit.of(base.key).symbol, number(base.value, key: base.key), number(mine.value, key: mine.key), change], widths: widths))
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// The recommendation against the baseline in one line (`PolicyVerdict`, sums over inputs),
+    /// or why there is none.
+    public static func verdict(_ result: TuningResult) -> String {
+        guard let index = result.recommended, let evaluation = result.evaluations[index] else {
+            return "no recommendation: no candidate was as solvent as \(result.baseline.name) on every input"
+        }
+        return PolicyVerdict(policy: "recommended c\(index)", figures: .init(summing: evaluation.metrics),
+                             baseline: result.baseline.name, baselineFigures: .init(summing: result.baselineMetrics)).line
     }
 
     /// Per input: accounts liquidated and deficit, baseline against the recommendation.
     public static func perInputTable(_ result: TuningResult) -> String {
         let recommended = result.recommended.flatMap { result.evaluations[$0]?.metrics } ?? result.baselineMetrics
-        let widths = [50, 24, 26, 24]
-        var lines = [row(["input", "liquidated (base → rec)", "deficit (base → rec)", "adl (base → rec)"], widths: widths)]
+        let widths = [50, 24, 32, 32]
+        var lines = [row(["input", "liquidated (base → rec)", "deficit, USDC (base → rec)", "adl, USDC (base → rec)"], widths: widths)]
         for (offset, name) in result.inputs.enumerated() {
             let base = result.baselineMetrics[offset], mine = recommended[offset]
-            lines.append(row([name, "\(base.accountsLiquidated) → \(mine.accountsLiquidated)",
-                              "\(number(base.deficitTotal.doubleValue)) → \(number(mine.deficitTotal.doubleValue))",
-                              "\(number(base.adlNotional.doubleValue)) → \(number(mine.adlNotional.doubleValue))"], widths: widths))
+            lines.append(row([name, "\(ReportNumber.grouped(base.accountsLiquidated)) → \(ReportNumber.grouped(mine.accountsLiquidated))",
+                              "\(ReportNumber.money(base.deficitTotal)) → \(ReportNumber.money(mine.deficitTotal))",
+                              "\(ReportNumber.money(base.adlNotional)) → \(ReportNumber.money(mine.adlNotional))"], widths: widths))
         }
         return lines.joined(separator: "\n")
     }
@@ -97,6 +106,7 @@ public enum TuningReport {
                                      xName: "accounts fully liquidated", yName: "liquidation costs (USDC)")
         let pre = { (text: String) in "<pre>" + SVGChart.escape(text) + "</pre>" }
         return HTMLReport.page(title: "leeway tune", summary: summary, sections: [
+            "<h2>Verdict</h2><ul class=\"verdicts\"><li>" + SVGChart.escape(verdict(result)) + "</li></ul>",
             "<h2>Frontier</h2>" + chart, "<h2>Baseline against the recommendation</h2>" + pre(comparisonTable(result)),
             "<h2>Per input</h2>" + pre(perInputTable(result)), "<h2>Frontier candidates</h2>" + pre(frontierTable(result)),
         ])
