@@ -61,6 +61,37 @@ struct BandsCommandTests {
     }
 }
 
+@Suite("leeway bands replay --exact")
+struct BandsExactReplayCommandTests {
+    static let steps = """
+    {"op":"amm","A":100,"base_price":"3000","fee":"0.006","oracle_price":"3000","ts":1700000000000}
+    {"op":"deposit","user":"u","amount":"10","n1":5,"n2":14}
+    {"op":"oracle","price":"2800","ts":1700001800000}
+    {"op":"exchange","i":0,"j":1,"amount":"100","ts":1700002400000}
+    """
+
+    @Test("--exact prints every amount as a decimal with its wei integer beside it, for both contract versions", arguments: ["classic", "head"])
+    func exactStateLines(version: String) throws {
+        let result = try LeewayProcess.run(["bands", "replay", "--exact", "--version", version, "-"], input: Self.steps)
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.lines.count == 4)
+        let exchange = try #require(JSONSerialization.jsonObject(with: Data(result.lines[3].utf8)) as? [String: Any])
+        let keys = Set(exchange.keys)
+        #expect(keys.contains { $0.hasSuffix("_wei") }, "\(keys.sorted())")
+    }
+
+    @Test("exact mode refuses a negative or fractional-wei amount with exit 2 and the reason, and --version without --exact", arguments: [
+        (["bands", "replay", "--exact", "-"], #"{"op":"amm","A":100,"base_price":"3000","fee":"0.006","oracle_price":"3000","ts":1700000000000}"# + "\n" + #"{"op":"deposit","user":"u","amount":"-1","n1":5,"n2":14}"#, "negative"),
+        (["bands", "replay", "--exact", "-"], #"{"op":"amm","A":100,"base_price":"3000","fee":"0.006","oracle_price":"3000","ts":1700000000000}"# + "\n" + #"{"op":"deposit","user":"u","amount":"0.0000000000000000001","n1":5,"n2":14}"#, "fraction of a wei"),
+        (["bands", "replay", "--version", "head", "-"], "", "--exact"),
+    ])
+    func exactRefusals(arguments: [String], input: String, reason: String) throws {
+        let result = try LeewayProcess.run(arguments, input: input)
+        #expect(result.status == 2)
+        #expect(result.standardError.contains(reason), "\(result.standardError)")
+    }
+}
+
 @Suite("leeway bands bench")
 struct BandsBenchCommandTests {
     @Test("bench prints one row per thread count with the ratio to Curve's Python")
