@@ -207,7 +207,11 @@ def trader_sees_only_its_accounts(browser, url, left, out):
     guard_network(page, left)
     page.goto(url)
     enter_key(page, TRADER_KEY)
-    page.wait_for_function("document.getElementById('scope').textContent.length > 0", timeout=10_000)
+    # Polled from here, not with wait_for_function: its predicate runs through eval in the page,
+    # which the dashboard's Content-Security-Policy (script-src 'self') rightly refuses.
+    deadline = time.monotonic() + 10
+    while not (page.text_content("#scope") or "") and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
     check(page.inner_text("#scope") == "your accounts only", "a trader key's page says it shows its own accounts only")
     page.wait_for_timeout(2_500)
     shown = page.eval_on_selector_all("#at-risk tbody tr", "rows => rows.map(r => r.dataset.account)")
