@@ -82,7 +82,13 @@ extension Engine {
     /// lifecycle then takes no new call or forced close for it (see `evaluate`).
     func holdsPausedMarket(_ account: Int) -> Bool {
         guard index.pausedMarketCount > 0 else { return false }
-        return state.accounts[account].positions.contains { state.markets[$0.market].liquidationsPaused }
+        return Self.holdsPausedMarket(state.accounts[account], markets: state.markets)
+    }
+
+    /// The same test over a market table the caller holds (the full re-margin reads through pointers).
+    static func holdsPausedMarket<Markets: RandomAccessCollection<Market>>(_ account: borrowing Account, markets: Markets) -> Bool
+    where Markets.Index == Int {
+        account.positions.contains { markets[$0.market].liquidationsPaused }
     }
 
     private mutating func discardHeldMark(market: Int, reason: String) {

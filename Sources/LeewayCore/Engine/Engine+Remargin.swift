@@ -30,8 +30,7 @@ extension Engine {
                             conditions: conditions)
                         guard action != .none else { continue }
                         // Oracle safety holds this action back until the market's next fresh mark.
-                        if action.startsLiquidation, anyMarketPaused,
-                           accounts[index].positions.contains(where: { markets[$0.market].liquidationsPaused }) {
+                        if action.startsLiquidation, anyMarketPaused, Self.holdsPausedMarket((base + index).pointee, markets: markets) {
                             summary.accountsPausedByOracle += 1
                         } else {
                             summary.accountsNeedingAction += 1
