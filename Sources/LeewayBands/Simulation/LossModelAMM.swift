@@ -10,7 +10,9 @@ import Foundation
 /// p_o its AMM price range is `p_down(n) = p_o³/p_top(n)²` … `p_up(n) = p_o³/p_top(n+1)²`.
 ///
 /// Only bands `minBand…maxBand` can hold coins (trades never create liquidity), so they are kept in
-/// flat arrays; the walk through empty bands outside them computes edges on demand.
+/// flat arrays. Band edges p_top(n) are kept in a flat array too, from `firstTopBand` on; it grows
+/// when a trade walks the active band beyond it (each edge is computed once, by the same expression,
+/// so the values are those of computing it on demand).
 struct LossModelAMM {
     let a: Double
     /// k = (A − 1)/A, the ratio of a band's lower to upper oracle edge.
@@ -34,8 +36,9 @@ struct LossModelAMM {
     /// Coins per band, index n − minBand.
     private(set) var bandsX: [Double] = []
     private(set) var bandsY: [Double] = []
-    /// p_top(n) for n in minBand…maxBand + 1 (index n − minBand).
+    /// p_top(n) for n in firstTopBand ..< firstTopBand + pTops.count.
     private var pTops: [Double] = []
+    private var firstTopBand = 0
 
     struct FarFromLiquidity: Error {}
 
@@ -56,9 +59,22 @@ struct LossModelAMM {
 
     /// p_top(n) = p_base·k^n (oracle price at the band's upper edge).
     @inline(__always) func pTop(_ n: Int) -> Double {
-        let index = n - minBand
+        let index = n - firstTopBand
         if index >= 0 && index < pTops.count { return pTops[index] }
-        return pBase * Foundation.pow(k, Double(n))
+        return Self.pTop(n, pBase: pBase, k: k)
+    }
+
+    /// p_top(n) = p_base·k^n, the one expression every cached edge comes from.
+    @inline(__always) static func pTop(_ n: Int, pBase: Double, k: Double) -> Double { pBase * Foundation.pow(k, Double(n)) }
+
+    /// Extends the edge cache to hold p_top(n) and p_top(n + 1) (the active band's edges).
+    mutating func cacheEdges(of n: Int) {
+        if n < firstTopBand {
+            let added = (n..<firstTopBand).map { Self.pTop($0, pBase: pBase, k: k) }
+            pTops.insert(contentsOf: added, at: 0)
+            firstTopBand = n
+        }
+        while firstTopBand + pTops.count <= n + 1 { pTops.append(Self.pTop(firstTopBand + pTops.count, pBase: pBase, k: k)) }
     }
 
     /// p_down(n) = p_o³ / p_top(n)² (the band's AMM price when it holds only collateral).
@@ -82,7 +98,9 @@ struct LossModelAMM {
         let perBand = amount / Double(count)
         bandsX = Array(repeating: 0, count: count)
         bandsY = Array(repeating: perBand, count: count)
-        pTops = (0...count).map { pBase * Foundation.pow(k, Double(n1 + $0)) }
+        pTops = (0...count).map { Self.pTop(n1 + $0, pBase: pBase, k: k) }
+        firstTopBand = n1
+        cacheEdges(of: activeBand)
     }
 
     // MARK: Oracle and fees
@@ -152,12 +170,12 @@ struct LossModelAMM {
     /// Arbitrages the AMM to `price`: band by band, the target is moved by the band's fee
     /// (price·(1 − fee) going up, price·(1 + fee) going down) and the trade stops at a band edge the
     /// fee-adjusted price does not reach; the fee, fee·Δinput, stays in the band.
-    mutating func trade(to price: Double) throws(FarFromLiquidity) {
+    /// `current` is `currentPrice()` of the state as it is (the caller has just computed it).
+    mutating func trade(to price: Double, from current: Double) throws(FarFromLiquidity) {
         var step: Int
         if x(activeBand) == 0 && y(activeBand) == 0 {
             if price > pUp(activeBand) { step = 1 } else if price < pDown(activeBand) { step = -1 } else { return }
         } else {
-            let current = currentPrice()
             if price > current { step = 1 } else if price < current { step = -1 } else { return }
         }
         while true {
@@ -167,6 +185,7 @@ struct LossModelAMM {
                 if price >= pDown(n) && price <= pUp(n) { break }
                 activeBand += step
                 if Swift.abs(activeBand) > 100_000 { throw FarFromLiquidity() }
+                cacheEdges(of: activeBand)
                 continue
             }
             let root = y0(n, x: bx, y: by)
@@ -188,6 +207,7 @@ struct LossModelAMM {
                 let newX = invariant / gn - fn
                 bandsX[index] = newX + bandFee * (newX - bx)
                 activeBand += 1
+                cacheEdges(of: activeBand)
             } else {
                 let target = price * (1 + bandFee)
                 if target > pUp(n) { break }
@@ -202,6 +222,7 @@ struct LossModelAMM {
                 let newY = invariant / fn - gn
                 bandsY[index] = newY + bandFee * (newY - by)
                 activeBand -= 1
+                cacheEdges(of: activeBand)
             }
             if Swift.abs(n) > 1000 { throw FarFromLiquidity() }
         }

@@ -28,8 +28,13 @@ public enum LossSimulator {
                 amm.setOracle(series.emas[row])
                 let high = targetUp(series.highs[row] * (1 - external), amm: &amm)
                 let low = targetDown(series.lows[row] * (1 + external), amm: &amm)
-                if high > amm.currentPrice() { try amm.trade(to: high) }
-                if low < amm.currentPrice() { try amm.trade(to: low) }
+                // The AMM's price is computed once per state: again only after a trade changed it.
+                var current = amm.currentPrice()
+                if high > current {
+                    try amm.trade(to: high, from: current)
+                    current = amm.currentPrice()
+                }
+                if low < current { try amm.trade(to: low, from: current) }
             }
         } catch { throw RunFailure() }
         return 1 - amm.totalValueDown() / initialValue
