@@ -130,7 +130,7 @@ def dec(wei):
 class Market:
     """One AMM with its mock tokens and oracle; the deployer EOA is the AMM's admin (the Controller's role)."""
 
-    def __init__(self, version, sources, A, base_price, fee, oracle_price, admin_fee=0):
+    def __init__(self, version, sources, A, base_price, fee, oracle_price, admin_fee=0, admin_is_deployer=True):
         self.version = version
         self.A = A
         boa.env.timestamp = T0
@@ -159,7 +159,8 @@ class Market:
             with boa.env.prank(self.admin):
                 self.amm = boa.load_partial(sources["head"]).deploy(*args)
         with boa.env.prank(self.admin):
-            self.amm.set_admin(self.admin)
+            if admin_is_deployer:
+                self.amm.set_admin(self.admin)
             self.borrowed.mint(self.trader, 10**40)
             self.collateral.mint(self.trader, 10**40)
         with boa.env.prank(self.trader):
@@ -247,6 +248,117 @@ class Market:
         return s
 
 
+MOCK_FACTORY = """
+# pragma version 0.4.3
+stablecoin: public(address)
+admin: public(address)
+fee_receiver: public(address)
+
+@deploy
+def __init__(stablecoin: address):
+    self.stablecoin = stablecoin
+    self.admin = msg.sender
+    self.fee_receiver = msg.sender
+"""
+
+MOCK_MONETARY_POLICY = """
+# pragma version 0.4.3
+rate: public(uint256)
+
+@external
+def set_rate(rate: uint256):
+    self.rate = rate
+
+@external
+def rate_write() -> uint256:
+    return self.rate
+"""
+
+
+class LoanMarket(Market):
+    """The classic AMM with the classic Controller (crvUSD's Controller.vy) as its admin, a mock factory
+    (`stablecoin()` = the borrowed token), a mock monetary policy (a settable rate) and a liquidator."""
+
+    def __init__(self, sources, A, base_price, fee, oracle_price, loan_discount, liquidation_discount):
+        super().__init__("classic", sources, A, base_price, fee, oracle_price, admin_is_deployer=False)
+        self.liquidator = boa.env.generate_address("liquidator")
+        with boa.env.prank(self.admin):
+            self.factory = boa.loads(MOCK_FACTORY, self.borrowed.address, name="Factory")
+            self.policy = boa.loads(MOCK_MONETARY_POLICY, name="MonetaryPolicy")
+        bytecode, abi = sources["classic_controller"]
+        types = ["address", "address", "uint256", "uint256", "address"]
+        initcode = bytecode + abi_encode(types, [self.collateral.address, self.policy.address, loan_discount, liquidation_discount, self.amm.address])
+        with boa.env.prank(self.factory.address):
+            address, _ = boa.env.deploy_code(bytecode=initcode)
+        self.controller = boa.loads_abi(json.dumps(abi), name="Controller_classic").at(address)
+        with boa.env.prank(self.admin):
+            self.amm.set_admin(self.controller.address)
+            self.borrowed.mint(self.controller.address, 10**30)
+            self.borrowed.mint(self.liquidator, 10**40)
+        with boa.env.prank(self.liquidator):
+            self.borrowed.approve(self.controller.address, 2**256 - 1)
+        self.params.update({"loan_discount": dec(loan_discount), "liquidation_discount": dec(liquidation_discount)})
+
+    def user(self, name):
+        if name not in self.users:
+            address = boa.env.generate_address(name)
+            self.users[name] = address
+            with boa.env.prank(self.admin):
+                self.collateral.mint(address, 10**30)
+                self.borrowed.mint(address, 10**30)
+            with boa.env.prank(address):
+                self.collateral.approve(self.controller.address, 2**256 - 1)
+                self.borrowed.approve(self.controller.address, 2**256 - 1)
+        return self.users[name]
+
+    def create_loan(self, name, collateral, debt, n):
+        address = self.user(name)
+        limit = self.controller.max_borrowable(collateral, n) if 4 <= n <= 50 else None
+        with boa.env.prank(address):
+            self.controller.create_loan(collateral, debt, n)
+        ns = self.amm.read_user_tick_numbers(address)
+        self.touched.update(range(ns[0], ns[1] + 1))
+        return {"max_borrowable": str(limit)}
+
+    def repay(self, name, amount):
+        address = self.user(name)
+        with boa.env.prank(address):
+            self.controller.repay(amount)
+        if self.amm.has_liquidity(address):
+            ns = self.amm.read_user_tick_numbers(address)
+            self.touched.update(range(ns[0], ns[1] + 1))
+        return None
+
+    def liquidate(self, name, frac):
+        address = self.user(name)
+        needed = self.controller.tokens_to_liquidate(address, frac)
+        with boa.env.prank(self.liquidator):
+            self.controller.liquidate_extended(address, 0, frac, "0x0000000000000000000000000000000000000000", [])
+        return {"tokens_to_liquidate": str(needed)}
+
+    def set_rate(self, rate):
+        self.policy.set_rate(rate)
+        self.controller.save_rate()
+        return None
+
+    def state(self):
+        s = super().state()
+        c = self.controller
+        loans = {}
+        for name, address in sorted(self.users.items()):
+            if not c.loan_exists(address):
+                continue
+            loans[name] = {"debt": str(c.debt(address)), "health": str(c.health(address, False)),
+                           "health_full": str(c.health(address, True)),
+                           "liquidation_discount": str(c.liquidation_discounts(address)),
+                           "n1_n2": list(self.amm.read_user_tick_numbers(address))}
+        s["loans"] = loans
+        s["total_debt"] = str(c.total_debt())
+        s["n_loans"] = c.n_loans()
+        s["rate"] = str(self.amm.rate())
+        return s
+
+
 class Recorder:
     """Plays operations on a market and keeps, for each, the replay line and the contract's state or revert."""
 
@@ -257,9 +369,12 @@ class Recorder:
         self.steps = []
         self.now = T0
         p = market.params
-        self.steps.append({"op": {"op": "amm", "A": p["A"], "base_price": p["base_price"], "fee": p["fee"],
-                                  "admin_fee": p["admin_fee"], "oracle_price": p["oracle_price"], "ts": p["ts"]},
-                           "state": market.state()})
+        first = {"op": "amm", "A": p["A"], "base_price": p["base_price"], "fee": p["fee"],
+                 "admin_fee": p["admin_fee"], "oracle_price": p["oracle_price"], "ts": p["ts"]}
+        for key in ("loan_discount", "liquidation_discount"):
+            if key in p:
+                first[key] = p[key]
+        self.steps.append({"op": first, "state": market.state()})
 
     def advance(self, seconds):
         self.now += seconds
@@ -300,6 +415,19 @@ class Recorder:
     def amount_for_price(self, price):
         return self.play({"op": "amount_for_price", "price": dec(price)}, lambda: self.market.amount_for_price(price))
 
+    def create_loan(self, user, collateral, debt, n):
+        return self.play({"op": "create_loan", "user": user, "collateral": dec(collateral), "debt": dec(debt), "n": n},
+                         lambda: self.market.create_loan(user, collateral, debt, n))
+
+    def repay(self, user, amount):
+        return self.play({"op": "repay", "user": user, "amount": dec(amount)}, lambda: self.market.repay(user, amount))
+
+    def liquidate(self, user, frac):
+        return self.play({"op": "liquidate", "user": user, "frac": dec(frac)}, lambda: self.market.liquidate(user, frac))
+
+    def rate(self, rate):
+        return self.play({"op": "rate", "rate": dec(rate)}, lambda: self.market.set_rate(rate))
+
     def arb_to_oracle(self):
         """Trades the AMM to the oracle price: the amount from get_amount_for_price, in its direction."""
         target = self.market.amm.price_oracle()
@@ -309,13 +437,15 @@ class Recorder:
             self.exchange(i, j, int(result["amount_for_price"]))
 
     def document(self, sources):
-        return {"about": self.about, "version": self.market.version, "contract": sources["describe"][self.market.version],
+        key = "classic-loans" if isinstance(self.market, LoanMarket) else self.market.version
+        return {"about": self.about, "version": self.market.version, "contract": sources["describe"][key],
                 "params": self.market.params, "steps": self.steps}
 
 
 def revert_reason(error):
     text = str(error)
-    for reason in ("Deposit below current band", "Band not empty", "Amount too low", "No deposits", "Wrong index", "Slippage"):
+    for reason in ("Deposit below current band", "Band not empty", "Amount too low", "No deposits", "Wrong index", "Slippage",
+                   "Debt too high", "Need more ticks", "Need less ticks", "Loan already created", "Not enough rekt", "Loan doesn't exist", "No loan"):
         if reason in text:
             return reason
     if "dev: " in text:
@@ -378,6 +508,52 @@ def scenario_steps(market):
     return r
 
 
+def scenario_loans(market):
+    """The classic Controller on the classic AMM: loans at the borrow limit and below it, interest,
+    a crash into soft liquidation with arbitrage, a partial repay out of and inside liquidation, health
+    without and with the price above the bands, a partial and a full hard liquidation, and refusals."""
+    r = Recorder(market, "loans", "classic Controller: max borrow, band placement, interest, soft liquidation, health, repay, partial and full liquidation, refusals")
+    limit = market.controller.max_borrowable(10 * WAD, 10)
+    r.create_loan("alice", 10 * WAD, limit, 10)                    # at the limit
+    r.create_loan("bob", 5 * WAD, 6000 * WAD, 4)
+    r.create_loan("carol", 20 * WAD, 30000 * WAD, 25)
+    r.rate(3170979198)                                              # about 10 % a year, per second
+    # Refusals: each must leave the state as it was.
+    r.create_loan("dave", WAD, 10**6 * WAD, 10)                     # debt too high
+    r.create_loan("dave", WAD, 100 * WAD, 3)                        # need more ticks
+    r.create_loan("dave", WAD, 100 * WAD, 51)                       # need less ticks
+    r.create_loan("bob", WAD, 100 * WAD, 10)                        # loan already created
+    r.repay("dave", WAD)                                            # no loan
+    r.liquidate("bob", WAD)                                         # healthy: not enough rekt
+    def move(price, arbitrage=True):
+        r.advance(3600)
+        r.oracle(price * WAD)
+        if arbitrage:
+            r.advance(600)
+            r.arb_to_oracle()
+    for price in (2950, 2850):
+        move(price)                                                 # alice's bands convert
+    r.repay("carol", 5000 * WAD)                                    # not in liquidation: bands move
+    move(2750, arbitrage=False)                                     # alice below the liquidation line
+    r.liquidate("alice", 3 * 10**17)                                # 30 %
+    r.advance(600)
+    r.arb_to_oracle()
+    r.repay("alice", 500 * WAD)                                     # inside liquidation: bands stay
+    move(2650, arbitrage=False)
+    r.liquidate("alice", WAD)                                       # the rest
+    for price in (2300, 1900, 1500):
+        move(price)
+    move(1200, arbitrage=False)                                     # a crash the arbitrage has not followed
+    r.liquidate("bob", WAD)
+    r.liquidate("carol", WAD // 2)
+    for price in (1600, 2200, 3100):
+        move(price)
+    r.liquidate("alice", WAD)                                       # still below the line after the rebound
+    r.advance(86400)
+    r.repay("carol", 2**256 - 1)                                    # full repay returns the collateral
+    return r
+
+
 def scenario_random(market, seed, steps):
     """Several users, oracle random walk, arbitrage and random exchanges both ways, partial withdrawals."""
     rng = random.Random(seed)
@@ -433,13 +609,19 @@ def prepare_sources(args, work):
     import boa.interpret
     import snekmate
     boa.interpret.set_search_paths([str(head_root), str(Path(list(snekmate.__path__)[0]).parent)])
+    controller_path = work / "classic" / "Controller.vy"
+    controller_path.write_bytes(git_show(args.stablecoin_git, CLASSIC_COMMIT, "contracts/Controller.vy"))
+    out = subprocess.run([args.vyper0310, "-f", "bytecode,abi", str(controller_path)], check=True, capture_output=True, text=True).stdout.splitlines()
+    controller = (bytes.fromhex(out[0].strip().removeprefix("0x")), json.loads(out[1]))
     vyper_classic = subprocess.run([args.vyper0310, "--version"], capture_output=True, text=True).stdout.strip()
     import vyper
     return {
         "classic": (bytecode, abi),
+        "classic_controller": controller,
         "head": str(head_root / "curve_stablecoin" / "AMM.vy"),
         "describe": {
             "classic": {"repository": "curvefi/curve-stablecoin", "commit": CLASSIC_COMMIT, "path": "contracts/AMM.vy", "vyper": vyper_classic},
+            "classic-loans": {"repository": "curvefi/curve-stablecoin", "commit": CLASSIC_COMMIT, "path": "contracts/AMM.vy, contracts/Controller.vy", "vyper": vyper_classic},
             "head": {"repository": "curvefi/curve-stablecoin", "commit": HEAD_COMMIT, "path": "curve_stablecoin/AMM.vy", "vyper": vyper.__version__,
                      "snekmate": snekmate_version(), "curve_std": STD_COMMIT},
         },
@@ -494,6 +676,7 @@ def main():
     parser.add_argument("--versions", default="classic,head")
     parser.add_argument("--random-seeds", default="1,2")
     parser.add_argument("--random-steps", type=int, default=60)
+    parser.add_argument("--loans-only", action="store_true", help="record only the Controller scenario (classic-loans.json)")
     parser.add_argument("--bench", type=int, metavar="ROUNDS", help="time the 10-band exchange ROUNDS times instead of recording")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -503,6 +686,14 @@ def main():
             return
         out = Path(args.out)
         out.mkdir(parents=True, exist_ok=True)
+        boa.reset_env()
+        recorder = scenario_loans(LoanMarket(sources, A=100, base_price=3000 * WAD, fee=6 * 10**15, oracle_price=3000 * WAD,
+                                             loan_discount=9 * 10**16, liquidation_discount=6 * 10**16))
+        path = out / "classic-loans.json"
+        path.write_text(json.dumps(recorder.document(sources), indent=1) + "\n")
+        print(f"wrote {path} ({len(recorder.steps)} steps)", file=sys.stderr)
+        if args.loans_only:
+            return
         for version in args.versions.split(","):
             runs = [lambda m: scenario_steps(m)] + [lambda m, s=int(s): scenario_random(m, s, args.random_steps) for s in args.random_seeds.split(",")]
             for run in runs:

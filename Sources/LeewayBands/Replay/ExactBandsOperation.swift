@@ -4,13 +4,18 @@ import LeewayWire
 /// decimal read exactly into wei (`WeiDecimal`) and every `ts` in whole seconds (the contract's
 /// `block.timestamp`), so nothing passes through binary64.
 public enum ExactBandsOperation: Sendable, Equatable {
-    case createAMM(a: Int, basePrice: UInt256, fee: UInt256, adminFee: UInt256, oraclePrice: UInt256, time: UInt256)
+    /// With `loan_discount` and `liquidation_discount`, the classic Controller is deployed beside the AMM.
+    case createAMM(a: Int, basePrice: UInt256, fee: UInt256, adminFee: UInt256, oraclePrice: UInt256, time: UInt256,
+                   loanDiscount: UInt256?, liquidationDiscount: UInt256?)
     case deposit(user: String, amount: UInt256, n1: Int, n2: Int, time: UInt256?)
     case oracle(price: UInt256, time: UInt256?)
     case exchange(i: Int, j: Int, amount: UInt256, time: UInt256?)
     case withdraw(user: String, fraction: UInt256, time: UInt256?)
     case amountForPrice(price: UInt256, time: UInt256?)
     case rate(rate: UInt256, time: UInt256?)
+    case createLoan(user: String, collateral: UInt256, debt: UInt256, bands: Int, time: UInt256?)
+    case repay(user: String, amount: UInt256, time: UInt256?)
+    case liquidate(user: String, fraction: UInt256, time: UInt256?)
 
     /// Decodes one JSON object line.
     public static func decode(_ line: String) throws(BandsError) -> ExactBandsOperation {
@@ -30,7 +35,8 @@ public enum ExactBandsOperation: Sendable, Equatable {
         case "amm":
             guard let time = try fields.seconds("ts") else { throw fields.missing("ts") }
             return .createAMM(a: try fields.int("A"), basePrice: try fields.wei("base_price"), fee: try fields.wei("fee"),
-                              adminFee: try fields.optionalWei("admin_fee") ?? .zero, oraclePrice: try fields.wei("oracle_price"), time: time)
+                              adminFee: try fields.optionalWei("admin_fee") ?? .zero, oraclePrice: try fields.wei("oracle_price"), time: time,
+                              loanDiscount: try fields.optionalWei("loan_discount"), liquidationDiscount: try fields.optionalWei("liquidation_discount"))
         case "deposit":
             return .deposit(user: try fields.string("user"), amount: try fields.wei("amount"), n1: try fields.int("n1"), n2: try fields.int("n2"), time: try fields.seconds("ts"))
         case "oracle":
@@ -43,10 +49,15 @@ public enum ExactBandsOperation: Sendable, Equatable {
             return .amountForPrice(price: try fields.wei("price"), time: try fields.seconds("ts"))
         case "rate":
             return .rate(rate: try fields.wei("rate"), time: try fields.seconds("ts"))
-        case "create_loan", "liquidate":
-            throw BandsError("bands.exact_unsupported", "\"\(op)\" is not emulated in exact mode yet (the Controller's loans run in the float mode: drop --exact).")
+        case "create_loan":
+            return .createLoan(user: try fields.string("user"), collateral: try fields.wei("collateral"), debt: try fields.wei("debt"),
+                               bands: try fields.int("n"), time: try fields.seconds("ts"))
+        case "repay":
+            return .repay(user: try fields.string("user"), amount: try fields.wei("amount"), time: try fields.seconds("ts"))
+        case "liquidate":
+            return .liquidate(user: try fields.string("user"), fraction: try fields.optionalWei("frac") ?? .wad, time: try fields.seconds("ts"))
         default:
-            throw BandsError("bands.unknown_operation", "unknown op \"\(op)\"; exact mode knows amm, deposit, oracle, exchange, withdraw, amount_for_price and rate.")
+            throw BandsError("bands.unknown_operation", "unknown op \"\(op)\"; exact mode knows amm, deposit, oracle, exchange, withdraw, amount_for_price, rate, create_loan, repay and liquidate.")
         }
     }
 }

@@ -1,10 +1,12 @@
 import LeewayWire
 
-/// Applies `leeway bands replay --exact` operations to one `ExactAMM` and renders the state line after
-/// each, every amount both as an exact decimal and as a wei integer string (`…_wei`). Pure.
+/// Applies `leeway bands replay --exact` operations to one `ExactAMM` (and, when the `amm` line names
+/// the discounts, the classic `ExactController` as its admin) and renders the state line after each,
+/// every amount both as an exact decimal and as a wei integer string (`…_wei`). Pure.
 public struct ExactBandsReplay: Sendable {
     public let version: ContractVersion
     public private(set) var amm: ExactAMM?
+    public private(set) var controller: ExactController?
 
     public init(version: ContractVersion) { self.version = version }
 
@@ -14,13 +16,24 @@ public struct ExactBandsReplay: Sendable {
         case exchange(inAmount: UInt256, outAmount: UInt256)
         case returned(x: UInt256, y: UInt256)
         case amountForPrice(amount: UInt256, pump: Bool)
+        /// A new loan, with the borrow limit for its collateral and band count just before it.
+        case loanCreated(maximumBorrowable: UInt256)
+        /// A liquidation: what the liquidator had to bring (`tokens_to_liquidate`, before it) and the
+        /// position withdrawn to them [x, y].
+        case liquidated(tokensToLiquidate: UInt256, x: UInt256, y: UInt256)
     }
 
     /// Applies one operation; on error nothing changes (the contract's revert).
     public mutating func apply(_ operation: ExactBandsOperation) throws(BandsError) -> Outcome {
-        if case .createAMM(let a, let basePrice, let fee, let adminFee, let oraclePrice, let time) = operation {
+        if case .createAMM(let a, let basePrice, let fee, let adminFee, let oraclePrice, let time, let loanDiscount, let liquidationDiscount) = operation {
             guard amm == nil else { throw BandsError("bands.amm_exists", "the replay already created its AMM; one amm line per file, first.") }
-            amm = try ExactAMM(version: version, a: a, basePrice: basePrice, fee: fee, adminFee: adminFee, oraclePrice: oraclePrice, now: time)
+            let created = try ExactAMM(version: version, a: a, basePrice: basePrice, fee: fee, adminFee: adminFee, oraclePrice: oraclePrice, now: time)
+            switch (loanDiscount, liquidationDiscount) {
+            case (nil, nil): controller = nil
+            case (let loan?, let liquidation?): controller = try ExactController(amm: created, loanDiscount: loan, liquidationDiscount: liquidation)
+            default: throw BandsError("bands.invalid_discounts", "give both loan_discount and liquidation_discount (for loans) or neither.")
+            }
+            amm = created
             return .none
         }
         guard var state = amm else {
@@ -51,11 +64,45 @@ public struct ExactBandsReplay: Sendable {
             outcome = .amountForPrice(amount: result.amount, pump: result.pump)
         case .rate(let rate, let time):
             try Self.advance(&state, time)
-            try state.setRate(rate)
+            if var loans = controller {
+                try loans.setPolicyRate(rate, amm: &state)
+                controller = loans
+            } else {
+                try state.setRate(rate)
+            }
             outcome = .none
+        case .createLoan(let user, let collateral, let debt, let bands, let time):
+            var loans = try requireController()
+            try Self.advance(&state, time)
+            // The limit before the loan (a band count out of range is refused by create_loan itself, with the contract's reason).
+            let inRange = (ExactController.minTicks...ExactController.maxTicks).contains(bands)
+            let limit = inRange ? try loans.maximumBorrowable(collateral: collateral, bands: bands, amm: state) : UInt256.zero
+            try loans.createLoan(user: user, collateral: collateral, debt: debt, bands: bands, amm: &state)
+            controller = loans
+            outcome = .loanCreated(maximumBorrowable: limit)
+        case .repay(let user, let amount, let time):
+            var loans = try requireController()
+            try Self.advance(&state, time)
+            let paid = try loans.repay(user: user, amount: amount, amm: &state)
+            controller = loans
+            outcome = .returned(x: paid.x, y: paid.y)
+        case .liquidate(let user, let fraction, let time):
+            var loans = try requireController()
+            try Self.advance(&state, time)
+            let needed = try loans.tokensToLiquidate(user, fraction: fraction, amm: state)
+            let withdrawn = try loans.liquidate(user: user, fraction: fraction, amm: &state)
+            controller = loans
+            outcome = .liquidated(tokensToLiquidate: needed, x: withdrawn.x, y: withdrawn.y)
         }
         amm = state
         return outcome
+    }
+
+    func requireController() throws(BandsError) -> ExactController {
+        guard let controller else {
+            throw BandsError("bands.no_loans", "loans need the Controller: give loan_discount and liquidation_discount on the amm line.")
+        }
+        return controller
     }
 
     static func advance(_ state: inout ExactAMM, _ time: UInt256?) throws(BandsError) {
@@ -113,6 +160,7 @@ public struct ExactBandsReplay: Sendable {
         }
         writer.endObject()
         if amm.version == .classic { Self.amounts("admin_fees", [amm.adminFeesX, amm.adminFeesY], into: &writer) }
+        if let controller { try Self.loans(controller, amm: amm, into: &writer) }
         switch outcome {
         case .none: break
         case .exchange(let inAmount, let outAmount): Self.amounts("exchange_result", [inAmount, outAmount], into: &writer)
@@ -120,9 +168,43 @@ public struct ExactBandsReplay: Sendable {
         case .amountForPrice(let amount, let pump):
             Self.amount("amount_for_price", amount, into: &writer)
             writer.field("pump", pump)
+        case .loanCreated(let limit): Self.amount("max_borrowable", limit, into: &writer)
+        case .liquidated(let needed, let x, let y):
+            Self.amount("tokens_to_liquidate", needed, into: &writer)
+            Self.amounts("returned", [x, y], into: &writer)
         }
         writer.endObject()
         return writer.text
+    }
+
+    /// The Controller's part of the state line: each loan's debt, health (without and with the price
+    /// above its bands, 1e18 = 1, signed), liquidation discount and bands; total debt, loan count, rate.
+    static func loans(_ controller: ExactController, amm: ExactAMM, into writer: inout JSONWriter) throws(BandsError) {
+        writer.key("loans")
+        writer.beginObject()
+        for user in controller.loans.keys.sorted() {
+            writer.key(user)
+            writer.beginObject()
+            amount("debt", try controller.debt(of: user, amm: amm).debt, into: &writer)
+            signedAmount("health", try controller.health(of: user, full: false, amm: amm), into: &writer)
+            signedAmount("health_full", try controller.health(of: user, full: true, amm: amm), into: &writer)
+            amount("liquidation_discount", controller.liquidationDiscounts[user] ?? .zero, into: &writer)
+            if let deposit = amm.users[user] {
+                writer.field("n1", deposit.n1)
+                writer.field("n2", deposit.n2)
+            }
+            writer.endObject()
+        }
+        writer.endObject()
+        amount("total_debt", try controller.totalDebt(amm: amm), into: &writer)
+        writer.field("n_loans", controller.loanCount)
+        amount("rate", amm.rate, into: &writer)
+    }
+
+    /// A signed 1e18 fixed-point value (health) as a decimal and as its wei integer.
+    static func signedAmount(_ name: String, _ value: Int256, into writer: inout JSONWriter) {
+        writer.field(name, (value.isNegative ? "-" : "") + WeiDecimal.text(value.magnitude))
+        writer.field(name + "_wei", value.description)
     }
 
     static func amount(_ name: String, _ value: UInt256, into writer: inout JSONWriter) {
