@@ -79,6 +79,25 @@ struct TuningTests {
         #expect(again.evaluations[result.finalists[0]]?.metrics == result.evaluations[result.finalists[0]]?.metrics)
     }
 
+    @Test("a run under a solvency limit stops once its deficit exceeds it, is infeasible, and the same limit never stops the run that set it")
+    func solvencyLimitStopsARun() throws {
+        let path = try SimulationFixtures.path("btcusdt-1m-2024-08-05.json.gz")
+        let scenario = SimulationFixtures.scenario(path: path, accounts: 300, feedback: true)
+        let hard = BacktestRun.run(scenario, policy: SimulationFixtures.policy("hard")).metrics
+        #expect(hard.deficitTotal > .zero, "the fixture needs a run with bankruptcies")
+        // Its own limit: equal is feasible, so the run goes to the end with the same metrics.
+        let again = BacktestRun.run(scenario, policy: SimulationFixtures.policy("hard"), limit: SolvencyLimit(baseline: hard)).metrics
+        #expect(!again.stoppedEarly)
+        #expect(again == hard)
+        // A limit of half its deficit: stopped, over the limit, and below the whole run's deficit or equal.
+        let half = SolvencyLimit(deficitTotal: Fixed(raw: hard.deficitTotal.raw / 2), adlNotional: hard.adlNotional)
+        let stopped = BacktestRun.run(scenario, policy: SimulationFixtures.policy("hard"), limit: half).metrics
+        #expect(stopped.stoppedEarly)
+        #expect(half.isExceeded(by: stopped))
+        #expect(stopped.deficitTotal <= hard.deficitTotal)
+        #expect(!TuningScore(candidate: [stopped], baseline: [RunMetrics()], stress: [false]).feasible)
+    }
+
     @Test("the crash window holds the path's steepest hour")
     func crashWindow() {
         let minutes = 6_000

@@ -24,6 +24,8 @@ public struct BacktestRun {
     let recordSeries: Bool
     var engine: Engine
     var metrics = RunMetrics()
+    /// Where a run stops early (nil: the whole path).
+    var limit: SolvencyLimit?
     var series = RunSeries()
     var commandsApplied = 0
 
@@ -80,10 +82,12 @@ public struct BacktestRun {
         usesCoin = scenario.accounts.contains { $0.postsCoin }
     }
 
-    /// Runs the whole path and returns the result.
+    /// Runs the whole path and returns the result; with a `limit`, stops at the first step whose
+    /// deficit or ADL exceeds it (`RunMetrics.stoppedEarly`).
     public static func run(_ scenario: BacktestScenario, policy: PolicySpec, markEvaluation: Engine.MarkEvaluation = .triggerBands,
-                           recordSeries: Bool = false) -> BacktestResult {
+                           recordSeries: Bool = false, limit: SolvencyLimit? = nil) -> BacktestResult {
         var run = BacktestRun(scenario: scenario, policy: policy, markEvaluation: markEvaluation, recordSeries: recordSeries)
+        run.limit = limit
         run.execute()
         return BacktestResult(policyName: policy.name, metrics: run.metrics, series: recordSeries ? run.series : nil,
                               digest: run.engine.digest.description, commandsApplied: run.commandsApplied)
@@ -119,6 +123,10 @@ public struct BacktestRun {
                                            depth: scenario.depth.depth(minuteVolume: path.minuteVolumes[step], price: currentInputPrice))
             observeFund()
             if recordSeries { record(step: step, timeMs: timeMs) }
+            if let limit, limit.isExceeded(by: metrics) {
+                metrics.stoppedEarly = true
+                break
+            }
         }
         finish(marks: marks)
     }
@@ -376,7 +384,9 @@ public struct BacktestRun {
             else { metrics.accountsPartiallyLiquidated += 1 }
         }
         metrics.insuranceFundPnL = Fixed(raw: fundBalance().raw &- openingFund.raw)
-        let cascaded = PricePath(timesMs: scenario.path.timesMs, prices: marks, minuteVolumes: scenario.path.minuteVolumes)
+        let whole = marks.count == scenario.path.count
+        let cascaded = PricePath(timesMs: whole ? scenario.path.timesMs : Array(scenario.path.timesMs.prefix(marks.count)), prices: marks,
+                                 minuteVolumes: whole ? scenario.path.minuteVolumes : Array(scenario.path.minuteVolumes.prefix(marks.count)))
         metrics.cascadeExtraDrawdown = cascaded.maximumDrawdown - scenario.path.maximumDrawdown
         metrics.ledgerConserved = engine.state.assets.indices.allSatisfy { engine.ledgerSum(asset: $0) == 0 }
     }

@@ -54,6 +54,9 @@ public struct RunMetrics: Sendable, Equatable {
     public var liquidationPauses = 0
     /// True when every asset's ledger summed to exactly zero at the end.
     public var ledgerConserved = true
+    /// True when the run was stopped at the step its deficit or ADL went over a `SolvencyLimit`
+    /// (`leeway tune`); the other figures are then partial sums up to that step.
+    public var stoppedEarly = false
 
     public init() {}
 

@@ -9,6 +9,12 @@ import LeewayCore
 /// same scenarios and every candidate is scored against it (`TuningScore`). Work is split over
 /// threads by (candidate, input) and put back in order before anything is ranked, so the result
 /// is identical for a seed whatever the thread count.
+///
+/// The baseline runs first at each rung; a candidate's run on an input then stops at the first step
+/// its deficit or ADL exceeds the baseline's there (`SolvencyLimit`): it is infeasible whatever
+/// follows. Such a candidate still ranks after every feasible one, by its violation so far (a lower
+/// bound of the whole run's), so on month-long files the search stops paying for candidates that
+/// broke solvency at the crash.
 public struct Tuner: Sendable {
     /// One rung of successive halving: its fidelity and the share of candidates it keeps.
     public struct Rung: Sendable {
@@ -72,13 +78,14 @@ public struct Tuner: Sendable {
                 scenario.accounts = Array(scenario.accounts.prefix(accounts))
                 return scenario
             }
-            let policies = [baseline] + alive.compactMap { all[$0].spec }
-            let metrics = await Self.evaluate(policies: policies, scenarios: scenarios, threads: threads, counter: counter)
-            baselineMetrics = metrics[0]
+            baselineMetrics = await Self.evaluate(policies: [baseline], scenarios: scenarios, limits: nil, threads: threads, counter: counter)[0]
+            let limits = baselineMetrics.map(SolvencyLimit.init(baseline:))
+            let metrics = await Self.evaluate(policies: alive.compactMap { all[$0].spec }, scenarios: scenarios, limits: limits,
+                                              threads: threads, counter: counter)
             for (offset, candidate) in alive.enumerated() {
                 evaluations[candidate] = TuningEvaluation(
-                    rung: rungIndex, metrics: metrics[offset + 1],
-                    score: TuningScore(candidate: metrics[offset + 1], baseline: metrics[0], stress: inputs.map(\.isStress)))
+                    rung: rungIndex, metrics: metrics[offset],
+                    score: TuningScore(candidate: metrics[offset], baseline: baselineMetrics, stress: inputs.map(\.isStress)))
             }
             let ranked = alive.sorted { (evaluations[$0]!.score.rank, $0) < (evaluations[$1]!.score.rank, $1) }
             let keep = Swift.max(1, Int((Double(ranked.count) * rung.keepFraction).rounded(.up)))
@@ -102,7 +109,9 @@ public struct Tuner: Sendable {
     /// the next unit from a shared counter (runs differ in cost by orders of magnitude, so a fixed
     /// split leaves one core idle); each result goes to its own slot, so the order of completion
     /// never shows.
-    static func evaluate(policies: [PolicySpec], scenarios: [BacktestScenario], threads: Int, counter: RunCounter) async -> [[RunMetrics]] {
+    /// `limits[scenario]`, when given, stops each run there (`SolvencyLimit`).
+    static func evaluate(policies: [PolicySpec], scenarios: [BacktestScenario], limits: [SolvencyLimit]?, threads: Int,
+                         counter: RunCounter) async -> [[RunMetrics]] {
         let units = policies.count * scenarios.count
         let workers = Swift.max(1, Swift.min(threads, units))
         var results = Array(repeating: Array(repeating: RunMetrics(), count: scenarios.count), count: policies.count)
@@ -112,7 +121,9 @@ public struct Tuner: Sendable {
                 group.addTask {
                     var done: [(Int, RunMetrics)] = []
                     while let unit = queue.take() {
-                        done.append((unit, BacktestRun.run(scenarios[unit % scenarios.count], policy: policies[unit / scenarios.count]).metrics))
+                        let scenario = unit % scenarios.count
+                        let result = BacktestRun.run(scenarios[scenario], policy: policies[unit / scenarios.count], limit: limits?[scenario])
+                        done.append((unit, result.metrics))
                         counter.advance()
                     }
                     return done

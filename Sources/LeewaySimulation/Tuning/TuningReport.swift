@@ -102,7 +102,7 @@ public enum TuningReport {
             points.append(.init(x: Double(totals.liquidated), y: totals.costs, color: "#2ca02c", label: "c\(recommended) (recommended)", radius: 5))
         }
         let chart = SVGChart.scatter(title: "Finalists: accounts fully liquidated against liquidation costs (sums over inputs)",
-                                     points: points, legend: [("frontier", "#1f77b4"), ("other feasible", "#9ecae1"), ("not solvent enough", "#bbbbbb")],
+                                     points: points, legend: [("frontier", "#1f77b4"), ("other feasible", "#9ecae1"), ("not solvent enough (sums up to where it broke solvency)", "#bbbbbb")],
                                      xName: "accounts fully liquidated", yName: "liquidation costs (USDC)")
         let pre = { (text: String) in "<pre>" + SVGChart.escape(text) + "</pre>" }
         return HTMLReport.page(title: "leeway tune", summary: summary, sections: [
