@@ -101,6 +101,16 @@ public enum CommandDecoder {
         case .time:
             guard timestamp != nil else { throw fields.missing("ts") }
             command = .time
+        case .option:
+            let id = try fields.string("option"), underlying = try fields.string("market")
+            let kindName = try fields.string("kind")
+            guard let kind = Black76.Kind(rawValue: kindName) else {
+                throw WireError(code: .invalidField, message: "option kind must be \"call\" or \"put\", got \"\(kindName)\"")
+            }
+            command = .option(id: id, underlying: underlying, kind: kind, strike: try fields.decimal("strike"),
+                              expiryMs: try fields.integer("expiry"), contractSize: try fields.optionalDecimal("contract_size") ?? .one)
+        case .optionVol:
+            command = .optionVol(option: try fields.string("option"), volatility: try fields.decimal("vol"))
         }
         try fields.finish()
         return CommandEnvelope(command: command, timestampMs: timestamp, id: id, line: lineNumber)

@@ -10,6 +10,7 @@ extension Engine {
         guard timestampMs > state.clockMs else { return }
         state.clockMs = timestampMs
         checkOracleClock()
+        settleExpiredOptions()
         var due: [(dueMs: Int64, account: Int)] = []
         for account in index.timers.popDue(atOrBefore: timestampMs) {
             // Timer entries may be stale (the account was cured or moved on): the state decides.

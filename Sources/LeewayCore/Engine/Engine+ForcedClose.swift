@@ -32,7 +32,7 @@ extension Engine {
             var fees = Int128(0)
             for (offset, position) in held.positions.enumerated() {
                 let market = state.markets[position.market]
-                guard let mark = market.markPrice,
+                guard let mark = market.valuationPrice(size: position.size),
                       let notional = try? closing[offset].multiplied(by: mark, rounding: .up),
                       let fee = try? notional.multiplied(by: feeOverride ?? market.liquidationFee, rounding: .up) else { return false }
                 fees += Int128(fee.raw)
@@ -66,7 +66,8 @@ extension Engine {
         return step
     }
 
-    /// Closes `quantities[i]` of position i at the mark, charging the market's liquidation fee (or
+    /// Closes `quantities[i]` of position i at the mark (an option at its value, rounded against the
+    /// holder: `Market.valuationPrice`), charging the market's liquidation fee (or
     /// `feeRate` when given: the pre-liquidation fee) to the insurance fund. The step's fees are capped at max(0, equityBeforeFees), so the fee alone
     /// never makes equity negative; a fee is rounded up, then capped.
     ///
@@ -84,7 +85,7 @@ extension Engine {
             let quantity = quantities[offset]
             guard quantity.isPositive else { continue }
             let market = state.markets[position.market]
-            guard let mark = market.markPrice else {
+            guard let mark = market.valuationPrice(size: position.size) else {
                 throw EngineFault(code: .forcedCloseFailed, message: "account \"\(held.id)\" cannot be closed in \(market.id): the market has no mark price")
             }
             let trade = position.size.isPositive ? quantity.negated : quantity

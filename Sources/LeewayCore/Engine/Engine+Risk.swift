@@ -12,6 +12,9 @@ extension Engine {
     /// equity = Σ_assets collateralValue(balance) + Σ_positions (size × mark − openNotional);
     /// IM, MM = Σ_positions tier requirement at notional |size| × mark. Sums run in `Int128`;
     /// each term is rounded as its own doc comment says (values down, requirements up).
+    /// An option position counts size × value − openNotional (value per contract, the long's or the
+    /// short's rounding: `Market.valuationPrice`), its `StandardOptionMargin` requirements, and the
+    /// notional |size| × contract_size × underlying mark (rounded up).
     func computeRisk(of account: Account) throws(ArithmeticError) -> RiskEvaluation {
         try Self.computeRisk(of: account, markets: state.markets, assets: state.assets)
     }
@@ -53,10 +56,21 @@ extension Engine {
         for position in 0..<positionCount {
             let held = account.pointee.positions[position]
             guard let mark = markets[held.market].markPrice else { continue }
-            let notional = try held.notional(at: mark)
-            equity += Int128(try held.unrealizedPnL(at: mark).raw)
-            initial += Int128(try markets[held.market].tiers.initialMargin(notional: notional).raw)
-            maintenance += Int128(try markets[held.market].tiers.maintenanceMargin(notional: notional).raw)
+            let notional: Fixed
+            if let terms = markets[held.market].option {
+                guard let forward = markets[terms.underlying].markPrice else { continue }
+                let value = held.size.isNegative ? (terms.valueCeiling ?? mark) : mark
+                notional = try held.size.magnitude.multiplied(by: terms.contractSize, rounding: .up).multiplied(by: forward, rounding: .up)
+                equity += Int128(try held.unrealizedPnL(at: value).raw)
+                let requirement = try StandardOptionMargin.requirements(terms: terms, size: held.size, forward: forward, valuePerContract: value)
+                initial += Int128(requirement.initial.raw)
+                maintenance += Int128(requirement.maintenance.raw)
+            } else {
+                notional = try held.notional(at: mark)
+                equity += Int128(try held.unrealizedPnL(at: mark).raw)
+                initial += Int128(try markets[held.market].tiers.initialMargin(notional: notional).raw)
+                maintenance += Int128(try markets[held.market].tiers.maintenanceMargin(notional: notional).raw)
+            }
             total += Int128(notional.raw)
             if notional.raw > largestNotional { largestNotional = notional.raw; largest = position }
         }
@@ -165,7 +179,8 @@ extension Engine {
         let totalNotional = Int128(Swift.max(risk.totalNotional.raw, 1))
         for position in held.positions {
             let market = state.markets[position.market]
-            guard let mark = market.markPrice, !position.size.isZero else { continue }
+            // Options have no band of their own: their holders are evaluated at every underlying mark.
+            guard let mark = market.markPrice, !position.size.isZero, market.option == nil else { continue }
             let notional = Int128((try? position.notional(at: mark).raw) ?? 0)
             // c = 1 + max(k_max · mmr_max, fee + slippage), in 10⁻¹⁶ units.
             let marginSlope = Int128(largestMultiple) * Int128(market.tiers.maximumMaintenanceRate.raw)

@@ -102,11 +102,29 @@ extension Engine {
     /// clearing account and the trading fee goes to fee income, as one transition (positions and
     /// money together). A risk-increasing fill is refused during a call or deleveraging, or when
     /// equity afterwards would be below IM; a fill on a liquidated or bankrupt account reopens it.
-    mutating func fill(account id: String, market marketID: String, size: Fixed, price: Fixed, fee: Fixed) throws(Rejection) {
+    ///
+    /// On an option (`market` = the option id), `size` is in contracts and `price` the premium per
+    /// unit of underlying: the position's basis is size × (price × contract_size, rounded up); no
+    /// premium changes hands (futures-style). Refused once the clock has reached the expiry, and
+    /// before the option has a value (an underlying mark and an `option_vol`).
+    mutating func fill(account id: String, market marketID: String, size: Fixed, price unitPrice: Fixed, fee: Fixed) throws(Rejection) {
         guard let account = index.accountByID[id] else { throw .unknownAccount(id) }
         guard let market = index.marketByID[marketID] else { throw .unknownMarket(marketID) }
         guard !size.isZero else { throw Rejection(code: .zeroSize, message: "a fill's size must not be zero (+ buys, − sells)") }
-        guard price.isPositive else { throw .notPositive("price") }
+        guard unitPrice.isPositive else { throw .notPositive("price") }
+        var price = unitPrice
+        if let terms = state.markets[market].option {
+            guard terms.settlementPrice == nil, state.clockMs < terms.expiryMs else { throw .optionExpired(marketID) }
+            guard state.markets[market].markPrice != nil, let forward = state.markets[terms.underlying].markPrice else {
+                throw Rejection(code: .noOptionValue,
+                                message: "option \"\(marketID)\" has no value yet; it needs a mark of \(state.markets[terms.underlying].id) and an option_vol")
+            }
+            do {
+                price = try unitPrice.multiplied(by: terms.contractSize, rounding: .up)
+                let contracts = try state.accounts[account].positions.first { $0.market == market }.map(\.size).map { try $0.adding(size) } ?? size
+                _ = try contracts.magnitude.multiplied(by: terms.contractSize, rounding: .up).multiplied(by: forward, rounding: .up)
+            } catch { throw .overflow("the option position's notional") }
+        }
         guard let mark = state.markets[market].markPrice else { throw .noMarkPrice(marketID) }
         let settle = state.markets[market].settleAsset
 
@@ -181,14 +199,17 @@ extension Engine {
 
     mutating func updateMark(market marketID: String, price: Fixed) throws(Rejection) {
         guard let market = index.marketByID[marketID] else { throw .unknownMarket(marketID) }
+        try requirePerpetual(market, command: "mark")
         guard price.isPositive else { throw .notPositive("price") }
         do { _ = try state.markets[market].largestPositionSize.multiplied(by: price, rounding: .up) } catch {
             throw Rejection(code: .priceOutOfRange, message: "mark \(price) would put the market's largest position beyond the engine's range")
         }
+        try checkOptionRange(underlying: market, price: price)
         guard !index.anyOracleGuard || admitMark(market: market, price: price) else { return }
         state.markets[market].markPrice = price
         state.markets[market].volatility.observe(price: price.doubleValue, atMs: state.clockMs)
         markAccepted(market: market)
+        revalueOptions(ofUnderlying: market)
         queueOnMultiplierChange(market: market)
         var triggered: [Int] = []
         index.triggerEntryTotal -= index.triggers[market].popTriggered(byPriceRaw: price.raw, versions: index.triggerVersions, into: &triggered)
@@ -215,6 +236,7 @@ extension Engine {
     /// clearing account never pays out more than it takes in.
     mutating func applyFunding(market marketID: String, rate: Fixed) throws(Rejection) {
         guard let market = index.marketByID[marketID] else { throw .unknownMarket(marketID) }
+        try requirePerpetual(market, command: "funding")
         guard let mark = state.markets[market].markPrice else { throw .noMarkPrice(marketID) }
         guard rate.magnitude <= .one else { throw Rejection(code: .invalidRate, message: "funding rate must be between -1 and 1") }
         let settle = state.markets[market].settleAsset
@@ -247,6 +269,14 @@ extension Engine {
             return
         }
         spendCashSlack(account: account, deltaRaw: amount.isNegative ? -bound.raw : bound.raw)
+    }
+
+    /// Refuses `command` (a mark or funding) on an option: its value comes from its underlying's
+    /// mark and its volatility, and it pays no funding.
+    func requirePerpetual(_ market: Int, command: String) throws(Rejection) {
+        guard state.markets[market].option != nil else { return }
+        throw Rejection(code: .notAPerpetual,
+                        message: "\"\(state.markets[market].id)\" is an option: \(command) applies to perpetuals (an option is valued from its underlying's mark and option_vol)")
     }
 
     /// Queues every account holding a position in `market` for re-evaluation.

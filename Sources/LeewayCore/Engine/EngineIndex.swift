@@ -32,6 +32,10 @@ struct EngineIndex: Sendable {
     var anyDynamicMargin = false
     /// True when some market has an oracle guard (else clock advances skip the oracle checks).
     var anyOracleGuard = false
+    /// Per underlying perpetual: its options' market indices, in definition order.
+    var options: [Int: [Int]] = [:]
+    /// Options not yet settled, in definition order (each clock advance checks their expiry).
+    var unsettledOptions: [Int] = []
     /// How many markets have their liquidations paused on a stale mark (0: evaluations skip the check).
     var pausedMarketCount = 0
 }
@@ -41,7 +45,12 @@ extension Engine {
     mutating func rebuildIndex() {
         index = EngineIndex()
         for (position, asset) in state.assets.enumerated() { index.assetByID[asset.id] = position }
-        for (position, market) in state.markets.enumerated() { index.marketByID[market.id] = position }
+        for (position, market) in state.markets.enumerated() {
+            index.marketByID[market.id] = position
+            guard let terms = market.option else { continue }
+            index.options[terms.underlying, default: []].append(position)
+            if terms.settlementPrice == nil { index.unsettledOptions.append(position) }
+        }
         index.triggers = Array(repeating: TriggerIndex(), count: state.markets.count)
         index.dynamicWatch = Array(repeating: [], count: state.markets.count)
         index.marginMultipliers = state.markets.indices.map { currentMarginMultiplier(market: $0) }

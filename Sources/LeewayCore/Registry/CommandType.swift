@@ -14,4 +14,6 @@ public enum CommandType: String, Sendable, Hashable, Codable, CaseIterable {
     case idempotency
     case protect
     case time
+    case option
+    case optionVol = "option_vol"
 }
