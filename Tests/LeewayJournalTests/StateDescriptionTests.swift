@@ -25,6 +25,8 @@ struct StateDescriptionTests {
         {"type":"option","option":"BTC-C","market":"BTC-PERP","kind":"call","strike":"9000","expiry":1700000061000}
         {"type":"option_vol","option":"BTC-C","vol":"0.8"}
         {"type":"fill","account":"bob","market":"BTC-C","size":"1","price":"1"}
+        {"type":"portfolio_params","market":"BTC-PERP","scan_range":"0.2"}
+        {"type":"margin_model","account":"bob","model":"portfolio"}
         {"type":"mark","market":"BTC-PERP","price":"9080","ts":1700000060000,"id":"m-1"}
         {"type":"mark","market":"BTC-PERP","price":"30000","ts":1700000061000}
         """.split(separator: "\n").enumerated() {
@@ -56,7 +58,8 @@ struct StateDescriptionTests {
         try Self.expectEveryStoredFieldEncoded(try #require(state.markets.first?.oracleGuard))
         try Self.expectEveryStoredFieldEncoded(try #require(state.markets.first?.heldMark))
         let option = try #require(state.markets.first { $0.option != nil })
-        try Self.expectEveryStoredFieldEncoded(option, derived: ["heldMark"])  // an option's mark is derived, never held
+        try Self.expectEveryStoredFieldEncoded(option, derived: ["heldMark", "portfolioParams"])  // derived, never held; a perpetual's
+        try Self.expectEveryStoredFieldEncoded(try #require(state.markets.first?.portfolioParams))
         try Self.expectEveryStoredFieldEncoded(try #require(option.option))
         #expect(option.option?.settlementPrice != nil && option.option?.volatility != nil && option.option?.valueCeiling != nil)
         // A schedule with its optional maintenance amount set, so that every stored field is present.
@@ -87,6 +90,8 @@ struct StateDescriptionTests {
             ("a mark's time", { $0.markets[0].markTimeMs = 1 }),
             ("a held mark", { $0.markets[0].heldMark?.receivedMs += 1 }),
             ("paused liquidations", { $0.markets[0].liquidationsPaused = true }),
+            ("a margin model", { $0.accounts[0].marginModel = .portfolio }),
+            ("portfolio parameters", { $0.markets[0].portfolioParams?.imFactor = .one }),
             ("an option's volatility", { $0.markets[1].option?.volatility = Fixed(raw: 1) }),
             ("an option's settlement", { $0.markets[1].option?.settlementPrice = nil }),
             ("an idempotency id", { $0.appliedCommandEvents["other"] = [] }),

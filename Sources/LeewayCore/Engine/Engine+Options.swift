@@ -69,15 +69,11 @@ extension Engine {
         state.markets[market].markTimeMs = state.clockMs
     }
 
-    /// After an accepted mark of `underlying`: values its options again and queues their holders.
-    /// (Their option value moves with the mark in a way the linear trigger bands do not bound, so
-    /// every holder of an option on the underlying is evaluated at each of its marks.)
+    /// After an accepted mark of `underlying`: values its options again. Their holders are in the
+    /// underlying's `markWatch` (`watchesEveryMark`), so the mark evaluates them.
     mutating func revalueOptions(ofUnderlying underlying: Int) {
         guard let options = index.options[underlying] else { return }
-        for option in options where state.markets[option].option?.settlementPrice == nil {
-            revalue(option: option)
-            queueHolders(ofMarket: option)
-        }
+        for option in options where state.markets[option].option?.settlementPrice == nil { revalue(option: option) }
     }
 
     /// Refuses a mark of `underlying` at `price` that would put an option position's notional

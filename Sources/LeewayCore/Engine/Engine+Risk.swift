@@ -14,7 +14,8 @@ extension Engine {
     /// each term is rounded as its own doc comment says (values down, requirements up).
     /// An option position counts size × value − openNotional (value per contract, the long's or the
     /// short's rounding: `Market.valuationPrice`), its `StandardOptionMargin` requirements, and the
-    /// notional |size| × contract_size × underlying mark (rounded up).
+    /// notional |size| × contract_size × underlying mark (rounded up). On the portfolio model, IM
+    /// and MM are `portfolioRequirements` instead (equity and notionals as above).
     func computeRisk(of account: Account) throws(ArithmeticError) -> RiskEvaluation {
         try Self.computeRisk(of: account, markets: state.markets, assets: state.assets)
     }
@@ -74,6 +75,9 @@ extension Engine {
             total += Int128(notional.raw)
             if notional.raw > largestNotional { largestNotional = notional.raw; largest = position }
         }
+        if account.pointee.marginModel == .portfolio, positionCount > 0 {
+            (initial, maintenance) = try portfolioRequirements(of: account, markets: markets)
+        }
         return RiskEvaluation(
             risk: AccountRisk(equity: try .narrowing(equity), initialMargin: try .narrowing(initial),
                               maintenanceMargin: try .narrowing(maintenance), totalNotional: try .narrowing(total),
@@ -121,6 +125,7 @@ extension Engine {
         index.cashSlackUp[account] = 0
         defer { compactTriggersIfNeeded() }
         guard !state.accounts[account].positions.isEmpty else { return }
+        if watchesEveryMark(account: account, version: version) { return }
         let evaluation: RiskEvaluation
         if let known { evaluation = known } else {
             guard let computed = try? computeRisk(ofAccount: account) else { return }
@@ -241,6 +246,23 @@ extension Engine {
         }
     }
 
+    /// Files an account on the portfolio model, or holding an option, in `markWatch` of every
+    /// underlying it holds (a perpetual, or an option's underlying), and returns true: its MM or its
+    /// options' values move with the mark in a way the linear bands do not bound, so it is evaluated
+    /// at every accepted mark of those markets instead of having bands (and has no cash slack).
+    /// The bound of a quiet tick is then the number of such accounts on the market.
+    mutating func watchesEveryMark(account: Int, version: UInt32) -> Bool {
+        let held = state.accounts[account]
+        guard held.marginModel == .portfolio || held.positions.contains(where: { state.markets[$0.market].option != nil }) else { return false }
+        var underlyings: [Int] = []
+        for position in held.positions {
+            let underlying = state.markets[position.market].option?.underlying ?? position.market
+            if !underlyings.contains(underlying) { underlyings.append(underlying) }
+        }
+        for underlying in underlyings { index.markWatch[underlying].append((account, version)) }
+        return true
+    }
+
     /// Records a cash move of `deltaRaw` (10⁻⁸ units; negative: equity leaves) in `account` and
     /// queues the account only if the move exceeds its remaining cash slack in that direction (or
     /// on the every-holder reference path, which re-evaluates every touched account).
@@ -282,6 +304,9 @@ extension Engine {
     mutating func compactTriggersIfNeeded() {
         for market in index.dynamicWatch.indices where index.dynamicWatch[market].count > 2 * state.accounts.count + 4096 {
             index.dynamicWatch[market].removeAll { index.triggerVersions[$0.account] != $0.version }
+        }
+        for market in index.markWatch.indices where index.markWatch[market].count > 2 * state.accounts.count + 4096 {
+            index.markWatch[market].removeAll { index.triggerVersions[$0.account] != $0.version }
         }
         guard index.triggerEntryTotal > 2 * index.liveTriggerEntryTotal + 4096 else { return }
         index.triggerEntryTotal = 0

@@ -60,6 +60,7 @@ extension Engine {
         state.clearing.append(.zero)
         index.triggers.append(TriggerIndex())
         index.dynamicWatch.append([])
+        index.markWatch.append([])
         index.marginMultipliers.append(.one)
     }
 

@@ -213,6 +213,10 @@ extension Engine {
         queueOnMultiplierChange(market: market)
         var triggered: [Int] = []
         index.triggerEntryTotal -= index.triggers[market].popTriggered(byPriceRaw: price.raw, versions: index.triggerVersions, into: &triggered)
+        if !index.markWatch[market].isEmpty {
+            for (account, version) in index.markWatch[market] where index.triggerVersions[account] == version { triggered.append(account) }
+            index.markWatch[market].removeAll(keepingCapacity: true)
+        }
         if markEvaluation == .everyHolder {
             triggered = state.accounts.indices.filter { state.accounts[$0].positionIndex(market: market) != nil }
         }

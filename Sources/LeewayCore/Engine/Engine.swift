@@ -138,6 +138,8 @@ public struct Engine: Sendable {
         case let .option(id, underlying, kind, strike, expiryMs, contractSize):
             try defineOption(id: id, underlying: underlying, kind: kind, strike: strike, expiryMs: expiryMs, contractSize: contractSize)
         case let .optionVol(option, volatility): try setOptionVolatility(option: option, volatility: volatility)
+        case let .marginModel(account, model): try setMarginModel(account: account, model: model)
+        case let .portfolioParams(market, params): try setPortfolioParams(market: market, params: params)
         case .time: break
         }
     }

@@ -27,6 +27,9 @@ public struct Market: Sendable, Hashable, Codable {
     public var liquidationsPaused = false
     /// The option's terms when this entry is an option (nil: a perpetual).
     public var option: OptionTerms?
+    /// The scenario grid of this perpetual and its options for portfolio-margined accounts
+    /// (`portfolio_params`; nil: `PortfolioParams.standard`).
+    public var portfolioParams: PortfolioParams?
 
     public init(id: String, settleAsset: Int, tiers: TierSchedule, liquidationFee: Fixed, expectedSlippage: Fixed = .zero,
                 oracleGuard: OracleGuard = .none, volatility: VolatilityEstimator) {

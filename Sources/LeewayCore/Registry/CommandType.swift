@@ -16,4 +16,6 @@ public enum CommandType: String, Sendable, Hashable, Codable, CaseIterable {
     case time
     case option
     case optionVol = "option_vol"
+    case marginModel = "margin_model"
+    case portfolioParams = "portfolio_params"
 }

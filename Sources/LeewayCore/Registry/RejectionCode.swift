@@ -50,4 +50,5 @@ public enum RejectionCode: String, Sendable, Hashable, Codable, CaseIterable {
     case invalidVolatility = "invalid_volatility"
     case noOptionValue = "no_option_value"
     case optionExpired = "option_expired"
+    case invalidPortfolioParams = "invalid_portfolio_params"
 }

@@ -57,6 +57,20 @@ extension Market: StateDescribable {
             v.field("heldMark", heldMark)
             v.field("liquidationsPaused", liquidationsPaused)
             v.field("option", option)
+            v.field("portfolioParams", portfolioParams)
+        }
+    }
+}
+
+extension PortfolioParams: StateDescribable {
+    public func describe<V: StateVisitor>(into visitor: inout V) {
+        visitor.object { v in
+            v.field("scanRange", scanRange)
+            v.field("volShift", volShift)
+            v.field("extremeMultiple", extremeMultiple)
+            v.field("extremeFraction", extremeFraction)
+            v.field("imFactor", imFactor)
+            v.field("shortOptionCharge", shortOptionCharge)
         }
     }
 }
