@@ -57,13 +57,19 @@ extension Engine {
         }
         var step = try planClose(account: account, quantities: quantities(chosen), equityBeforeFees: risk.equity, reason: .step,
                                  feeRate: feeOverride)
+        step.outcome = steppedOutcome(policy: policy)
+        return step
+    }
+
+    /// A step's outcome: the next step after cooldown_ms, or after liquidation_cooldown_ms should
+    /// equity then be below MM.
+    func steppedOutcome(policy: LiquidationPolicy) -> LiquidationStateMachine.Outcome {
         func after(_ cooldown: Int64) -> Int64 {
             let (time, overflow) = state.clockMs.addingReportingOverflow(cooldown)
             return overflow ? Int64.max : time
         }
-        step.outcome = .stepped(nextStepMs: after(policy.cooldownMs),
-                                urgentStepMs: after(policy.liquidationStepFraction == nil ? policy.cooldownMs : policy.liquidationCooldownMs))
-        return step
+        return .stepped(nextStepMs: after(policy.cooldownMs),
+                        urgentStepMs: after(policy.liquidationStepFraction == nil ? policy.cooldownMs : policy.liquidationCooldownMs))
     }
 
     /// Closes `quantities[i]` of position i at the mark (an option at its value, rounded against the

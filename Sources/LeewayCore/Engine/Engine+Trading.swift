@@ -100,8 +100,9 @@ extension Engine {
 
     /// A venue fill: the position changes at `price`, realized PnL settles through the market's
     /// clearing account and the trading fee goes to fee income, as one transition (positions and
-    /// money together). A risk-increasing fill is refused during a call or deleveraging, or when
-    /// equity afterwards would be below IM; a fill on a liquidated or bankrupt account reopens it.
+    /// money together). A risk-increasing fill is refused during a call or deleveraging (except, on
+    /// the portfolio model, a hedge: `reducesPortfolioRisk`), or when equity afterwards would be
+    /// below IM; a fill on a liquidated or bankrupt account reopens it.
     ///
     /// On an option (`market` = the option id), `size` is in contracts and `price` the premium per
     /// unit of underlying: the position's basis is size × (price × contract_size, rounded up); no
@@ -157,7 +158,14 @@ extension Engine {
             after.setBalance(try balance.adding(change.realizedPnL).subtracting(fee), ofAsset: settle)
         } catch { throw .overflow("account \"\(id)\"'s \(state.assets[settle].id) balance") }
 
-        if change.increasesRisk {
+        if change.increasesRisk, phase.restrictsRisk, state.accounts[account].marginModel == .portfolio {
+            // A portfolio account in a call may hedge: a fill that lowers MM without raising the
+            // worst-scenario loss reduces its risk even if it opens or enlarges a position.
+            guard reducesPortfolioRisk(account: account, after: after) else {
+                throw Rejection(code: .marginCallActive,
+                                message: "account \"\(id)\" is in \(phase.rawValue); only fills that reduce its maintenance margin without raising its worst-scenario loss are accepted until the call is cured")
+            }
+        } else if change.increasesRisk {
             guard !phase.restrictsRisk else {
                 throw Rejection(code: .marginCallActive, message: "account \"\(id)\" is in \(phase.rawValue); only risk-reducing fills are accepted until the call is cured")
             }
@@ -175,6 +183,15 @@ extension Engine {
             throw Rejection(code: .arithmeticOverflow, message: "the fill could not be settled: \(error.message)")
         }
         queueEvaluation(account)
+    }
+
+    /// True if `after` (the account after a fill) has a lower MM than the stored account and a worst
+    /// scenario loss no higher: the test a hedge must pass during a portfolio account's call.
+    func reducesPortfolioRisk(account: Int, after: Account) -> Bool {
+        guard let before = try? computeRisk(ofAccount: account).risk, let then = try? computeRisk(of: after).risk,
+              let worstBefore = try? Self.worstScenarioLoss(of: state.accounts[account], markets: state.markets),
+              let worstAfter = try? Self.worstScenarioLoss(of: after, markets: state.markets) else { return false }
+        return then.maintenanceMargin < before.maintenanceMargin && worstAfter <= worstBefore
     }
 
     /// The initial margin a risk-increasing fill must meet: Σ_i IM_i × m_i, m_i the dynamic-margin

@@ -18,6 +18,8 @@ public enum LiquidationReason: String, Sendable, Hashable, Codable {
     case step
     /// A full close (hard breach, hard mode, or the last step).
     case full
+    /// A portfolio step that opened or enlarged a perpetual delta hedge (`Engine.planPortfolioStep`).
+    case hedge
 }
 
 public enum EventKind: Sendable, Hashable, Codable {

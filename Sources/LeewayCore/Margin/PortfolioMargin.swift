@@ -111,3 +111,17 @@ public enum PortfolioMargin {
         return (worst, worstIndex)
     }
 }
+
+extension PortfolioMargin {
+    /// Σ units × delta over `legs` at `forward` (a perpetual's delta is 1; an option's is
+    /// Black-76's): the position in the underlying that a delta hedge offsets.
+    public static func netDelta(legs: [Leg], forward: Double) -> Double {
+        var delta = 0.0
+        for leg in legs {
+            guard let option = leg.option else { delta += leg.units; continue }
+            delta += leg.units * Black76.valuation(option.kind, forward: forward, strike: option.strike,
+                                                   volatility: option.volatility, years: option.years).delta
+        }
+        return delta
+    }
+}
