@@ -235,7 +235,11 @@ extension Engine {
             index.markWatch[market].removeAll(keepingCapacity: true)
         }
         if markEvaluation == .everyHolder {
-            triggered = state.accounts.indices.filter { state.accounts[$0].positionIndex(market: market) != nil }
+            // Every holder of the market or of an option on it (the options were just revalued).
+            let options = index.options[market] ?? []
+            triggered = state.accounts.indices.filter { account in
+                state.accounts[account].positions.contains { $0.market == market || options.contains($0.market) }
+            }
         }
         // Evaluate in account order, whatever order the heaps popped them in.
         triggered.sort()

@@ -140,3 +140,36 @@ struct HedgeCureTests {
         #expect(report.positions.map(\.market).sorted() == ["BTC-P-10000", "BTC-PERP"])
     }
 }
+
+/// The reference path (every holder evaluated at each mark) and the production path (bands, and
+/// `markWatch` for option holders and portfolio accounts) agree on option books.
+@Suite("Option books: mark evaluation paths agree")
+struct OptionMarkEvaluationTests {
+    @Test("every-holder and trigger-band evaluation produce the same events and digest", arguments: [false, true])
+    func pathsAgree(portfolio: Bool) {
+        let script = """
+        {"type":"asset","asset":"USDC","price":"1","weight":"1"}
+        {"type":"market","market":"BTC-PERP","settle":"USDC","tiers":[{"floor":"0","imr":"0.02","mmr":"0.01"}],"liquidation_fee":"0.005"}
+        {"type":"policy","mode":"soft","grace_ms":60000,"cooldown_ms":10000}
+        {"type":"deposit","account":"bob","asset":"USDC","amount":"5000","ts":1700000000000}
+        {"type":"deposit","account":"carol","asset":"USDC","amount":"3000"}
+        {"type":"deposit","account":"dave","asset":"USDC","amount":"2000"}
+        {"type":"mark","market":"BTC-PERP","price":"10000"}
+        {"type":"option","option":"BTC-P-10000","market":"BTC-PERP","kind":"put","strike":"10000","expiry":1702592000000}
+        {"type":"option_vol","option":"BTC-P-10000","vol":"0.6"}
+        {"type":"margin_model","account":"carol","model":"\(portfolio ? "portfolio" : "standard")"}
+        {"type":"fill","account":"bob","market":"BTC-P-10000","size":"-2","price":"690"}
+        {"type":"fill","account":"carol","market":"BTC-PERP","size":"1","price":"10000"}
+        {"type":"fill","account":"carol","market":"BTC-P-10000","size":"1","price":"690"}
+        {"type":"fill","account":"dave","market":"BTC-PERP","size":"2","price":"10000"}
+        """ + (0..<40).map { step in
+            let price = 10_000 - 60 * step + (step % 3 == 0 ? 25 : 0)
+            return #"{"type":"mark","market":"BTC-PERP","price":"\#(price)","ts":\#(1_700_000_001_000 + Int64(step) * 5_000)}"#
+        }.joined(separator: "\n")
+        var bands = Harness(markEvaluation: .triggerBands), everyone = Harness(markEvaluation: .everyHolder)
+        let fast = bands.run(script), reference = everyone.run(script)
+        #expect(fast == reference)
+        #expect(bands.engine.digest == everyone.engine.digest)
+        #expect(reference.types.contains("margin_call"))
+    }
+}
