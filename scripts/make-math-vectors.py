@@ -7,7 +7,7 @@
 Writes Tests/LeewayCoreTests/Fixtures/deterministic-math-vectors.json.
 
 The file holds a line-for-line port of Sources/LeewayCore/Numerics/DeterministicMath.swift
-(`log`, `exp2`, `erfc`, `normalCDF` and the private `exp` that `erfc` uses). Python floats are
+(`log`, `exp2`, `erfc`, `normalCDF` and `exp`, which `erfc` and Black-76 use). Python floats are
 IEEE-754 binary64 and +, -, *, / are correctly rounded, and the port uses nothing
 else (bit manipulation goes through `struct`; math.log/exp/erfc are never called), so the port
 produces the same bits as the Swift code on every machine. Each vector records the input's bit
@@ -372,14 +372,22 @@ def ref_log(x):
     return mpmath.log(mpmath.mpf(x))
 
 
-def ref_exp2(x):
+def _ref_exponential(x, function):
     if is_nan(x):
         return "nan"
     if x == INF:
         return "inf"
     if x == -INF:
         return mpmath.mpf(0)
-    return mpmath.power(2, mpmath.mpf(x))
+    return function(mpmath.mpf(x))
+
+
+def ref_exp2(x):
+    return _ref_exponential(x, lambda v: mpmath.power(2, v))
+
+
+def ref_exp(x):
+    return _ref_exponential(x, mpmath.exp)
 
 
 def ref_erfc(x):
@@ -544,6 +552,19 @@ def erfc_inputs(rng):
     return dedupe(xs)
 
 
+def exp_inputs(rng):
+    xs = list(SPECIAL)
+    xs += [1.0, -1.0, 0.5, -0.5, 2.0 ** -28, -(2.0 ** -28), 2.0 ** -29, 1e-300, -1e-300,
+           709.78, 709.79, -745.13, -745.14, -708.0, -720.0, 700.0]
+    # Black-76's density e^(-d^2/2): arguments from -800 to 0, and the reduction boundaries.
+    xs += linspace(-800.0, 0.0, 161)
+    xs += [rng.uniform(-800.0, 0.0) for _ in range(60)]
+    xs += [rng.uniform(-2.0, 2.0) for _ in range(30)]
+    for b in (0.34657359027997264, 1.0397207708399179):  # ln2/2, 1.5 ln2
+        xs += [b, -b, next_up(b), next_down(b), -next_up(b), -next_down(b)]
+    return dedupe(xs)
+
+
 def normal_cdf_inputs(rng):
     xs = list(SPECIAL)
     xs += [1.0, -1.0, 1.96, -1.96, 1.6448536269514722, -1.6448536269514722, 2.326347874040841,
@@ -596,6 +617,8 @@ FUNCTIONS = [
     ("normalCDF", dm_normal_cdf, ref_normal_cdf, normal_cdf_inputs,
      check_relative(lambda x: 1e-15 + (min(x * x, 1e6) + 2.0) * 2.0 ** -52),
      "(1e-15 + (x^2 + 2) * 2^-52) relative + 4*2^-1074 absolute; x^2 * 2^-52 is the rounding of x/sqrt(2)"),
+    # Appended last so the random draws of the functions above are unchanged.
+    ("exp", dm_exp, overflow_aware(ref_exp), exp_inputs, check_ulps(2.0), "2 ulp (subnormal results: 2 ulp of 2^-1074)"),
 ]
 
 

@@ -101,6 +101,32 @@ public enum CommandDecoder {
         case .time:
             guard timestamp != nil else { throw fields.missing("ts") }
             command = .time
+        case .option:
+            let id = try fields.string("option"), underlying = try fields.string("market")
+            let kindName = try fields.string("kind")
+            guard let kind = Black76.Kind(rawValue: kindName) else {
+                throw WireError(code: .invalidField, message: "option kind must be \"call\" or \"put\", got \"\(kindName)\"")
+            }
+            command = .option(id: id, underlying: underlying, kind: kind, strike: try fields.decimal("strike"),
+                              expiryMs: try fields.integer("expiry"), contractSize: try fields.optionalDecimal("contract_size") ?? .one)
+        case .optionVol:
+            command = .optionVol(option: try fields.string("option"), volatility: try fields.decimal("vol"))
+        case .marginModel:
+            let account = try fields.string("account"), name = try fields.string("model")
+            guard let model = MarginModel(rawValue: name) else {
+                throw WireError(code: .invalidField, message: "margin model must be \"standard\" or \"portfolio\", got \"\(name)\"")
+            }
+            command = .marginModel(account: account, model: model)
+        case .portfolioParams:
+            let market = try fields.string("market")
+            var params = PortfolioParams.standard
+            if let value = try fields.optionalDecimal("scan_range") { params.scanRange = value }
+            if let value = try fields.optionalDecimal("vol_shift") { params.volShift = value }
+            if let value = try fields.optionalDecimal("extreme_multiple") { params.extremeMultiple = value }
+            if let value = try fields.optionalDecimal("extreme_fraction") { params.extremeFraction = value }
+            if let value = try fields.optionalDecimal("im_factor") { params.imFactor = value }
+            if let value = try fields.optionalDecimal("short_option_charge") { params.shortOptionCharge = value }
+            command = .portfolioParams(market: market, params: params)
         }
         try fields.finish()
         return CommandEnvelope(command: command, timestampMs: timestamp, id: id, line: lineNumber)

@@ -60,6 +60,12 @@ public enum EventEncoder {
             writer.field("size", size.description)
             writer.field("price", price.description)
             writer.field("amount", amount.description)
+        case let .optionSettled(account, option, size, settlementPrice, pnl):
+            writer.field("account", account)
+            writer.field("option", option)
+            writer.field("size", size.description)
+            writer.field("settlement_price", settlementPrice.description)
+            writer.field("pnl", pnl.description)
         case let .alert(account, market, code, message):
             writer.key("account"); if let account { writer.string(account) } else { writer.null() }
             if let market { writer.field("market", market) }

@@ -16,6 +16,7 @@ struct ReplayCommandTests {
         ("examples/stepped-deleveraging.jsonl",
          ["warning", "margin_call", "rejected", "deleveraging_started", "liquidation_fill", "liquidation_fill", "cured", "warning", "state"]),
         ("examples/gap-to-bankruptcy.jsonl", ["liquidation_fill", "liquidated", "adl_fill", "bankrupt", "state"]),
+        ("examples/short-put-hedge.jsonl", ["warning", "margin_call", "rejected", "cured", "state"]),
     ])
     func examplesReplay(file: String, expected: [String]) throws {
         let result = try LeewayProcess.run(["replay", file, "--state"])

@@ -10,7 +10,7 @@ import Testing
 struct StateDescriptionTests {
     /// A state in which every optional field is set: marks, volatility samples, a margin call, a
     /// per-market policy with every part-2 field, a reserve with an auto top-up instruction, an
-    /// oracle guard with a held mark, an idempotency id, a pending retry.
+    /// oracle guard with a held mark, an idempotency id, a pending retry, an option that has settled.
     static func populatedState() -> EngineState {
         var engine = Engine()
         for line in """
@@ -22,6 +22,11 @@ struct StateDescriptionTests {
         {"type":"protect","account":"bob","auto_topup":{"asset":"USDC","max_amount":"40"}}
         {"type":"mark","market":"BTC-PERP","price":"10000"}
         {"type":"fill","account":"alice","market":"BTC-PERP","size":"1","price":"10000","id":"f-1"}
+        {"type":"option","option":"BTC-C","market":"BTC-PERP","kind":"call","strike":"9000","expiry":1700000061000}
+        {"type":"option_vol","option":"BTC-C","vol":"0.8"}
+        {"type":"fill","account":"bob","market":"BTC-C","size":"1","price":"1"}
+        {"type":"portfolio_params","market":"BTC-PERP","scan_range":"0.2"}
+        {"type":"margin_model","account":"bob","model":"portfolio"}
         {"type":"mark","market":"BTC-PERP","price":"9080","ts":1700000060000,"id":"m-1"}
         {"type":"mark","market":"BTC-PERP","price":"30000","ts":1700000061000}
         """.split(separator: "\n").enumerated() {
@@ -47,10 +52,16 @@ struct StateDescriptionTests {
         try Self.expectEveryStoredFieldEncoded(try #require(state.accounts.first { $0.autoTopup != nil }))
         try Self.expectEveryStoredFieldEncoded(try #require(state.accounts.first?.autoTopup ?? state.accounts.last?.autoTopup))
         try Self.expectEveryStoredFieldEncoded(try #require(state.accounts.first?.positions.first))
-        try Self.expectEveryStoredFieldEncoded(try #require(state.markets.first))
+        // A perpetual's `option` is nil (omitted); the option market below has it.
+        try Self.expectEveryStoredFieldEncoded(try #require(state.markets.first), derived: ["option"])
         try Self.expectEveryStoredFieldEncoded(try #require(state.markets.first?.volatility))
         try Self.expectEveryStoredFieldEncoded(try #require(state.markets.first?.oracleGuard))
         try Self.expectEveryStoredFieldEncoded(try #require(state.markets.first?.heldMark))
+        let option = try #require(state.markets.first { $0.option != nil })
+        try Self.expectEveryStoredFieldEncoded(option, derived: ["heldMark", "portfolioParams"])  // derived, never held; a perpetual's
+        try Self.expectEveryStoredFieldEncoded(try #require(state.markets.first?.portfolioParams))
+        try Self.expectEveryStoredFieldEncoded(try #require(option.option))
+        #expect(option.option?.settlementPrice != nil && option.option?.volatility != nil && option.option?.valueCeiling != nil)
         // A schedule with its optional maintenance amount set, so that every stored field is present.
         let schedule = try TierSchedule(maintenanceRate: Fixed(parsing: "0.01"), maintenanceAmount: Fixed(parsing: "5"))
         try Self.expectEveryStoredFieldEncoded(schedule, derived: ["maintenanceDeductions", "initialDeductions", "maximumMaintenanceRate"])
@@ -79,6 +90,10 @@ struct StateDescriptionTests {
             ("a mark's time", { $0.markets[0].markTimeMs = 1 }),
             ("a held mark", { $0.markets[0].heldMark?.receivedMs += 1 }),
             ("paused liquidations", { $0.markets[0].liquidationsPaused = true }),
+            ("a margin model", { $0.accounts[0].marginModel = .portfolio }),
+            ("portfolio parameters", { $0.markets[0].portfolioParams?.imFactor = .one }),
+            ("an option's volatility", { $0.markets[1].option?.volatility = Fixed(raw: 1) }),
+            ("an option's settlement", { $0.markets[1].option?.settlementPrice = nil }),
             ("an idempotency id", { $0.appliedCommandEvents["other"] = [] }),
             ("a retry", { $0.pendingRetries[0] = nil }),
         ]

@@ -10,6 +10,7 @@ import LeewayWire
 ///     every-holder scan; (b) a 10 % crash tick in every market: time per transitioned account,
 ///     trigger bands vs every-holder scan, with events and digests checked equal; (c) full
 ///     re-margin throughput (accounts/s, exact arithmetic, one core); and memory per account.
+/// With `--portfolio-accounts N`, only (e): portfolio margin of N option books (`PortfolioBench`).
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
@@ -40,6 +41,12 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Repeats of each full-scan baseline (the median is reported).")
     var repeats = 5
 
+    @Option(help: "Run only (e), portfolio margin, with this many accounts (0: run (a)-(d) instead).")
+    var portfolioAccounts = 0
+
+    @Option(help: "Option legs per account in (e), from 20 listed options.")
+    var portfolioLegs = 10
+
     @Option(help: "Opening insurance fund in USDC; a small fund sends the crash's bankruptcies to ADL.")
     var insuranceFund = "1000000000"
 
@@ -56,6 +63,13 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
+        if portfolioAccounts > 0 {
+            guard (1...20).contains(portfolioLegs) else { throw usageFailure("--portfolio-legs must be between 1 and 20") }
+            let report = BenchReport()
+            report.heading("leeway bench: portfolio margin, seed \(seed)")
+            PortfolioBench(accounts: portfolioAccounts, legs: portfolioLegs, seed: seed, repeats: repeats).run(report: report)
+            return
+        }
         guard let fund = try? Fixed(parsing: insuranceFund), !fund.isNegative else {
             throw usageFailure("--insurance-fund must be a non-negative decimal, got \"\(insuranceFund)\"")
         }

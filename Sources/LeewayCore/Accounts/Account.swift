@@ -10,6 +10,8 @@ public struct Account: Sendable, Hashable {
     public var reserves: [Fixed]
     /// The `protect` instruction, if any.
     public var autoTopup: AutoTopup?
+    /// How IM and MM are computed (`margin_model`; default standard).
+    public var marginModel: MarginModel = .standard
     /// Where the account stands in the liquidation lifecycle (written only by `Engine.commit`).
     public internal(set) var liquidation: LiquidationState
 
@@ -56,7 +58,7 @@ public struct Account: Sendable, Hashable {
 /// Trailing zero balances (and reserves) are not state: an account that never held an asset and one whose
 /// balance returned to zero encode (and so hash) the same.
 extension Account: Codable {
-    enum CodingKeys: String, CodingKey { case id, balances, positions, reserves, autoTopup, liquidation }
+    enum CodingKeys: String, CodingKey { case id, balances, positions, reserves, autoTopup, marginModel, liquidation }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -65,6 +67,7 @@ extension Account: Codable {
         positions = try container.decode([Position].self, forKey: .positions)
         reserves = try container.decode([Fixed].self, forKey: .reserves)
         autoTopup = try container.decodeIfPresent(AutoTopup.self, forKey: .autoTopup)
+        marginModel = try container.decode(MarginModel.self, forKey: .marginModel)
         liquidation = try container.decode(LiquidationState.self, forKey: .liquidation)
     }
 
@@ -79,6 +82,7 @@ extension Account: Codable {
         while trimmedReserves.last?.isZero == true { trimmedReserves = trimmedReserves.dropLast() }
         try container.encode(Array(trimmedReserves), forKey: .reserves)
         try container.encodeIfPresent(autoTopup, forKey: .autoTopup)
+        try container.encode(marginModel, forKey: .marginModel)
         try container.encode(liquidation, forKey: .liquidation)
     }
 }
@@ -102,6 +106,7 @@ extension Account: StateDescribable {
             for index in 0..<reserveCount { reserves[index].describe(into: &v) }
             v.endArray()
             v.field("autoTopup", autoTopup)
+            v.field("marginModel", marginModel.rawValue)
             v.field("liquidation", liquidation)
         }
     }

@@ -30,6 +30,14 @@ public enum Command: Sendable, Hashable, Codable {
     case idempotency(windowMs: Int64, maxIDs: Int)
     /// Advance the clock only: deadlines and cooldowns fire.
     case time
+    /// Define a European option on `underlying`'s mark (part 3), cash-settled at `expiryMs`.
+    case option(id: String, underlying: String, kind: Black76.Kind, strike: Fixed, expiryMs: Int64, contractSize: Fixed)
+    /// Set an option's annualised implied volatility.
+    case optionVol(option: String, volatility: Fixed)
+    /// Choose how an account's IM and MM are computed.
+    case marginModel(account: String, model: MarginModel)
+    /// Set the portfolio-margin scenario grid of a perpetual (and its options).
+    case portfolioParams(market: String, params: PortfolioParams)
 
     /// The command's type (its wire name is `type.rawValue`).
     public var type: CommandType {
@@ -47,6 +55,10 @@ public enum Command: Sendable, Hashable, Codable {
         case .idempotency: return .idempotency
         case .protect: return .protect
         case .time: return .time
+        case .option: return .option
+        case .optionVol: return .optionVol
+        case .marginModel: return .marginModel
+        case .portfolioParams: return .portfolioParams
         }
     }
 

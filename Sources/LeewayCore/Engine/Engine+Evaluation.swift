@@ -10,6 +10,7 @@ extension Engine {
         guard timestampMs > state.clockMs else { return }
         state.clockMs = timestampMs
         checkOracleClock()
+        settleExpiredOptions()
         var due: [(dueMs: Int64, account: Int)] = []
         for account in index.timers.popDue(atOrBefore: timestampMs) {
             // Timer entries may be stale (the account was cured or moved on): the state decides.
@@ -91,7 +92,9 @@ extension Engine {
                 case .topUp:
                     try commit(planTopUp(account: account, risk: evaluation.risk, lines: policy.lines(multiplier: conditions.multiplier)))
                 case .deleverageStep:
-                    let step = try planDeleveragingStep(account: account, risk: evaluation.risk, policy: policy, conditions: conditions)
+                    let step = state.accounts[account].marginModel == .portfolio
+                        ? try planPortfolioStep(account: account, risk: evaluation.risk, policy: policy, conditions: conditions)
+                        : try planDeleveragingStep(account: account, risk: evaluation.risk, policy: policy, conditions: conditions)
                     try commit(step)
                     closedLegs = step.closedLegs
                 case .liquidateFully:

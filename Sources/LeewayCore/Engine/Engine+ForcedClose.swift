@@ -32,7 +32,7 @@ extension Engine {
             var fees = Int128(0)
             for (offset, position) in held.positions.enumerated() {
                 let market = state.markets[position.market]
-                guard let mark = market.markPrice,
+                guard let mark = market.valuationPrice(size: position.size),
                       let notional = try? closing[offset].multiplied(by: mark, rounding: .up),
                       let fee = try? notional.multiplied(by: feeOverride ?? market.liquidationFee, rounding: .up) else { return false }
                 fees += Int128(fee.raw)
@@ -57,16 +57,23 @@ extension Engine {
         }
         var step = try planClose(account: account, quantities: quantities(chosen), equityBeforeFees: risk.equity, reason: .step,
                                  feeRate: feeOverride)
+        step.outcome = steppedOutcome(policy: policy)
+        return step
+    }
+
+    /// A step's outcome: the next step after cooldown_ms, or after liquidation_cooldown_ms should
+    /// equity then be below MM.
+    func steppedOutcome(policy: LiquidationPolicy) -> LiquidationStateMachine.Outcome {
         func after(_ cooldown: Int64) -> Int64 {
             let (time, overflow) = state.clockMs.addingReportingOverflow(cooldown)
             return overflow ? Int64.max : time
         }
-        step.outcome = .stepped(nextStepMs: after(policy.cooldownMs),
-                                urgentStepMs: after(policy.liquidationStepFraction == nil ? policy.cooldownMs : policy.liquidationCooldownMs))
-        return step
+        return .stepped(nextStepMs: after(policy.cooldownMs),
+                        urgentStepMs: after(policy.liquidationStepFraction == nil ? policy.cooldownMs : policy.liquidationCooldownMs))
     }
 
-    /// Closes `quantities[i]` of position i at the mark, charging the market's liquidation fee (or
+    /// Closes `quantities[i]` of position i at the mark (an option at its value, rounded against the
+    /// holder: `Market.valuationPrice`), charging the market's liquidation fee (or
     /// `feeRate` when given: the pre-liquidation fee) to the insurance fund. The step's fees are capped at max(0, equityBeforeFees), so the fee alone
     /// never makes equity negative; a fee is rounded up, then capped.
     ///
@@ -84,7 +91,7 @@ extension Engine {
             let quantity = quantities[offset]
             guard quantity.isPositive else { continue }
             let market = state.markets[position.market]
-            guard let mark = market.markPrice else {
+            guard let mark = market.valuationPrice(size: position.size) else {
                 throw EngineFault(code: .forcedCloseFailed, message: "account \"\(held.id)\" cannot be closed in \(market.id): the market has no mark price")
             }
             let trade = position.size.isPositive ? quantity.negated : quantity

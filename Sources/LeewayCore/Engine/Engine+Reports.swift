@@ -30,7 +30,7 @@ extension Engine {
             guard reduce.quantity <= position.size.magnitude else {
                 throw Rejection(code: .reduceExceedsPosition, message: "cannot reduce by \(reduce.quantity): the position is \(position.size)")
             }
-            guard let mark = state.markets[market].markPrice else { throw .noMarkPrice(reduce.market) }
+            guard let mark = state.markets[market].valuationPrice(size: account.positions[positionIndex].size) else { throw .noMarkPrice(reduce.market) }
             let trade = position.size.isPositive ? reduce.quantity.negated : reduce.quantity
             do {
                 let change = try position.applyingTrade(quantity: trade, price: mark)
@@ -49,6 +49,10 @@ extension Engine {
         var positions: [MarginReport.PositionReport] = []
         for position in account.positions {
             let market = state.markets[position.market]
+            if let leg = try optionLegReport(position, market: market) {
+                positions.append(leg)
+                continue
+            }
             guard let mark = market.markPrice else { continue }
             let notional = try position.notional(at: mark)
             let maintenance = try market.tiers.maintenanceMargin(notional: notional)
@@ -84,6 +88,22 @@ extension Engine {
             depositToCure: Fixed.maximum(try cureTarget.subtracting(risk.equity), .zero),
             positions: positions
         )
+    }
+
+    /// The report of an option position (nil for a perpetual's, or an option without a value):
+    /// mark = its value per contract as the position is valued, notional |size| × contract_size ×
+    /// underlying mark, `StandardOptionMargin` requirements; no liquidation or bankruptcy price (a
+    /// price at which one option leg alone crosses a line is not linear, and is left out).
+    func optionLegReport(_ position: Position, market: Market) throws(ArithmeticError) -> MarginReport.PositionReport? {
+        guard let terms = market.option, let value = market.valuationPrice(size: position.size),
+              let forward = state.markets[terms.underlying].markPrice else { return nil }
+        let requirement = try StandardOptionMargin.requirements(terms: terms, size: position.size, forward: forward, valuePerContract: value)
+        return MarginReport.PositionReport(
+            market: market.id, size: position.size, entryPrice: position.entryPrice, markPrice: value,
+            notional: try position.size.magnitude.multiplied(by: terms.contractSize, rounding: .up).multiplied(by: forward, rounding: .up),
+            unrealizedPnL: try position.unrealizedPnL(at: value),
+            initialMargin: requirement.initial, maintenanceMargin: requirement.maintenance,
+            liquidationPrice: nil, bankruptcyPrice: nil)
     }
 
     /// Account ids in creation order.

@@ -12,6 +12,10 @@ extension Engine {
     /// equity = Σ_assets collateralValue(balance) + Σ_positions (size × mark − openNotional);
     /// IM, MM = Σ_positions tier requirement at notional |size| × mark. Sums run in `Int128`;
     /// each term is rounded as its own doc comment says (values down, requirements up).
+    /// An option position counts size × value − openNotional (value per contract, the long's or the
+    /// short's rounding: `Market.valuationPrice`), its `StandardOptionMargin` requirements, and the
+    /// notional |size| × contract_size × underlying mark (rounded up). On the portfolio model, IM
+    /// and MM are `portfolioRequirements` instead (equity and notionals as above).
     func computeRisk(of account: Account) throws(ArithmeticError) -> RiskEvaluation {
         try Self.computeRisk(of: account, markets: state.markets, assets: state.assets)
     }
@@ -53,12 +57,26 @@ extension Engine {
         for position in 0..<positionCount {
             let held = account.pointee.positions[position]
             guard let mark = markets[held.market].markPrice else { continue }
-            let notional = try held.notional(at: mark)
-            equity += Int128(try held.unrealizedPnL(at: mark).raw)
-            initial += Int128(try markets[held.market].tiers.initialMargin(notional: notional).raw)
-            maintenance += Int128(try markets[held.market].tiers.maintenanceMargin(notional: notional).raw)
+            let notional: Fixed
+            if let terms = markets[held.market].option {
+                guard let forward = markets[terms.underlying].markPrice else { continue }
+                let value = held.size.isNegative ? (terms.valueCeiling ?? mark) : mark
+                notional = try held.size.magnitude.multiplied(by: terms.contractSize, rounding: .up).multiplied(by: forward, rounding: .up)
+                equity += Int128(try held.unrealizedPnL(at: value).raw)
+                let requirement = try StandardOptionMargin.requirements(terms: terms, size: held.size, forward: forward, valuePerContract: value)
+                initial += Int128(requirement.initial.raw)
+                maintenance += Int128(requirement.maintenance.raw)
+            } else {
+                notional = try held.notional(at: mark)
+                equity += Int128(try held.unrealizedPnL(at: mark).raw)
+                initial += Int128(try markets[held.market].tiers.initialMargin(notional: notional).raw)
+                maintenance += Int128(try markets[held.market].tiers.maintenanceMargin(notional: notional).raw)
+            }
             total += Int128(notional.raw)
             if notional.raw > largestNotional { largestNotional = notional.raw; largest = position }
+        }
+        if account.pointee.marginModel == .portfolio, positionCount > 0 {
+            (initial, maintenance) = try portfolioRequirements(of: account, markets: markets)
         }
         return RiskEvaluation(
             risk: AccountRisk(equity: try .narrowing(equity), initialMargin: try .narrowing(initial),
@@ -107,6 +125,7 @@ extension Engine {
         index.cashSlackUp[account] = 0
         defer { compactTriggersIfNeeded() }
         guard !state.accounts[account].positions.isEmpty else { return }
+        if watchesEveryMark(account: account, version: version) { return }
         let evaluation: RiskEvaluation
         if let known { evaluation = known } else {
             guard let computed = try? computeRisk(ofAccount: account) else { return }
@@ -165,7 +184,8 @@ extension Engine {
         let totalNotional = Int128(Swift.max(risk.totalNotional.raw, 1))
         for position in held.positions {
             let market = state.markets[position.market]
-            guard let mark = market.markPrice, !position.size.isZero else { continue }
+            // Options have no band of their own: their holders are evaluated at every underlying mark.
+            guard let mark = market.markPrice, !position.size.isZero, market.option == nil else { continue }
             let notional = Int128((try? position.notional(at: mark).raw) ?? 0)
             // c = 1 + max(k_max · mmr_max, fee + slippage), in 10⁻¹⁶ units.
             let marginSlope = Int128(largestMultiple) * Int128(market.tiers.maximumMaintenanceRate.raw)
@@ -226,6 +246,23 @@ extension Engine {
         }
     }
 
+    /// Files an account on the portfolio model, or holding an option, in `markWatch` of every
+    /// underlying it holds (a perpetual, or an option's underlying), and returns true: its MM or its
+    /// options' values move with the mark in a way the linear bands do not bound, so it is evaluated
+    /// at every accepted mark of those markets instead of having bands (and has no cash slack).
+    /// The bound of a quiet tick is then the number of such accounts on the market.
+    mutating func watchesEveryMark(account: Int, version: UInt32) -> Bool {
+        let held = state.accounts[account]
+        guard held.marginModel == .portfolio || held.positions.contains(where: { state.markets[$0.market].option != nil }) else { return false }
+        var underlyings: [Int] = []
+        for position in held.positions {
+            let underlying = state.markets[position.market].option?.underlying ?? position.market
+            if !underlyings.contains(underlying) { underlyings.append(underlying) }
+        }
+        for underlying in underlyings { index.markWatch[underlying].append((account, version)) }
+        return true
+    }
+
     /// Records a cash move of `deltaRaw` (10⁻⁸ units; negative: equity leaves) in `account` and
     /// queues the account only if the move exceeds its remaining cash slack in that direction (or
     /// on the every-holder reference path, which re-evaluates every touched account).
@@ -267,6 +304,9 @@ extension Engine {
     mutating func compactTriggersIfNeeded() {
         for market in index.dynamicWatch.indices where index.dynamicWatch[market].count > 2 * state.accounts.count + 4096 {
             index.dynamicWatch[market].removeAll { index.triggerVersions[$0.account] != $0.version }
+        }
+        for market in index.markWatch.indices where index.markWatch[market].count > 2 * state.accounts.count + 4096 {
+            index.markWatch[market].removeAll { index.triggerVersions[$0.account] != $0.version }
         }
         guard index.triggerEntryTotal > 2 * index.liveTriggerEntryTotal + 4096 else { return }
         index.triggerEntryTotal = 0

@@ -35,7 +35,11 @@ extension Engine {
             var recovered = Fixed.zero
             if remaining.isPositive {
                 var legs: [ClosedLeg] = []  // a loop, not `filter`: a closure over `self` would copy the engine
-                for leg in closedLegs where state.markets[leg.market].settleAsset == asset { legs.append(leg) }
+                // Option legs are not auto-deleveraged (their bankruptcy value is not linear in the
+                // mark): a deficit they leave is recovered through the account's perpetual legs only.
+                for leg in closedLegs where state.markets[leg.market].settleAsset == asset && state.markets[leg.market].option == nil {
+                    legs.append(leg)
+                }
                 recovered = try planAutoDeleverage(into: &transition, bankrupt: account, asset: asset,
                                                    deficit: deficit, remaining: remaining, legs: legs)
                 if recovered > remaining {

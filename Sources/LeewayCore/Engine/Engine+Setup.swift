@@ -33,6 +33,9 @@ extension Engine {
         }
         try oracleGuard.validate()
         if let existing = index.marketByID[id] {
+            guard state.markets[existing].option == nil else {
+                throw Rejection(code: .notAPerpetual, message: "\"\(id)\" is an option; a market command defines perpetuals only")
+            }
             guard state.markets[existing].settleAsset == settle else {
                 throw Rejection(code: .settleAssetChange, message: "market \"\(id)\" already settles in \(state.assets[state.markets[existing].settleAsset].id); its settle asset cannot change")
             }
@@ -43,14 +46,21 @@ extension Engine {
             queueHolders(ofMarket: existing)
             return
         }
-        index.marketByID[id] = state.markets.count
-        state.markets.append(Market(id: id, settleAsset: settle, tiers: schedule, liquidationFee: liquidationFee, expectedSlippage: expectedSlippage,
-                                    oracleGuard: oracleGuard, volatility: VolatilityEstimator(halfLifeMs: Double(state.volatilityHalfLifeMs))))
-        if oracleGuard.isActive { index.anyOracleGuard = true }
+        appendMarket(Market(id: id, settleAsset: settle, tiers: schedule, liquidationFee: liquidationFee, expectedSlippage: expectedSlippage,
+                            oracleGuard: oracleGuard, volatility: VolatilityEstimator(halfLifeMs: Double(state.volatilityHalfLifeMs))))
+    }
+
+    /// Files a new market (a perpetual or an option) in the state and in every per-market index.
+    mutating func appendMarket(_ market: Market) {
+        index.marketByID[market.id] = state.markets.count
+        if market.option != nil { index.unsettledOptions.append(state.markets.count) }
+        state.markets.append(market)
+        if market.oracleGuard.isActive { index.anyOracleGuard = true }
         state.marketPolicies.append(nil)
         state.clearing.append(.zero)
         index.triggers.append(TriggerIndex())
         index.dynamicWatch.append([])
+        index.markWatch.append([])
         index.marginMultipliers.append(.one)
     }
 

@@ -100,13 +100,32 @@ extension Engine {
 
     /// A venue fill: the position changes at `price`, realized PnL settles through the market's
     /// clearing account and the trading fee goes to fee income, as one transition (positions and
-    /// money together). A risk-increasing fill is refused during a call or deleveraging, or when
-    /// equity afterwards would be below IM; a fill on a liquidated or bankrupt account reopens it.
-    mutating func fill(account id: String, market marketID: String, size: Fixed, price: Fixed, fee: Fixed) throws(Rejection) {
+    /// money together). A risk-increasing fill is refused during a call or deleveraging (except, on
+    /// the portfolio model, a hedge: `reducesPortfolioRisk`), or when equity afterwards would be
+    /// below IM; a fill on a liquidated or bankrupt account reopens it.
+    ///
+    /// On an option (`market` = the option id), `size` is in contracts and `price` the premium per
+    /// unit of underlying: the position's basis is size × (price × contract_size, rounded up); no
+    /// premium changes hands (futures-style). Refused once the clock has reached the expiry, and
+    /// before the option has a value (an underlying mark and an `option_vol`).
+    mutating func fill(account id: String, market marketID: String, size: Fixed, price unitPrice: Fixed, fee: Fixed) throws(Rejection) {
         guard let account = index.accountByID[id] else { throw .unknownAccount(id) }
         guard let market = index.marketByID[marketID] else { throw .unknownMarket(marketID) }
         guard !size.isZero else { throw Rejection(code: .zeroSize, message: "a fill's size must not be zero (+ buys, − sells)") }
-        guard price.isPositive else { throw .notPositive("price") }
+        guard unitPrice.isPositive else { throw .notPositive("price") }
+        var price = unitPrice
+        if let terms = state.markets[market].option {
+            guard terms.settlementPrice == nil, state.clockMs < terms.expiryMs else { throw .optionExpired(marketID) }
+            guard state.markets[market].markPrice != nil, let forward = state.markets[terms.underlying].markPrice else {
+                throw Rejection(code: .noOptionValue,
+                                message: "option \"\(marketID)\" has no value yet; it needs a mark of \(state.markets[terms.underlying].id) and an option_vol")
+            }
+            do {
+                price = try unitPrice.multiplied(by: terms.contractSize, rounding: .up)
+                let contracts = try state.accounts[account].positions.first { $0.market == market }.map(\.size).map { try $0.adding(size) } ?? size
+                _ = try contracts.magnitude.multiplied(by: terms.contractSize, rounding: .up).multiplied(by: forward, rounding: .up)
+            } catch { throw .overflow("the option position's notional") }
+        }
         guard let mark = state.markets[market].markPrice else { throw .noMarkPrice(marketID) }
         let settle = state.markets[market].settleAsset
 
@@ -139,7 +158,14 @@ extension Engine {
             after.setBalance(try balance.adding(change.realizedPnL).subtracting(fee), ofAsset: settle)
         } catch { throw .overflow("account \"\(id)\"'s \(state.assets[settle].id) balance") }
 
-        if change.increasesRisk {
+        if change.increasesRisk, phase.restrictsRisk, state.accounts[account].marginModel == .portfolio {
+            // A portfolio account in a call may hedge: a fill that lowers MM without raising the
+            // worst-scenario loss reduces its risk even if it opens or enlarges a position.
+            guard reducesPortfolioRisk(account: account, after: after) else {
+                throw Rejection(code: .marginCallActive,
+                                message: "account \"\(id)\" is in \(phase.rawValue); only fills that reduce its maintenance margin without raising its worst-scenario loss are accepted until the call is cured")
+            }
+        } else if change.increasesRisk {
             guard !phase.restrictsRisk else {
                 throw Rejection(code: .marginCallActive, message: "account \"\(id)\" is in \(phase.rawValue); only risk-reducing fills are accepted until the call is cured")
             }
@@ -157,6 +183,15 @@ extension Engine {
             throw Rejection(code: .arithmeticOverflow, message: "the fill could not be settled: \(error.message)")
         }
         queueEvaluation(account)
+    }
+
+    /// True if `after` (the account after a fill) has a lower MM than the stored account and a worst
+    /// scenario loss no higher: the test a hedge must pass during a portfolio account's call.
+    func reducesPortfolioRisk(account: Int, after: Account) -> Bool {
+        guard let before = try? computeRisk(ofAccount: account).risk, let then = try? computeRisk(of: after).risk,
+              let worstBefore = try? Self.worstScenarioLoss(of: state.accounts[account], markets: state.markets),
+              let worstAfter = try? Self.worstScenarioLoss(of: after, markets: state.markets) else { return false }
+        return then.maintenanceMargin < before.maintenanceMargin && worstAfter <= worstBefore
     }
 
     /// The initial margin a risk-increasing fill must meet: Σ_i IM_i × m_i, m_i the dynamic-margin
@@ -181,19 +216,30 @@ extension Engine {
 
     mutating func updateMark(market marketID: String, price: Fixed) throws(Rejection) {
         guard let market = index.marketByID[marketID] else { throw .unknownMarket(marketID) }
+        try requirePerpetual(market, command: "mark")
         guard price.isPositive else { throw .notPositive("price") }
         do { _ = try state.markets[market].largestPositionSize.multiplied(by: price, rounding: .up) } catch {
             throw Rejection(code: .priceOutOfRange, message: "mark \(price) would put the market's largest position beyond the engine's range")
         }
+        try checkOptionRange(underlying: market, price: price)
         guard !index.anyOracleGuard || admitMark(market: market, price: price) else { return }
         state.markets[market].markPrice = price
         state.markets[market].volatility.observe(price: price.doubleValue, atMs: state.clockMs)
         markAccepted(market: market)
+        revalueOptions(ofUnderlying: market)
         queueOnMultiplierChange(market: market)
         var triggered: [Int] = []
         index.triggerEntryTotal -= index.triggers[market].popTriggered(byPriceRaw: price.raw, versions: index.triggerVersions, into: &triggered)
+        if !index.markWatch[market].isEmpty {
+            for (account, version) in index.markWatch[market] where index.triggerVersions[account] == version { triggered.append(account) }
+            index.markWatch[market].removeAll(keepingCapacity: true)
+        }
         if markEvaluation == .everyHolder {
-            triggered = state.accounts.indices.filter { state.accounts[$0].positionIndex(market: market) != nil }
+            // Every holder of the market or of an option on it (the options were just revalued).
+            let options = index.options[market] ?? []
+            triggered = state.accounts.indices.filter { account in
+                state.accounts[account].positions.contains { $0.market == market || options.contains($0.market) }
+            }
         }
         // Evaluate in account order, whatever order the heaps popped them in.
         triggered.sort()
@@ -215,6 +261,7 @@ extension Engine {
     /// clearing account never pays out more than it takes in.
     mutating func applyFunding(market marketID: String, rate: Fixed) throws(Rejection) {
         guard let market = index.marketByID[marketID] else { throw .unknownMarket(marketID) }
+        try requirePerpetual(market, command: "funding")
         guard let mark = state.markets[market].markPrice else { throw .noMarkPrice(marketID) }
         guard rate.magnitude <= .one else { throw Rejection(code: .invalidRate, message: "funding rate must be between -1 and 1") }
         let settle = state.markets[market].settleAsset
@@ -247,6 +294,14 @@ extension Engine {
             return
         }
         spendCashSlack(account: account, deltaRaw: amount.isNegative ? -bound.raw : bound.raw)
+    }
+
+    /// Refuses `command` (a mark or funding) on an option: its value comes from its underlying's
+    /// mark and its volatility, and it pays no funding.
+    func requirePerpetual(_ market: Int, command: String) throws(Rejection) {
+        guard state.markets[market].option != nil else { return }
+        throw Rejection(code: .notAPerpetual,
+                        message: "\"\(state.markets[market].id)\" is an option: \(command) applies to perpetuals (an option is valued from its underlying's mark and option_vol)")
     }
 
     /// Queues every account holding a position in `market` for re-evaluation.

@@ -135,6 +135,11 @@ public struct Engine: Sendable {
         case let .assetPrice(asset, price): try updateAssetPrice(asset: asset, price: price)
         case let .funding(market, rate): try applyFunding(market: market, rate: rate)
         case let .idempotency(windowMs, maxIDs): try setIdempotency(windowMs: windowMs, maxIDs: maxIDs)
+        case let .option(id, underlying, kind, strike, expiryMs, contractSize):
+            try defineOption(id: id, underlying: underlying, kind: kind, strike: strike, expiryMs: expiryMs, contractSize: contractSize)
+        case let .optionVol(option, volatility): try setOptionVolatility(option: option, volatility: volatility)
+        case let .marginModel(account, model): try setMarginModel(account: account, model: model)
+        case let .portfolioParams(market, params): try setPortfolioParams(market: market, params: params)
         case .time: break
         }
     }

@@ -32,6 +32,14 @@ struct EngineIndex: Sendable {
     var anyDynamicMargin = false
     /// True when some market has an oracle guard (else clock advances skip the oracle checks).
     var anyOracleGuard = false
+    /// Per market: accounts (with their trigger version) evaluated at every accepted mark of it
+    /// instead of having trigger bands: portfolio-margined accounts and option holders
+    /// (`Engine.watchesEveryMark`). Taken whole at each mark; re-filed when re-indexed.
+    var markWatch: [[(account: Int, version: UInt32)]] = []
+    /// Per underlying perpetual: its options' market indices, in definition order.
+    var options: [Int: [Int]] = [:]
+    /// Options not yet settled, in definition order (each clock advance checks their expiry).
+    var unsettledOptions: [Int] = []
     /// How many markets have their liquidations paused on a stale mark (0: evaluations skip the check).
     var pausedMarketCount = 0
 }
@@ -41,9 +49,15 @@ extension Engine {
     mutating func rebuildIndex() {
         index = EngineIndex()
         for (position, asset) in state.assets.enumerated() { index.assetByID[asset.id] = position }
-        for (position, market) in state.markets.enumerated() { index.marketByID[market.id] = position }
+        for (position, market) in state.markets.enumerated() {
+            index.marketByID[market.id] = position
+            guard let terms = market.option else { continue }
+            index.options[terms.underlying, default: []].append(position)
+            if terms.settlementPrice == nil { index.unsettledOptions.append(position) }
+        }
         index.triggers = Array(repeating: TriggerIndex(), count: state.markets.count)
         index.dynamicWatch = Array(repeating: [], count: state.markets.count)
+        index.markWatch = Array(repeating: [], count: state.markets.count)
         index.marginMultipliers = state.markets.indices.map { currentMarginMultiplier(market: $0) }
         index.anyDynamicMargin = state.globalPolicy.dynamicMargin != nil || state.marketPolicies.contains { $0?.dynamicMargin != nil }
         index.anyOracleGuard = state.markets.contains { $0.oracleGuard.isActive }
@@ -65,6 +79,7 @@ extension Engine {
         for market in index.triggers.indices {
             index.triggers[market].removeAll()
             index.dynamicWatch[market].removeAll()
+            index.markWatch[market].removeAll()
         }
         index.triggerEntryTotal = 0
         for account in index.liveTriggerEntries.indices { index.liveTriggerEntries[account] = 0 }

@@ -18,6 +18,8 @@ public enum LiquidationReason: String, Sendable, Hashable, Codable {
     case step
     /// A full close (hard breach, hard mode, or the last step).
     case full
+    /// A portfolio step that opened or enlarged a perpetual delta hedge (`Engine.planPortfolioStep`).
+    case hedge
 }
 
 public enum EventKind: Sendable, Hashable, Codable {
@@ -44,6 +46,9 @@ public enum EventKind: Sendable, Hashable, Codable {
     case alert(account: String?, market: String? = nil, code: AlertCode, message: String)
     /// Auto top-up moved `amount` of `asset` from the account's reserve into its collateral.
     case autoTopup(account: String, asset: String, amount: Fixed)
+    /// An option position settled in cash at expiry: `size` contracts at `settlementPrice` (the
+    /// intrinsic value per unit of underlying at the mark), realizing `pnl`.
+    case optionSettled(account: String, option: String, size: Fixed, settlementPrice: Fixed, pnl: Fixed)
 
     /// The event's type (its wire name is `type.rawValue`).
     public var type: EventType {
@@ -60,6 +65,7 @@ public enum EventKind: Sendable, Hashable, Codable {
         case .adlFill: return .adlFill
         case .alert: return .alert
         case .autoTopup: return .autoTopup
+        case .optionSettled: return .optionSettled
         }
     }
 
@@ -72,7 +78,7 @@ public enum EventKind: Sendable, Hashable, Codable {
         case .rejected: return nil
         case .alert(let account, _, _, _): return account
         case .warning(let account, _, _), .warningCleared(let account, _, _), .marginCall(let account, _, _, _, _, _),
-             .autoTopup(let account, _, _),
+             .autoTopup(let account, _, _), .optionSettled(let account, _, _, _, _),
              .cured(let account, _, _), .deleveragingStarted(let account), .liquidationFill(let account, _, _, _, _, _),
              .liquidated(let account), .bankrupt(let account, _, _, _, _), .adlFill(let account, _, _, _, _):
             return account

@@ -24,6 +24,9 @@ public struct Rejection: Error, Sendable, Hashable {
     static func notPositive(_ field: String) -> Rejection {
         Rejection(code: .notPositive, message: "\(field) must be greater than zero")
     }
+    static func optionExpired(_ id: String) -> Rejection {
+        Rejection(code: .optionExpired, message: "option \"\(id)\" has expired (it settles, or has settled, in cash); it can no longer be traded or repriced")
+    }
     static func overflow(_ context: String) -> Rejection {
         Rejection(code: .arithmeticOverflow, message: "\(context) would exceed the engine's range of ±92233720368.54775807")
     }

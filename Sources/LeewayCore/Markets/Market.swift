@@ -1,4 +1,6 @@
-/// A linear perpetual: positions are in the base asset, PnL and margin in the settle asset.
+/// A linear perpetual: positions are in the base asset, PnL and margin in the settle asset; or,
+/// with `option` set, a European option on a perpetual's mark (positions in contracts, `markPrice`
+/// derived from the underlying's mark and the option's volatility, see `OptionTerms`).
 public struct Market: Sendable, Hashable, Codable {
     public let id: String
     /// Index of the settle asset in the engine's asset table.
@@ -23,6 +25,11 @@ public struct Market: Sendable, Hashable, Codable {
     public var heldMark: HeldMark?
     /// True while the mark is older than `oracleGuard.maxMarkAgeMs`: no liquidation decisions on it.
     public var liquidationsPaused = false
+    /// The option's terms when this entry is an option (nil: a perpetual).
+    public var option: OptionTerms?
+    /// The scenario grid of this perpetual and its options for portfolio-margined accounts
+    /// (`portfolio_params`; nil: `PortfolioParams.standard`).
+    public var portfolioParams: PortfolioParams?
 
     public init(id: String, settleAsset: Int, tiers: TierSchedule, liquidationFee: Fixed, expectedSlippage: Fixed = .zero,
                 oracleGuard: OracleGuard = .none, volatility: VolatilityEstimator) {
@@ -33,6 +40,14 @@ public struct Market: Sendable, Hashable, Codable {
         self.expectedSlippage = expectedSlippage
         self.oracleGuard = oracleGuard
         self.volatility = volatility
+    }
+
+    /// The price a position of `size` is valued and force-closed at: the mark, except that a short
+    /// option uses its value rounded up (`OptionValuation`: each side rounded against its holder).
+    @inlinable @inline(__always)
+    public func valuationPrice(size: Fixed) -> Fixed? {
+        if let option, size.isNegative { return option.valueCeiling }
+        return markPrice
     }
 
     /// When the current mark becomes stale: the first millisecond at which its age exceeds

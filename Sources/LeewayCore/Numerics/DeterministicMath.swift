@@ -217,13 +217,13 @@ enum DeterministicMath {
         return 0.5 * erfc(-x / sqrt2)
     }
 
-    // MARK: - Natural exponential (for erfc)
+    // MARK: - Natural exponential
 
-    /// e^x (fdlibm `e_exp.c`), used by `erfc`. Reduce `x = k·ln2 + r`, `|r| ≤ ln2/2`, with
+    /// e^x (fdlibm `e_exp.c`), used by `erfc` and by Black-76's normal density (`Black76`). Reduce `x = k·ln2 + r`, `|r| ≤ ln2/2`, with
     /// `k = trunc(x/ln2 ± 1/2)` and `r = hi − lo` (`hi = x − k·ln2_hi` exact, `lo = k·ln2_lo`), then
     /// the same kernel as `exp2`. Below 1 ulp. Overflow to +∞ above 709.78, 0 below −745.13,
-    /// subnormal results within 1 ulp of 2^-1074.
-    private static func exp(_ x: Double) -> Double {
+    /// subnormal results within 1 ulp of 2^-1074. Pinned by the committed `exp` vectors.
+    public static func exp(_ x: Double) -> Double {
         var x = x
         var hx = highWord(x)
         let negative = hx < 0
@@ -295,7 +295,7 @@ enum DeterministicMath {
     }
 
     /// Dekker's exact product without FMA: a·b = product + error exactly (barring under/overflow).
-    private static func twoProduct(_ a: Double, _ b: Double) -> (product: Double, error: Double) {
+    static func twoProduct(_ a: Double, _ b: Double) -> (product: Double, error: Double) {
         let p = a * b
         let (ah, al) = split(a)
         let (bh, bl) = split(b)

@@ -14,4 +14,8 @@ public enum CommandType: String, Sendable, Hashable, Codable, CaseIterable {
     case idempotency
     case protect
     case time
+    case option
+    case optionVol = "option_vol"
+    case marginModel = "margin_model"
+    case portfolioParams = "portfolio_params"
 }

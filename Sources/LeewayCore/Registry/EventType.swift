@@ -13,4 +13,5 @@ public enum EventType: String, Sendable, Hashable, Codable, CaseIterable {
     case adlFill = "adl_fill"
     case autoTopup = "auto_topup"
     case alert
+    case optionSettled = "option_settled"
 }

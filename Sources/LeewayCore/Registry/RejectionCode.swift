@@ -40,4 +40,15 @@ public enum RejectionCode: String, Sendable, Hashable, Codable, CaseIterable {
     case invalidIdempotency = "invalid_idempotency"
     case noReserve = "no_reserve"
     case invalidOracleGuard = "invalid_oracle_guard"
+    // Options (part 3)
+    case unknownOption = "unknown_option"
+    case optionExists = "option_exists"
+    case notAPerpetual = "not_a_perpetual"
+    case invalidStrike = "invalid_strike"
+    case invalidContractSize = "invalid_contract_size"
+    case expiryInPast = "expiry_in_past"
+    case invalidVolatility = "invalid_volatility"
+    case noOptionValue = "no_option_value"
+    case optionExpired = "option_expired"
+    case invalidPortfolioParams = "invalid_portfolio_params"
 }

@@ -56,6 +56,36 @@ extension Market: StateDescribable {
             v.field("markTimeMs", markTimeMs)
             v.field("heldMark", heldMark)
             v.field("liquidationsPaused", liquidationsPaused)
+            v.field("option", option)
+            v.field("portfolioParams", portfolioParams)
+        }
+    }
+}
+
+extension PortfolioParams: StateDescribable {
+    public func describe<V: StateVisitor>(into visitor: inout V) {
+        visitor.object { v in
+            v.field("scanRange", scanRange)
+            v.field("volShift", volShift)
+            v.field("extremeMultiple", extremeMultiple)
+            v.field("extremeFraction", extremeFraction)
+            v.field("imFactor", imFactor)
+            v.field("shortOptionCharge", shortOptionCharge)
+        }
+    }
+}
+
+extension OptionTerms: StateDescribable {
+    public func describe<V: StateVisitor>(into visitor: inout V) {
+        visitor.object { v in
+            v.field("underlying", underlying)
+            v.field("kind", kind.rawValue)
+            v.field("strike", strike)
+            v.field("expiryMs", expiryMs)
+            v.field("contractSize", contractSize)
+            v.field("volatility", volatility)
+            v.field("valueCeiling", valueCeiling)
+            v.field("settlementPrice", settlementPrice)
         }
     }
 }
@@ -254,6 +284,12 @@ extension EventKind: StateDescribable {
                 v.object {
                     $0.field("account", account); $0.field("market", market); $0.field("size", size)
                     $0.field("price", price); $0.field("amount", amount)
+                }
+            case let .optionSettled(account, option, size, settlementPrice, pnl):
+                v.key("optionSettled")
+                v.object {
+                    $0.field("account", account); $0.field("option", option); $0.field("size", size)
+                    $0.field("settlementPrice", settlementPrice); $0.field("pnl", pnl)
                 }
             case let .alert(account, market, code, message):
                 v.key("alert")

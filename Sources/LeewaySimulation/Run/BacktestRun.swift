@@ -322,7 +322,7 @@ public struct BacktestRun {
             metrics.adlNotional = (try? metrics.adlNotional.adding(notional)) ?? metrics.adlNotional
         case .alert:
             metrics.engineAlerts += 1
-        case .rejected, .warningCleared:
+        case .rejected, .warningCleared, .optionSettled:  // the backtest trades no options yet
             break
         }
     }

@@ -34,6 +34,11 @@ struct DeterministicMathTests {
         try expectCommittedBits("normalCDF", DeterministicMath.normalCDF)
     }
 
+    @Test("exp matches the committed bit patterns")
+    func expBits() throws {
+        try expectCommittedBits("exp", DeterministicMath.exp)
+    }
+
     // MARK: Accuracy against mpmath
 
     @Test("log is within 2 ulp of the mpmath reference")
@@ -45,6 +50,11 @@ struct DeterministicMathTests {
     @Test("exp2 is within 2 ulp of the mpmath reference")
     func exp2Accuracy() throws {
         try expectCloseToReference("exp2", DeterministicMath.exp2) { _, reference in 2.5 * reference.ulp }
+    }
+
+    @Test("exp is within 2 ulp of the mpmath reference")
+    func expAccuracy() throws {
+        try expectCloseToReference("exp", DeterministicMath.exp) { _, reference in 2.5 * reference.ulp }
     }
 
     @Test("erfc is within 1e-15 relative of the mpmath reference, absolute near underflow")

@@ -1,5 +1,6 @@
 import LeewayCore
 import LeewayWire
+import Testing
 
 /// Runs JSON Lines through the real wire decoder and engine, as `leeway replay` does.
 struct Harness {
@@ -43,6 +44,29 @@ struct Harness {
         var state = engine.state
         state.nextSeq -= 1
         return StateDigest(of: state)
+    }
+}
+
+/// A line that must be rejected with `code`.
+struct BadLine: Sendable, CustomTestStringConvertible {
+    var line: String
+    var code: String
+    var testDescription: String { "\(code): \(line)" }
+}
+
+extension Harness {
+    /// Runs `bad.line` and expects exactly one `rejected` event with its code and a sentence, and
+    /// no state change but the event sequence.
+    mutating func expectRejectedWithoutChange(_ bad: BadLine, sourceLocation: SourceLocation = #_sourceLocation) {
+        let before = engine.digest
+        let events = run(bad.line)
+        guard case let .rejected(_, code, message)? = events.first?.kind, events.count == 1 else {
+            Issue.record("expected one rejection, got \(events.types)", sourceLocation: sourceLocation)
+            return
+        }
+        #expect(code.rawValue == bad.code, sourceLocation: sourceLocation)
+        #expect(message.count > 20, sourceLocation: sourceLocation)
+        #expect(digestBeforeLastEvent == before, sourceLocation: sourceLocation)
     }
 }
 

@@ -1,0 +1,127 @@
+/// The `portfolio` margin model (spec part 3): a scenario grid per underlying market, in the style of
+/// SPAN's 16 scenarios and Deribit's portfolio margin.
+///
+/// For an underlying M with mark F and the account's legs on it (its perpetual position, and every
+/// option on M), each scenario s = (m, f, w) moves the price to F × (1 + m) and scales every
+/// option's volatility by f, at the same time to expiry; its loss is
+///   L_s = −w × Σ_legs ΔV_leg,  ΔV_perp = size × F × m,
+///   ΔV_option = size × contract_size × (Black76(F(1 + m), σf, T) − Black76(F, σ, T)),
+/// with m ∈ {−1, −2/3, −1/3, 0, 1/3, 2/3, 1} × scan_range, f ∈ {1 − vol_shift, 1, 1 + vol_shift},
+/// w = 1 (21 scenarios), plus m = ± extreme_multiple × scan_range, f = 1, w = extreme_fraction (2).
+/// T is the option's time to expiry when it was last valued (`Market.markTimeMs`), so the m = 0,
+/// f = 1 scenario loses exactly 0. Then
+///   MM(M) = ⌈max(0, max_s L_s)⌉ + Σ_{short options on M} ⌈charge × F × contract_size × |size|⌉,
+///   IM(M) = ⌈MM(M) × im_factor⌉,
+/// and the account's MM and IM are the sums over its underlyings (no correlation offset across
+/// underlyings). Losses are binary64 (`Black76` on `DeterministicMath`, legs summed in position
+/// order, so every machine gets the same bits), made exact by rounding up (`Fixed(_:rounding:)`).
+public enum PortfolioMargin {
+    /// One scenario: the relative price move, the volatility factor, and the weight of its loss.
+    public struct Scenario: Sendable, Hashable {
+        public var move: Double
+        public var volatilityFactor: Double
+        public var weight: Double
+    }
+
+    /// The 23 scenarios of `params`, in a fixed order: for each move from −1 to +1 (× scan_range),
+    /// the three volatility factors from low to high; then the extreme down and up moves.
+    public static func scenarios(_ params: PortfolioParams) -> [Scenario] {
+        let range = params.scanRange.doubleValue, shift = params.volShift.doubleValue
+        var grid: [Scenario] = []
+        grid.reserveCapacity(23)
+        for step in -3...3 {
+            for factor in [1 - shift, 1, 1 + shift] {
+                grid.append(Scenario(move: (Double(step) * range) / 3, volatilityFactor: factor, weight: 1))
+            }
+        }
+        let extreme = params.extremeMultiple.doubleValue * range
+        for move in [-extreme, extreme] {
+            grid.append(Scenario(move: move, volatilityFactor: 1, weight: params.extremeFraction.doubleValue))
+        }
+        return grid
+    }
+
+    /// One position on the underlying, in units of the underlying.
+    public struct Leg: Sendable, Hashable {
+        /// size × contract_size (a perpetual's size as is).
+        public var units: Double
+        /// nil for the perpetual.
+        public var option: OptionLeg?
+
+        public init(units: Double, option: OptionLeg? = nil) {
+            self.units = units
+            self.option = option
+        }
+    }
+
+    /// What revaluing an option leg needs.
+    public struct OptionLeg: Sendable, Hashable {
+        public var kind: Black76.Kind
+        public var strike: Double
+        public var volatility: Double
+        public var years: Double
+
+        public init(kind: Black76.Kind, strike: Double, volatility: Double, years: Double) {
+            self.kind = kind
+            self.strike = strike
+            self.volatility = volatility
+            self.years = years
+        }
+    }
+
+    /// The largest weighted loss over `scenarios` of `legs` at mark `forward` (may be negative when
+    /// every scenario gains) and the index of its scenario (the first of equal losses).
+    public static func worstLoss(legs: [Leg], forward: Double, scenarios: [Scenario]) -> (loss: Double, scenario: Int) {
+        var base: [Double] = []
+        base.reserveCapacity(legs.count)
+        for leg in legs {
+            guard let option = leg.option else { base.append(0); continue }
+            base.append(Black76.price(option.kind, forward: forward, strike: option.strike, volatility: option.volatility, years: option.years))
+        }
+        var worst = -Double.infinity, worstIndex = 0
+        for (index, scenario) in scenarios.enumerated() {
+            let price = forward * (1 + scenario.move)
+            var change = 0.0
+            for (offset, leg) in legs.enumerated() {
+                if let option = leg.option {
+                    let value = Black76.price(option.kind, forward: price, strike: option.strike,
+                                              volatility: option.volatility * scenario.volatilityFactor, years: option.years)
+                    change += leg.units * (value - base[offset])
+                } else {
+                    change += leg.units * (price - forward)
+                }
+            }
+            let loss = -(change * scenario.weight)
+            if loss > worst { worst = loss; worstIndex = index }
+        }
+        return (worst, worstIndex)
+    }
+
+    /// SPAN's scan over given risk arrays: `gains[leg][s]` is leg's gain in scenario s (losses
+    /// negative, as in SPAN's tables), `weights[s]` the scenario's weight; the scan risk is the
+    /// largest weighted loss −w_s × Σ_leg gains[leg][s], with its scenario index.
+    public static func scanRisk(gains: [[Double]], weights: [Double]) -> (loss: Double, scenario: Int) {
+        var worst = -Double.infinity, worstIndex = 0
+        for scenario in weights.indices {
+            var total = 0.0
+            for leg in gains { total += leg[scenario] }
+            let loss = -(total * weights[scenario])
+            if loss > worst { worst = loss; worstIndex = scenario }
+        }
+        return (worst, worstIndex)
+    }
+}
+
+extension PortfolioMargin {
+    /// Σ units × delta over `legs` at `forward` (a perpetual's delta is 1; an option's is
+    /// Black-76's): the position in the underlying that a delta hedge offsets.
+    public static func netDelta(legs: [Leg], forward: Double) -> Double {
+        var delta = 0.0
+        for leg in legs {
+            guard let option = leg.option else { delta += leg.units; continue }
+            delta += leg.units * Black76.valuation(option.kind, forward: forward, strike: option.strike,
+                                                   volatility: option.volatility, years: option.years).delta
+        }
+        return delta
+    }
+}
