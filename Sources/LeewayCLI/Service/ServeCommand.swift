@@ -7,11 +7,11 @@ import Logging
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the engine as a service: journal in SQLite, HTTP and WebSocket API, live dashboard at /, metrics.",
+        abstract: "Run the engine as a service: journal in SQLite (or PostgreSQL with --postgres), HTTP and WebSocket API, live dashboard at /, metrics.",
         discussion: "SIGTERM drains the inbox, flushes the journal, writes a snapshot and exits 0. See README.md (leeway serve)."
     )
 
-    @Option(help: "Data directory (journal, snapshots).") var data = "./leeway-data"
+    @OptionGroup var journalOptions: JournalOptions
     @Option(help: "Address to bind.") var host = "127.0.0.1"
     @Option(help: "Port to bind.") var port = 8080
     @Option(help: "Configuration file (JSON): API keys and limits.") var config: String?
@@ -26,7 +26,7 @@ struct ServeCommand: AsyncParsableCommand {
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
         let configuration: ServerConfiguration
         do { configuration = try config.map(ServerConfiguration.load) ?? ServerConfiguration() } catch { throw usageFailure(error.message) }
-        try await ServiceRunner(data: data, host: host, port: port, configuration: configuration, rebuildFromJournal: rebuildFromJournal,
+        try await ServiceRunner(journal: try journalOptions.location(), host: host, port: port, configuration: configuration, rebuildFromJournal: rebuildFromJournal,
                                 logger: Logger(label: "leeway.serve")).run()
     }
 }

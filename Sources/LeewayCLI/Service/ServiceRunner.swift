@@ -7,12 +7,13 @@ import NIOCore
 import ServiceLifecycle
 import UnixSignals
 
-/// Runs the service `leeway serve` is: the data directory's lock, the journal and its recovery,
+/// Runs the service `leeway serve` is: the journal (the data directory's lock and SQLite, or
+/// PostgreSQL and its leader lease) and its recovery,
 /// the engine host, the HTTP/WebSocket application (API and dashboard), the `time` ticker and the
 /// dashboard's sampler, until SIGTERM or SIGINT; then it drains the inbox and writes a snapshot.
 /// `leeway demo` runs exactly this, with its driver as one more service.
 struct ServiceRunner {
-    var data: String
+    var journal: JournalLocation
     var host: String
     var port: Int
     var configuration: ServerConfiguration
@@ -32,7 +33,10 @@ struct ServiceRunner {
 
     /// Serves until a shutdown signal. `onListening` gets the bound address and port once the
     /// socket is bound; `extraServices` may add services that use the engine host (they run in the
-    /// same service group and are shut down with it). Throws `ExitCode(1)` when it cannot start.
+    /// same service group and are shut down with it). Throws `ExitCode(2)` when the journal cannot be
+    /// opened (an unreachable or refusing database, another deployment's journal, another schema
+    /// version, a lease or directory held by another server) and `ExitCode(1)` for any other
+    /// reason it cannot start (a journal that does not recover, a port it cannot bind).
     func run(onListening: @escaping @Sendable (_ address: String, _ port: Int) async -> Void = { _, _ in },
              extraServices: (EngineHost) -> [any Service] = { _ in [] }) async throws {
         var address = host
@@ -46,16 +50,18 @@ struct ServiceRunner {
         }
         let logger = logger
         let metrics = ServerMetrics()
-        let lock: DataDirectoryLock
-        do { lock = try DataDirectoryLock(directory: data) } catch {
+        let store: any JournalStore
+        let lock: DataDirectoryLock?
+        do {
+            (store, lock) = try Self.open(journal)
+        } catch {
             logger.critical("cannot start: \(error)")
-            throw ExitCode(1)
+            throw ExitCode(2)
         }
         defer { withExtendedLifetime(lock) {} }
         let engineHost: EngineHost
         do {
-            let journal = try Journal(directory: data)
-            engineHost = try EngineHost(journal: journal, configuration: configuration, logger: logger, metrics: metrics,
+            engineHost = try EngineHost(journal: store, configuration: configuration, logger: logger, metrics: metrics,
                                         rebuildingSnapshots: rebuildFromJournal, nowMs: { Int64((Date().timeIntervalSince1970 * 1_000).rounded(.down)) })
         } catch {
             logger.critical("cannot start: \(error.description)")
@@ -65,10 +71,10 @@ struct ServiceRunner {
             logger.critical("cannot start: \(error)")
             throw ExitCode(1)
         }
-        let data = data, boundAddress = address
+        let location = journal.description, boundAddress = address
         let server = ServerApplication(host: engineHost, configuration: configuration, metrics: metrics)
         let application = server.application(host: address, port: port, logger: logger) { bound in
-            logger.info("listening", metadata: ["address": "\(boundAddress):\(bound)", "data": "\(data)"])
+            logger.info("listening", metadata: ["address": "\(boundAddress):\(bound)", "journal": "\(location)"])
             await onListening(boundAddress, bound)
         }
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
@@ -90,5 +96,18 @@ struct ServiceRunner {
         }
         await engineHost.shutdown()
         logger.info("stopped cleanly: inbox drained, journal flushed, snapshot written")
+    }
+
+    /// Opens the journal for serving: a data directory under its lock, or a PostgreSQL database
+    /// under its leader lease (a new epoch).
+    static func open(_ journal: JournalLocation) throws -> (any JournalStore, DataDirectoryLock?) {
+        switch journal {
+        case .directory(let data):
+            let lock = try DataDirectoryLock(directory: data)
+            return (try SQLiteJournal(directory: data), lock)
+        case .postgres(let address, let deployment):
+            let holder = "leeway serve, process \(getpid()) on \(ProcessInfo.processInfo.hostName)"
+            return (try PostgresJournal(address: address, deployment: deployment, access: .lead(holder: holder)), nil)
+        }
     }
 }
