@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOCore
 import PostgresNIO
+import Synchronization
 
 /// The journal in PostgreSQL (`leeway serve --postgres URL`), for a deployment that outlives one
 /// machine: the same records, events and snapshots as `SQLiteJournal`, with the same semantics
@@ -19,13 +20,18 @@ import PostgresNIO
 public final class PostgresJournal: JournalStore {
     public let address: PostgresAddress
     public let deployment: String
-    /// The leader epoch this journal's appends carry; nil when it was opened to read.
-    public let epoch: Int64?
+    /// The leader epoch this journal's appends carry; nil while it does not lead.
+    public var epoch: Int64? { leadEpoch.withLock { $0 } }
+    private let leadEpoch = Mutex<Int64?>(nil)
+    private let holder: String?
+    private let logger: Logger
     let writer: PostgresSession
     let reader: PostgresSession
     let snapshots: PostgresSession
-    /// The session holding the leader lease's advisory lock (the lock lasts as long as it does).
+    /// The session that takes and renews the leader lease (and holds its advisory lock).
     let lease: PostgresSession?
+    /// Whether `lease` holds the advisory lock (taken once; advisory locks stack).
+    private let holdsAdvisoryLock = Mutex(false)
 
     public var location: String { address.description }
 
@@ -37,8 +43,11 @@ public final class PostgresJournal: JournalStore {
         /// Read only (verify, export): a database without a journal is refused.
         case read
         /// Serve: create the journal if the database has none, take the leader lease (refused while
-        /// another process holds it) and a new epoch; `holder` says who took it, for the refusals.
+        /// another server holds it) and a new epoch; `holder` says who took it, for the refusals.
         case lead(holder: String)
+        /// Serve as a standby: create or check the journal, but only take the lease when
+        /// `tryToLead` finds it free (its leader died or stopped renewing it).
+        case standby(holder: String)
     }
 
     /// Connects, creates or checks the journal's tables, and takes the lease when leading. Refuses
@@ -48,29 +57,66 @@ public final class PostgresJournal: JournalStore {
                 logger: Logger = Logger(label: "leeway.journal.postgres")) throws(JournalError) {
         self.address = address
         self.deployment = deployment
+        self.logger = logger
         writer = try PostgresSession(address: address, name: "append", logger: logger)
         reader = try PostgresSession(address: address, name: "read", logger: logger)
         snapshots = try PostgresSession(address: address, name: "snapshots", logger: logger)
         try Self.prepareTables(on: writer, deployment: deployment, creating: access != .read, address: address)
-        guard case .lead(let holder) = access else {
+        switch access {
+        case .read:
             lease = nil
-            epoch = nil
-            return
+            holder = nil
+        case .lead(let holder), .standby(let holder):
+            lease = try PostgresSession(address: address, name: "lease", logger: logger)
+            self.holder = holder
         }
-        let lease = try PostgresSession(address: address, name: "lease", logger: logger)
-        let taken = try lease.query("SELECT pg_try_advisory_lock(\(PostgresSchema.leaseLock))", "take the leader lease")
-        guard try Self.decode(taken.first, as: Bool.self, "take the leader lease") == true else {
-            let row = try lease.query("SELECT holder || ', epoch ' || epoch || ', since ' || since FROM leeway.lease", "read the leader lease")
-            throw .leaderElsewhere(holder: try Self.decode(row.first, as: String.self, "read the leader lease") ?? "unknown")
+        if case .lead = access, try !tryToLead() {
+            throw .leaderElsewhere(holder: try leaseHolder())
         }
-        let raised = try lease.query("UPDATE leeway.lease SET epoch = epoch + 1, holder = \(holder), since = now() WHERE id = 1 RETURNING epoch",
-                                     "take a new leader epoch")
-        guard let epoch = try Self.decode(raised.first, as: Int64.self, "take a new leader epoch") else {
-            throw .storage("cannot take a new leader epoch: the lease row is missing")
+    }
+
+    /// Who holds the lease, its epoch and since when (for messages).
+    public func leaseHolder() throws(JournalError) -> String {
+        let session = lease ?? reader
+        let row = try session.query("SELECT holder || ', epoch ' || epoch || ', since ' || since FROM leeway.lease", "read the leader lease")
+        return try Self.decode(row.first, as: String.self, "read the leader lease") ?? "unknown"
+    }
+
+    /// Takes the lease with a new epoch if it is free: the advisory lock was granted (the last
+    /// leader's session is gone) or the lease expired (its leader stopped renewing it). True when
+    /// this journal leads now (also when it already did); false while another server leads.
+    public func tryToLead() throws(JournalError) -> Bool {
+        guard let lease, let holder else { return false }
+        if epoch != nil { return true }
+        if !holdsAdvisoryLock.withLock({ $0 }) {
+            let taken = try lease.query("SELECT pg_try_advisory_lock(\(PostgresSchema.leaseLock))", "take the leader lease")
+            if try Self.decode(taken.first, as: Bool.self, "take the leader lease") == true { holdsAdvisoryLock.withLock { $0 = true } }
         }
-        self.lease = lease
-        self.epoch = epoch
+        let locked = holdsAdvisoryLock.withLock { $0 }
+        let milliseconds = PostgresSchema.leaseMilliseconds
+        let raised = try lease.query("""
+            UPDATE leeway.lease SET epoch = epoch + 1, holder = \(holder), since = now(), expires = now() + \(milliseconds) * interval '1 millisecond'
+            WHERE id = 1 AND (\(locked) OR expires < now()) RETURNING epoch
+            """, "take a new leader epoch")
+        guard let epoch = try Self.decode(raised.first, as: Int64.self, "take a new leader epoch") else { return false }
+        leadEpoch.withLock { $0 = epoch }
         logger.info("leading the journal", metadata: ["postgres": "\(address)", "deployment": "\(deployment)", "epoch": "\(epoch)"])
+        return true
+    }
+
+    /// How often the leader must call `renewLease`.
+    public static var renewEvery: Duration { .milliseconds(PostgresSchema.renewEveryMilliseconds) }
+
+    /// Extends the lease; throws `fenced` when another server took it (this one must stop).
+    public func renewLease() throws(JournalError) {
+        guard let lease, let epoch else { throw .storage("cannot renew the leader lease: this server does not lead") }
+        let milliseconds = PostgresSchema.leaseMilliseconds
+        let renewed = try lease.query("""
+            UPDATE leeway.lease SET expires = now() + \(milliseconds) * interval '1 millisecond' WHERE id = 1 AND epoch = \(epoch) RETURNING epoch
+            """, "renew the leader lease", timeout: .milliseconds(Int64(milliseconds)))
+        guard renewed.isEmpty else { return }
+        let current = try lease.query("SELECT epoch FROM leeway.lease WHERE id = 1", "read the leader lease")
+        throw .fenced(epoch: epoch, current: try Self.decode(current.first, as: Int64.self, "read the leader lease") ?? 0)
     }
 
     /// Creates the tables in a database without them (when `creating`), or checks the schema
@@ -238,7 +284,12 @@ public final class PostgresJournal: JournalStore {
 
     public func truncate(from seq: Int64) throws(JournalError) {
         let what = "truncate the journal"
+        guard let epoch else { throw .storage("cannot truncate the journal: it was opened to read only") }
         try writer.transaction(what) { () throws(JournalError) in
+            // Only the leading epoch may remove records (the trigger fences inserts, this deletes).
+            let leading = try writer.query("SELECT epoch FROM leeway.lease WHERE id = 1 FOR SHARE", what)
+            let current = try Self.decode(leading.first, as: Int64.self, what) ?? 0
+            guard current == epoch else { throw .fenced(epoch: epoch, current: current) }
             _ = try writer.query("DELETE FROM leeway.records WHERE seq >= \(seq)", what)
             _ = try writer.query("DELETE FROM leeway.events WHERE record >= \(seq)", what)
         }

@@ -5,8 +5,11 @@
 ///   for; a server for another deployment refuses it).
 /// - `records (seq, epoch, line, hash)`: the hash-chained command records, each with the leader
 ///   epoch that wrote it; `events (seq, record, account, line)`; `snapshots (seq, state, digest)`.
-/// - `lease`: one row, the current leader `epoch` and who holds it. A leader holds the session-level
-///   advisory lock `leaseLock` for as long as it leads and, on taking it, raises `epoch` by one.
+/// - `lease`: one row, the current leader `epoch`, who holds it and until when (`expires`). A
+///   leader holds the session-level advisory lock `leaseLock` for as long as it leads and renews
+///   `expires` every `renewEvery`. Another server takes the lease, raising `epoch` by one, when it
+///   gets the advisory lock (the leader's session is gone: it died) or when `expires` has passed
+///   (the leader stopped renewing: paused, partitioned, or stuck).
 ///
 /// Fencing is the database's: a statement-level trigger on `records` refuses (SQLSTATE `LW001`)
 /// any insert whose rows carry an epoch other than `lease.epoch`, reading that row `FOR SHARE`, so a
@@ -20,6 +23,9 @@ enum PostgresSchema {
     static let leaseLock: Int64 = 7_270_001
     /// The advisory lock taken while creating or checking the tables (two servers starting at once).
     static let setupLock: Int64 = 7_270_002
+    /// How long a lease lasts without renewal, and how often its leader renews it.
+    static let leaseMilliseconds = 2_000
+    static let renewEveryMilliseconds = 500
 
     /// The statements that create the tables, run one by one in one transaction.
     static let create: [String] = [
@@ -30,8 +36,8 @@ enum PostgresSchema {
         "CREATE INDEX events_by_account ON leeway.events (account, seq)",
         "CREATE INDEX events_by_record ON leeway.events (record)",
         "CREATE TABLE leeway.snapshots (seq bigint PRIMARY KEY, state bytea NOT NULL, digest text NOT NULL)",
-        "CREATE TABLE leeway.lease (id int PRIMARY KEY CHECK (id = 1), epoch bigint NOT NULL, holder text NOT NULL, since timestamptz NOT NULL)",
-        "INSERT INTO leeway.lease VALUES (1, 0, 'nobody yet', now())",
+        "CREATE TABLE leeway.lease (id int PRIMARY KEY CHECK (id = 1), epoch bigint NOT NULL, holder text NOT NULL, since timestamptz NOT NULL, expires timestamptz NOT NULL)",
+        "INSERT INTO leeway.lease VALUES (1, 0, 'nobody yet', now(), now())",
         """
         CREATE FUNCTION leeway.refuse_stale_epoch() RETURNS trigger LANGUAGE plpgsql AS $$
         DECLARE

@@ -288,6 +288,16 @@ public actor EngineHost {
         if let task = snapshotInProgress { await task.value }
     }
 
+    /// Stops taking commands because this server no longer leads the journal (another server took
+    /// its lease: it was paused or cut off too long). The engine holds exactly what was committed,
+    /// so reads go on; every command is refused with 503 `not_leader` and the reason.
+    public func stepDown(reason: String) {
+        guard failure == nil else { return }
+        failure = ServerError(status: 503, code: "not_leader",
+                              message: "this server no longer leads the journal (\(reason)); another leeway serve does: send commands to it")
+        logger.critical("stepped down: another server leads the journal", metadata: ["reason": "\(reason)"])
+    }
+
     /// Graceful shutdown: answer everything queued, then write a final snapshot and wait for it.
     public func shutdown() async {
         drain()

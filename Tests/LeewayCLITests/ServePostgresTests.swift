@@ -10,13 +10,14 @@ import Testing
 @Suite("leeway serve --postgres: refusals and a lost database", .serialized,
        .enabled(if: PostgresTestDatabase.isConfigured, Comment(rawValue: PostgresTestDatabase.skipReason)))
 struct ServePostgresTests {
-    /// Runs `body` with a new database and a config file (a fast ticker), both removed afterwards.
-    static func withDatabaseAndConfig(_ body: (PostgresTestDatabase, String) async throws -> Void) async throws {
+    /// Runs `body` with a new database and a config file (a fast ticker; a snapshot every
+    /// `snapshotEvery` records), both removed afterwards.
+    static func withDatabaseAndConfig(snapshotEvery: Int = 10_000, _ body: (PostgresTestDatabase, String) async throws -> Void) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("leeway-pg-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let config = directory.appendingPathComponent("config.json").path
-        try Data(#"{"ticker_ms": 50}"#.utf8).write(to: URL(fileURLWithPath: config))
+        try Data(#"{"ticker_ms": 50, "snapshot_every": \#(snapshotEvery)}"#.utf8).write(to: URL(fileURLWithPath: config))
         try await PostgresTestDatabase.withDatabase { database in try await body(database, config) }
     }
 

@@ -67,6 +67,27 @@ struct PostgresJournalTests {
         }
     }
 
+    @Test("a lease its leader stops renewing is taken once it expires, though the leader's session lives; the old leader's renewal, appends and truncation are then fenced")
+    func expiredLeaseIsTaken() async throws {
+        try await PostgresTestDatabase.withDatabase { database in
+            let old = try lead(database, holder: "old leader")
+            try old.renewLease()
+            let standby = try PostgresJournal(address: database.address, deployment: "alpha", access: .standby(holder: "standby"))
+            #expect(try standby.tryToLead() == false)
+            #expect(standby.epoch == nil)
+            #expect(try standby.leaseHolder().contains("old leader, epoch 1"))
+            try await Task.sleep(for: .milliseconds(2_300))
+            #expect(try standby.tryToLead())
+            #expect(standby.epoch == 2)
+            #expect(throws: JournalError.fenced(epoch: 1, current: 2)) { try old.renewLease() }
+            var engine = Engine()
+            #expect(throws: JournalError.fenced(epoch: 1, current: 2)) { try appendLines([setupLines[0]], to: old, engine: &engine) }
+            #expect(throws: JournalError.fenced(epoch: 1, current: 2)) { try old.truncate(from: 1) }
+            try appendLines([setupLines[0]], to: standby, engine: &engine)
+            #expect(try standby.head().seq == 1)
+        }
+    }
+
     @Test("a lost connection fails the append; nothing of it is committed")
     func lostConnectionFailsAppends() async throws {
         try await PostgresTestDatabase.withDatabase { database in

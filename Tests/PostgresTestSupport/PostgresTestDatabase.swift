@@ -95,5 +95,6 @@ public struct PostgresTestDatabase: Sendable {
 /// Why a PostgreSQL test could not set up its database.
 public struct PostgresTestError: Error, CustomStringConvertible {
     public var message: String
+    public init(message: String) { self.message = message }
     public var description: String { message }
 }

@@ -18,6 +18,8 @@ struct ServiceRunner {
     var port: Int
     var configuration: ServerConfiguration
     var rebuildFromJournal = false
+    /// With `--postgres`: wait for the leader lease instead of refusing to start while another server holds it.
+    var standby = false
     var logger: Logger
 
     /// A sentence for a socket that could not be bound (the port is taken, or not ours to take).
@@ -52,8 +54,10 @@ struct ServiceRunner {
         let metrics = ServerMetrics()
         let store: any JournalStore
         let lock: DataDirectoryLock?
+        let lease: PostgresJournal?
         do {
-            (store, lock) = try Self.open(journal)
+            (store, lock, lease) = try Self.open(journal, standby: standby)
+            if let lease { try await Self.waitForLease(lease, logger: logger) }
         } catch {
             logger.critical("cannot start: \(error)")
             throw ExitCode(2)
@@ -82,6 +86,7 @@ struct ServiceRunner {
             .init(service: TickerService(host: engineHost, intervalMs: configuration.tickerMs)),
             .init(service: server.dashboardSampler()),
         ]
+        if let lease { services.append(.init(service: LeaseRenewalService(journal: lease, host: engineHost))) }
         services += extraServices(engineHost).map { .init(service: $0) }
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do { try await group.run() } catch {
@@ -99,15 +104,27 @@ struct ServiceRunner {
     }
 
     /// Opens the journal for serving: a data directory under its lock, or a PostgreSQL database
-    /// under its leader lease (a new epoch).
-    static func open(_ journal: JournalLocation) throws -> (any JournalStore, DataDirectoryLock?) {
+    /// with its leader lease (taken now, or by `waitForLease` for a standby).
+    static func open(_ journal: JournalLocation, standby: Bool) throws -> (any JournalStore, DataDirectoryLock?, PostgresJournal?) {
         switch journal {
         case .directory(let data):
             let lock = try DataDirectoryLock(directory: data)
-            return (try SQLiteJournal(directory: data), lock)
+            return (try SQLiteJournal(directory: data), lock, nil)
         case .postgres(let address, let deployment):
             let holder = "leeway serve, process \(getpid()) on \(ProcessInfo.processInfo.hostName)"
-            return (try PostgresJournal(address: address, deployment: deployment, access: .lead(holder: holder)), nil)
+            let postgres = try PostgresJournal(address: address, deployment: deployment, access: standby ? .standby(holder: holder) : .lead(holder: holder))
+            return (postgres, nil, postgres)
         }
+    }
+
+    /// A standby's wait: polls the lease every 200 ms until its leader dies or stops renewing it.
+    static func waitForLease(_ journal: PostgresJournal, logger: Logger) async throws {
+        guard try !journal.tryToLead() else { return }
+        let leader = try journal.leaseHolder()
+        logger.notice("standing by: another server leads the journal", metadata: ["leader": "\(leader)"])
+        while try !journal.tryToLead() {
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        logger.notice("took over the journal", metadata: ["epoch": "\(journal.epoch ?? 0)"])
     }
 }
