@@ -30,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-websocket", from: "1.6.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // The pure, deterministic domain: numerics, markets, margin, liquidation, engine.
@@ -77,7 +78,8 @@ let package = Package(
             dependencies: ["LeewayCore", "LeewayWire", "LeewayMarketData"],
             swiftSettings: strictSettings
         ),
-        // The durable journal: hash-chained command records, events and snapshots in SQLite (GRDB, WAL).
+        // The durable journal: hash-chained command records, events and snapshots in SQLite (GRDB, WAL)
+        // or PostgreSQL (PostgresNIO), behind one `JournalStore` protocol.
         .target(
             name: "LeewayJournal",
             dependencies: [
@@ -85,6 +87,10 @@ let package = Package(
                 "LeewayWire",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),
@@ -141,10 +147,17 @@ let package = Package(
             exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),
+        // Throwaway PostgreSQL databases for the tests (on the server LEEWAY_TEST_POSTGRES_URL names).
+        .target(
+            name: "PostgresTestSupport",
+            dependencies: ["LeewayJournal", .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log")],
+            path: "Tests/PostgresTestSupport",
+            swiftSettings: strictSettings
+        ),
         // Runs the built `leeway` binary as a process (depending on the executable builds it first).
         .testTarget(
             name: "LeewayCLITests",
-            dependencies: ["LeewayCLI"],
+            dependencies: ["LeewayCLI", "PostgresTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -154,7 +167,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LeewayJournalTests",
-            dependencies: ["LeewayJournal", "LeewayCore", "LeewayWire", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["LeewayJournal", "LeewayCore", "LeewayWire", "PostgresTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -1,6 +1,6 @@
 /// Why the journal cannot be used. Every case has a stable code and a sentence saying what to do.
 public enum JournalError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// SQLite could not open or write the database.
+    /// The database could not be opened, read or written.
     case storage(String)
     /// Record `seq` does not hash to the value stored for it, or does not follow its predecessor.
     case brokenChain(seq: Int64)
@@ -17,6 +17,19 @@ public enum JournalError: Error, Sendable, Equatable, CustomStringConvertible {
     case undecodableSnapshot(seq: Int64, detail: String)
     /// The journal database was written by a newer (or unknown) version of its schema.
     case unsupportedJournal(found: Int, expected: Int)
+    /// `--postgres` is not a usable PostgreSQL URL.
+    case badAddress(String)
+    /// The PostgreSQL server at `address` cannot be reached (or has no such database).
+    case unreachable(address: String, detail: String)
+    /// The PostgreSQL server at `address` refused the user or password.
+    case credentialsRefused(address: String, detail: String)
+    /// The database holds the journal of another deployment.
+    case foreignJournal(found: String, expected: String)
+    /// Another `leeway serve` holds the journal's leader lease.
+    case leaderElsewhere(holder: String)
+    /// An append carried leader epoch `epoch`, but epoch `current` leads the journal now: a newer
+    /// leader took over and the database refused the append (nothing of it was written).
+    case fenced(epoch: Int64, current: Int64)
 
     public var code: String {
         switch self {
@@ -28,6 +41,12 @@ public enum JournalError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unsupportedSnapshot: return "journal_unsupported_snapshot"
         case .undecodableSnapshot: return "journal_undecodable_snapshot"
         case .unsupportedJournal: return "journal_unsupported_schema"
+        case .badAddress: return "journal_bad_address"
+        case .unreachable: return "journal_unreachable"
+        case .credentialsRefused: return "journal_credentials_refused"
+        case .foreignJournal: return "journal_foreign"
+        case .leaderElsewhere: return "journal_leader_elsewhere"
+        case .fenced: return "journal_fenced"
         }
     }
 
@@ -50,6 +69,18 @@ public enum JournalError: Error, Sendable, Equatable, CustomStringConvertible {
             return "the snapshot at record \(seq) cannot be read (\(detail)); it is skipped and the journal replayed instead"
         case .unsupportedJournal(let found, let expected):
             return "the journal database has schema version \(found), but this build of leeway reads version \(expected); run the leeway release that wrote it, or export with it and replay into a new data directory"
+        case .badAddress(let detail):
+            return "the --postgres address cannot be used: \(detail)"
+        case .unreachable(let address, let detail):
+            return "cannot connect to PostgreSQL at \(address) (\(detail)); check that the server runs, that the host, port and database in --postgres are right, and that the database exists"
+        case .credentialsRefused(let address, let detail):
+            return "PostgreSQL at \(address) refused the credentials (\(detail)); check the user and password in --postgres"
+        case .foreignJournal(let found, let expected):
+            return "the database holds the journal of deployment '\(found)', not '\(expected)'; pass --deployment \(found) to use it, or point --postgres at another database"
+        case .leaderElsewhere(let holder):
+            return "another leeway serve leads this journal (\(holder)); stop it, or point --postgres at another database"
+        case .fenced(let epoch, let current):
+            return "the database refused an append from leader epoch \(epoch): epoch \(current) leads the journal now (another leeway serve took over); this server no longer acknowledges commands"
         }
     }
 }

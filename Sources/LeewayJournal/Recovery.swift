@@ -43,7 +43,7 @@ public enum Recovery {
     ///
     /// The hash chain is checked from the replay's base on: the records start-up replays. The
     /// records before it are covered by the base snapshot here and checked by `verify`.
-    public static func recover(_ journal: Journal, rebuildingSnapshots: Bool = false) throws(JournalError) -> Outcome {
+    public static func recover(_ journal: any JournalStore, rebuildingSnapshots: Bool = false) throws(JournalError) -> Outcome {
         var warnings: [String] = []
         var head = try journal.head()
         var index = try journal.snapshotIndex().filter { $0.seq <= head.seq }
@@ -117,7 +117,7 @@ public enum Recovery {
     /// `leeway verify`: a full replay from an empty engine that checks the hash chain record by
     /// record as it reads them (one pass over the journal) and must reproduce every snapshot's
     /// digest at its record.
-    public static func verify(_ journal: Journal) throws(JournalError) -> Verification {
+    public static func verify(_ journal: any JournalStore) throws(JournalError) -> Verification {
         let snapshots = try journal.snapshotIndex()
         var pending = snapshots[...]
         var engine = Engine()

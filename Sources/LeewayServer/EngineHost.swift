@@ -17,7 +17,7 @@ public actor EngineHost {
     }
 
     var engine: Engine
-    public nonisolated let journal: Journal
+    public nonisolated let journal: any JournalStore
     let configuration: ServerConfiguration
     let logger: Logger
     let metrics: ServerMetrics
@@ -44,7 +44,7 @@ public actor EngineHost {
     /// Recovers the engine from `journal` (a snapshot + replay that checks the newest snapshot
     /// against the journal; see `Recovery.recover`) and prepares to serve. `rebuildingSnapshots`
     /// replays the whole journal and deletes snapshots that disagree with it, instead of refusing.
-    public init(journal: Journal, configuration: ServerConfiguration, logger: Logger, metrics: ServerMetrics,
+    public init(journal: any JournalStore, configuration: ServerConfiguration, logger: Logger, metrics: ServerMetrics,
                 rebuildingSnapshots: Bool = false, nowMs: @escaping @Sendable () -> Int64) throws(JournalError) {
         let outcome = try Recovery.recover(journal, rebuildingSnapshots: rebuildingSnapshots)
         for warning in outcome.warnings { logger.warning("\(warning)") }
@@ -130,7 +130,7 @@ public actor EngineHost {
             for item in batch { item.continuation.resume(throwing: failure) }
             return
         }
-        var entries: [Journal.Entry] = []
+        var entries: [JournalEntry] = []
         var results: [[CommandOutcome]] = []
         var previous = head
         var appliedTypes: [String] = []
@@ -162,7 +162,7 @@ public actor EngineHost {
                 }
                 let hash = JournalRecord.chainHash(previous: previous.hash, seq: seq, line: line)
                 previous = (seq, hash)
-                entries.append(Journal.Entry(record: JournalRecord(seq: seq, line: line, hash: hash),
+                entries.append(JournalEntry(record: JournalRecord(seq: seq, line: line, hash: hash),
                                              events: events.map { (seq: $0.seq, account: $0.kind.account, line: EventEncoder.encode($0)) }))
                 itemEvents.append(CommandOutcome(record: seq, events: events))
             }
@@ -221,7 +221,7 @@ public actor EngineHost {
         }
     }
 
-    func publish(_ entries: [Journal.Entry]) {
+    func publish(_ entries: [JournalEntry]) {
         var lagging: [UUID] = []
         for entry in entries {
             for event in entry.events {
@@ -286,6 +286,16 @@ public actor EngineHost {
     /// Waits for the snapshot being written, if any.
     public func waitForSnapshot() async {
         if let task = snapshotInProgress { await task.value }
+    }
+
+    /// Stops taking commands because this server no longer leads the journal (another server took
+    /// its lease: it was paused or cut off too long). The engine holds exactly what was committed,
+    /// so reads go on; every command is refused with 503 `not_leader` and the reason.
+    public func stepDown(reason: String) {
+        guard failure == nil else { return }
+        failure = ServerError(status: 503, code: "not_leader",
+                              message: "this server no longer leads the journal (\(reason)); another leeway serve does: send commands to it")
+        logger.critical("stepped down: another server leads the journal", metadata: ["reason": "\(reason)"])
     }
 
     /// Graceful shutdown: answer everything queued, then write a final snapshot and wait for it.

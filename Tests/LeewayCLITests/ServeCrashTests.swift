@@ -2,6 +2,7 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import PostgresTestSupport
 import Testing
 
 /// Runs the real `leeway serve`, streams commands at it, kills it with SIGKILL at a random moment
@@ -12,13 +13,17 @@ struct ServeCrashTests {
     final class Server: @unchecked Sendable {
         let process = Process()
         let port: Int
-        let data: String
 
-        init(data: String, config: String) throws {
-            self.data = data
+        /// `leeway serve` on the SQLite journal in `data`.
+        convenience init(data: String, config: String) throws {
+            try self.init(journal: ["--data", data], config: config)
+        }
+
+        /// `leeway serve` on the journal `journal` names (`--data DIR` or `--postgres URL`).
+        init(journal: [String], config: String) throws {
             port = Int.random(in: 20_000...40_000)
             process.executableURL = LeewayProcess.binary
-            process.arguments = ["serve", "--data", data, "--port", String(port), "--config", config]
+            process.arguments = ["serve"] + journal + ["--port", String(port), "--config", config]
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle(forWritingAtPath: "/dev/null")
             try process.run()
@@ -123,14 +128,29 @@ struct ServeCrashTests {
     @Test("every acknowledged command survives, nothing is half-applied, and recovery equals a clean replay (from the journal, then from a snapshot plus tail)")
     func killNine() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("leeway-crash-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
+        try await Self.crashTwiceAndRecover(journal: ["--data", directory.appendingPathComponent("data").path], directory: directory)
+    }
+
+    @Test("on PostgreSQL too: every acknowledged command survives kill -9 and recovery equals a clean replay",
+          .enabled(if: PostgresTestDatabase.isConfigured, Comment(rawValue: PostgresTestDatabase.skipReason)))
+    func killNineOnPostgres() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("leeway-crash-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try await PostgresTestDatabase.withDatabase { database in
+            try await Self.crashTwiceAndRecover(journal: ["--postgres", database.url], directory: directory)
+        }
+    }
+
+    /// Two rounds of: stream batches, kill -9 at a random moment, restart, and check the journal
+    /// (`journal`: the `--data` or `--postgres` arguments) against what was acknowledged.
+    static func crashTwiceAndRecover(journal: [String], directory: URL) async throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let config = directory.appendingPathComponent("config.json").path
         try Data(#"{"snapshot_every": 3000, "ticker_ms": 50}"#.utf8).write(to: URL(fileURLWithPath: config))
-        let data = directory.appendingPathComponent("data").path
         let batchSize = 100
 
-        var server = try Server(data: data, config: config)
+        var server = try Server(journal: journal, config: config)
         _ = try await server.waitUntilReady()
         #expect(await server.post(Self.setup))
         var totalAcknowledged: [Int] = []
@@ -140,13 +160,13 @@ struct ServeCrashTests {
             totalAcknowledged += acknowledged
             #expect(acknowledged.count >= batchSize, "round \(round): the server acknowledged nothing before the kill")
 
-            server = try Server(data: data, config: config)
+            server = try Server(journal: journal, config: config)
             _ = try await server.waitUntilReady()
             let recoveredDigest = try await server.get("/v1/status")["digest"] as? String
             server.terminate()
 
-            let export = try LeewayProcess.run(["export", "--data", data])
-            #expect(export.status == 0)
+            let export = try LeewayProcess.run(["export"] + journal)
+            #expect(export.status == 0, "\(export.standardError)")
             let ids = export.lines.compactMap { line -> Int? in
                 guard let range = line.range(of: #""id":"c"#) else { return nil }
                 return Int(line[range.upperBound...].prefix { $0.isNumber })
@@ -159,13 +179,13 @@ struct ServeCrashTests {
             // The recovered state is exactly a clean replay of the exported journal.
             let replay = try LeewayProcess.run(["replay", "-", "--digest"], input: export.standardOutput)
             #expect(replay.lines.last == #"{"type":"digest","digest":"\#(recoveredDigest ?? "")"}"#, "round \(round)")
-            let verify = try LeewayProcess.run(["verify", "--data", data])
+            let verify = try LeewayProcess.run(["verify"] + journal)
             #expect(verify.status == 0, "\(verify.standardError)")
             if round == 2 { #expect(verify.standardOutput.contains("snapshots reproduced") && !verify.standardOutput.contains(" 0 snapshots")) }
 
             start = ids.count
             if round == 1 {
-                server = try Server(data: data, config: config)
+                server = try Server(journal: journal, config: config)
                 _ = try await server.waitUntilReady()
             }
         }

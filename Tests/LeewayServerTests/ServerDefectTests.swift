@@ -13,7 +13,7 @@ struct ServerDefectTests {
     static let setup = ServerFixture.scenario.split(separator: "\n").dropLast().joined(separator: "\n")
     static let callingMark = #"{"type":"mark","market":"BTC-PERP","price":"9080","ts":1700000060000,"id":"mark-1"}"#
 
-    static func eventSeqs(_ journal: Journal) throws -> [Int64] {
+    static func eventSeqs(_ journal: any JournalStore) throws -> [Int64] {
         try journal.events(after: 0, limit: 100_000).map(\.seq)
     }
 

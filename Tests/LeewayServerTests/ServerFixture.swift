@@ -44,7 +44,7 @@ struct ServerFixture {
         var logger = Logger(label: "test")
         logger.logLevel = .error
         let clock = clock
-        host = try EngineHost(journal: try Journal(directory: self.directory), configuration: configuration, logger: logger,
+        host = try EngineHost(journal: try SQLiteJournal(directory: self.directory), configuration: configuration, logger: logger,
                               metrics: metrics, rebuildingSnapshots: rebuildingSnapshots, nowMs: { clock.now })
         application = ServerApplication(host: host, configuration: configuration, metrics: metrics)
     }

@@ -75,7 +75,7 @@ struct DemoCommand: AsyncParsableCommand {
         let say: @Sendable (String) -> Void = { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
         say(Self.introduction(plan: plan, source: prices == nil ? DemoSample.description : source, keys: !configuration.keys.isEmpty))
         let (listening, signal) = AsyncStream<Void>.makeStream()
-        let runner = ServiceRunner(data: directory, host: "127.0.0.1", port: port, configuration: configuration, logger: Logger(label: "leeway.demo"))
+        let runner = ServiceRunner(journal: .directory(directory), host: "127.0.0.1", port: port, configuration: configuration, logger: Logger(label: "leeway.demo"))
         defer { if temporary { try? FileManager.default.removeItem(atPath: directory) } }
         try await runner.run(onListening: { address, bound in
             say("Dashboard: http://\(address):\(bound)/   (API under /v1, journal in \(directory)\(temporary ? ", removed at exit" : ""))")

@@ -7,16 +7,19 @@ import NIOCore
 import ServiceLifecycle
 import UnixSignals
 
-/// Runs the service `leeway serve` is: the data directory's lock, the journal and its recovery,
+/// Runs the service `leeway serve` is: the journal (the data directory's lock and SQLite, or
+/// PostgreSQL and its leader lease) and its recovery,
 /// the engine host, the HTTP/WebSocket application (API and dashboard), the `time` ticker and the
 /// dashboard's sampler, until SIGTERM or SIGINT; then it drains the inbox and writes a snapshot.
 /// `leeway demo` runs exactly this, with its driver as one more service.
 struct ServiceRunner {
-    var data: String
+    var journal: JournalLocation
     var host: String
     var port: Int
     var configuration: ServerConfiguration
     var rebuildFromJournal = false
+    /// With `--postgres`: wait for the leader lease instead of refusing to start while another server holds it.
+    var standby = false
     var logger: Logger
 
     /// A sentence for a socket that could not be bound (the port is taken, or not ours to take).
@@ -32,7 +35,10 @@ struct ServiceRunner {
 
     /// Serves until a shutdown signal. `onListening` gets the bound address and port once the
     /// socket is bound; `extraServices` may add services that use the engine host (they run in the
-    /// same service group and are shut down with it). Throws `ExitCode(1)` when it cannot start.
+    /// same service group and are shut down with it). Throws `ExitCode(2)` when the journal cannot be
+    /// opened (an unreachable or refusing database, another deployment's journal, another schema
+    /// version, a lease or directory held by another server) and `ExitCode(1)` for any other
+    /// reason it cannot start (a journal that does not recover, a port it cannot bind).
     func run(onListening: @escaping @Sendable (_ address: String, _ port: Int) async -> Void = { _, _ in },
              extraServices: (EngineHost) -> [any Service] = { _ in [] }) async throws {
         var address = host
@@ -46,16 +52,20 @@ struct ServiceRunner {
         }
         let logger = logger
         let metrics = ServerMetrics()
-        let lock: DataDirectoryLock
-        do { lock = try DataDirectoryLock(directory: data) } catch {
+        let store: any JournalStore
+        let lock: DataDirectoryLock?
+        let lease: PostgresJournal?
+        do {
+            (store, lock, lease) = try Self.open(journal, standby: standby)
+            if let lease { try await Self.waitForLease(lease, logger: logger) }
+        } catch {
             logger.critical("cannot start: \(error)")
-            throw ExitCode(1)
+            throw ExitCode(2)
         }
         defer { withExtendedLifetime(lock) {} }
         let engineHost: EngineHost
         do {
-            let journal = try Journal(directory: data)
-            engineHost = try EngineHost(journal: journal, configuration: configuration, logger: logger, metrics: metrics,
+            engineHost = try EngineHost(journal: store, configuration: configuration, logger: logger, metrics: metrics,
                                         rebuildingSnapshots: rebuildFromJournal, nowMs: { Int64((Date().timeIntervalSince1970 * 1_000).rounded(.down)) })
         } catch {
             logger.critical("cannot start: \(error.description)")
@@ -65,10 +75,10 @@ struct ServiceRunner {
             logger.critical("cannot start: \(error)")
             throw ExitCode(1)
         }
-        let data = data, boundAddress = address
+        let location = journal.description, boundAddress = address
         let server = ServerApplication(host: engineHost, configuration: configuration, metrics: metrics)
         let application = server.application(host: address, port: port, logger: logger) { bound in
-            logger.info("listening", metadata: ["address": "\(boundAddress):\(bound)", "data": "\(data)"])
+            logger.info("listening", metadata: ["address": "\(boundAddress):\(bound)", "journal": "\(location)"])
             await onListening(boundAddress, bound)
         }
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
@@ -76,6 +86,7 @@ struct ServiceRunner {
             .init(service: TickerService(host: engineHost, intervalMs: configuration.tickerMs)),
             .init(service: server.dashboardSampler()),
         ]
+        if let lease { services.append(.init(service: LeaseRenewalService(journal: lease, host: engineHost))) }
         services += extraServices(engineHost).map { .init(service: $0) }
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do { try await group.run() } catch {
@@ -90,5 +101,30 @@ struct ServiceRunner {
         }
         await engineHost.shutdown()
         logger.info("stopped cleanly: inbox drained, journal flushed, snapshot written")
+    }
+
+    /// Opens the journal for serving: a data directory under its lock, or a PostgreSQL database
+    /// with its leader lease (taken now, or by `waitForLease` for a standby).
+    static func open(_ journal: JournalLocation, standby: Bool) throws -> (any JournalStore, DataDirectoryLock?, PostgresJournal?) {
+        switch journal {
+        case .directory(let data):
+            let lock = try DataDirectoryLock(directory: data)
+            return (try SQLiteJournal(directory: data), lock, nil)
+        case .postgres(let address, let deployment):
+            let holder = "leeway serve, process \(getpid()) on \(ProcessInfo.processInfo.hostName)"
+            let postgres = try PostgresJournal(address: address, deployment: deployment, access: standby ? .standby(holder: holder) : .lead(holder: holder))
+            return (postgres, nil, postgres)
+        }
+    }
+
+    /// A standby's wait: polls the lease every 200 ms until its leader dies or stops renewing it.
+    static func waitForLease(_ journal: PostgresJournal, logger: Logger) async throws {
+        guard try !journal.tryToLead() else { return }
+        let leader = try journal.leaseHolder()
+        logger.notice("standing by: another server leads the journal", metadata: ["leader": "\(leader)"])
+        while try !journal.tryToLead() {
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        logger.notice("took over the journal", metadata: ["epoch": "\(journal.epoch ?? 0)"])
     }
 }

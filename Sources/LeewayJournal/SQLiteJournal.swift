@@ -1,8 +1,8 @@
 import Foundation
 import GRDB
 
-/// The durable, append-only journal of `leeway serve`: input command records (hash-chained) and the
-/// events they produced in `journal.sqlite`, engine snapshots in `snapshots.sqlite` beside it (both
+/// The durable, append-only journal of `leeway serve` on one machine (the default `JournalStore`):
+/// input command records (hash-chained) and the events they produced in `journal.sqlite`, engine snapshots in `snapshots.sqlite` beside it (both
 /// SQLite in WAL mode). Snapshots have their own database so that writing one (tens of MB at a
 /// million accounts) never holds SQLite's write lock that the next batch of records needs.
 ///
@@ -10,11 +10,12 @@ import GRDB
 /// so when `append` returns the batch is on disk (group commit: one fsync per batch, not per
 /// command). SQLite makes each transaction all-or-nothing; the hash chain additionally detects
 /// records altered or removed behind SQLite's back.
-public final class Journal: Sendable {
+public final class SQLiteJournal: JournalStore {
     let pool: DatabasePool
     let snapshotPool: DatabasePool
     public let path: String
     public let snapshotsPath: String
+    public var location: String { path }
 
     /// Opens (creating if needed) `journal.sqlite` in `directory`.
     public init(directory: String) throws(JournalError) {
@@ -76,20 +77,8 @@ public final class Journal: Sendable {
     /// carry their own state schema version (`EngineState.schemaVersion`).
     public static let schemaVersion = 1
 
-    /// A record and the events its command produced, ready to be written.
-    public struct Entry: Sendable {
-        public var record: JournalRecord
-        /// (event seq, account it concerns or nil, JSON line).
-        public var events: [(seq: Int64, account: String?, line: String)]
-
-        public init(record: JournalRecord, events: [(seq: Int64, account: String?, line: String)]) {
-            self.record = record
-            self.events = events
-        }
-    }
-
     /// Writes `entries` in one durable transaction.
-    public func append(_ entries: [Entry]) throws(JournalError) {
+    public func append(_ entries: [JournalEntry]) throws(JournalError) {
         guard !entries.isEmpty else { return }
         do {
             try pool.write { db in
@@ -123,7 +112,7 @@ public final class Journal: Sendable {
     }
 
     /// Up to `limit` records after `seq`, in order.
-    public func records(after seq: Int64, limit: Int = 10_000) throws(JournalError) -> [JournalRecord] {
+    public func records(after seq: Int64, limit: Int) throws(JournalError) -> [JournalRecord] {
         do {
             return try pool.read { db in
                 // Columns by position through a cursor: no per-row dictionary of names (this read
@@ -143,7 +132,7 @@ public final class Journal: Sendable {
     }
 
     /// Up to `limit` stored events after event seq `after`; with `accounts`, only events about them.
-    public func events(after: Int64, limit: Int, accounts: [String]? = nil) throws(JournalError) -> [(seq: Int64, line: String)] {
+    public func events(after: Int64, limit: Int, accounts: [String]?) throws(JournalError) -> [(seq: Int64, line: String)] {
         do {
             return try pool.read { db in
                 let rows: [Row]
@@ -219,7 +208,7 @@ public final class Journal: Sendable {
         }
     }
 
-    /// Removes record `seq` (the torn tail) with its events and any snapshot taken after it.
+    /// Removes record `seq` and every later one, with their events and any snapshot at or after it.
     public func truncate(from seq: Int64) throws(JournalError) {
         do {
             try pool.write { db in
@@ -229,32 +218,6 @@ public final class Journal: Sendable {
             try snapshotPool.write { db in try db.execute(sql: "DELETE FROM snapshots WHERE seq >= ?", arguments: [seq]) }
         } catch {
             throw .storage("cannot truncate the journal: \(error)")
-        }
-    }
-
-    /// Checks the hash chain from the first record, or from the record after `anchor`, taking
-    /// the hash stored for record `anchor` as given (start-up checks only what it replays).
-    /// Returns the seq of the first bad record, or nil when every record links to its predecessor.
-    public func firstBrokenLink(after anchor: Int64 = 0) throws(JournalError) -> Int64? {
-        var previous = JournalRecord.genesisHash
-        if anchor > 0 {
-            guard let record = try records(after: anchor - 1, limit: 1).first, record.seq == anchor else { return anchor }
-            previous = record.hash
-        }
-        var expectedSeq = anchor + 1
-        var after = anchor
-        while true {
-            let batch = try records(after: after, limit: 20_000)
-            if batch.isEmpty { return nil }
-            for record in batch {
-                guard record.seq == expectedSeq,
-                      record.hash == JournalRecord.chainHash(previous: previous, seq: record.seq, line: record.line) else {
-                    return expectedSeq
-                }
-                previous = record.hash
-                expectedSeq += 1
-            }
-            after = batch[batch.count - 1].seq
         }
     }
 }
