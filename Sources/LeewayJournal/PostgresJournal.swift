@@ -193,6 +193,9 @@ public final class PostgresJournal: JournalStore {
         }
         let what = "append to the journal"
         try writer.transaction(what) { () throws(JournalError) in
+            // The epoch first: once another leader has appended, this batch's seqs already exist,
+            // and the primary key would refuse them before the fencing trigger could say why.
+            try requireLeadingEpoch(epoch, what)
             _ = try writer.query("""
                 INSERT INTO leeway.records (seq, epoch, line, hash)
                 SELECT seq, \(epoch), line, hash FROM unnest(\(seqs)::int8[], \(lines)::text[], \(hashes)::bytea[]) AS t(seq, line, hash)
@@ -282,14 +285,21 @@ public final class PostgresJournal: JournalStore {
         }.first
     }
 
+    /// Inside a write transaction: throws `fenced` unless `epoch` leads the journal, holding the
+    /// lease row `FOR SHARE` until the transaction ends (so a takeover waits for it, and a
+    /// transaction that passed this check cannot interleave with one).
+    func requireLeadingEpoch(_ epoch: Int64, _ what: String) throws(JournalError) {
+        let leading = try writer.query("SELECT epoch FROM leeway.lease WHERE id = 1 FOR SHARE", what)
+        let current = try Self.decode(leading.first, as: Int64.self, what) ?? 0
+        guard current == epoch else { throw .fenced(epoch: epoch, current: current) }
+    }
+
     public func truncate(from seq: Int64) throws(JournalError) {
         let what = "truncate the journal"
         guard let epoch else { throw .storage("cannot truncate the journal: it was opened to read only") }
         try writer.transaction(what) { () throws(JournalError) in
             // Only the leading epoch may remove records (the trigger fences inserts, this deletes).
-            let leading = try writer.query("SELECT epoch FROM leeway.lease WHERE id = 1 FOR SHARE", what)
-            let current = try Self.decode(leading.first, as: Int64.self, what) ?? 0
-            guard current == epoch else { throw .fenced(epoch: epoch, current: current) }
+            try requireLeadingEpoch(epoch, what)
             _ = try writer.query("DELETE FROM leeway.records WHERE seq >= \(seq)", what)
             _ = try writer.query("DELETE FROM leeway.events WHERE record >= \(seq)", what)
         }

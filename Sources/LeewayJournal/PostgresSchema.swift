@@ -14,7 +14,9 @@
 /// Fencing is the database's: a statement-level trigger on `records` refuses (SQLSTATE `LW001`)
 /// any insert whose rows carry an epoch other than `lease.epoch`, reading that row `FOR SHARE`, so a
 /// takeover (which updates it) waits for an append in flight to commit, and an append after a
-/// takeover sees the new epoch. A paused old leader that wakes up cannot write.
+/// takeover sees the new epoch. A paused old leader that wakes up cannot write. The journal's own
+/// appends check the epoch first as well (`PostgresJournal.requireLeadingEpoch`), so such a leader
+/// is told it was fenced rather than that its seqs already exist.
 enum PostgresSchema {
     static let version = 1
     /// SQLSTATE of a refused append from a superseded epoch.
