@@ -136,11 +136,7 @@ public struct ExactController: Sendable {
         var ratio = try effectiveCollateral(collateral, bands: bands, discount: loanDiscount)
         ratio = try ratio.times(pBase).uDiv(debt.plus(1))
         guard !ratio.isZero else { throw BandsError("bands.amount_too_low", "Amount too low: the collateral supports no debt at all.") }
-        let ln = try Self.ln(ratio)
-        var n1 = ln
-        if ln.isNegative { n1 = try Self.subtract(ln, logARatio.wrappingSubtracting(Int256(1))) }
-        n1 = n1.wrappingDivided(by: logARatio)
-        let bandOffset = Swift.min(Self.int(n1), Self.maxSkipTicks - bands)
+        let bandOffset = Swift.min(try self.bandCount(inLog: Self.ln(ratio)), Self.maxSkipTicks - bands)
         let top = n0 + bandOffset
         if top <= n0, !amm.canSkipBands(to: top - 1) {
             throw BandsError("bands.debt_too_high", "Debt too high: the loan's top band \(top) would sit at or above bands that cannot be skipped.")
@@ -156,10 +152,7 @@ public struct ExactController: Sendable {
     /// the lowest band holding borrowed coin.
     func maximumBasePrice(amm: ExactAMM) throws(BandsError) -> UInt256 {
         let po = try amm.priceOracle()
-        let ln = try Self.ln(amm.currentBasePrice().times(Self.wad).over(po))
-        var n1 = ln
-        if ln.isNegative { n1 = try Self.subtract(ln, logARatio.wrappingSubtracting(Int256(1))) }
-        var band = Self.int(n1.wrappingDivided(by: logARatio)) + Self.maxBaseBands
+        var band = try bandCount(inLog: Self.ln(amm.currentBasePrice().times(Self.wad).over(po))) + Self.maxBaseBands
         let nMin = amm.activeBandWithSkip()
         band = Swift.max(band, nMin + 1)
         var pBase = try amm.pOracleUp(band)
@@ -199,6 +192,14 @@ public struct ExactController: Sendable {
         var f = wad.uAdd(h.uDiv(2)).uMul(wad.uSub(fraction)).uDiv(wad.uAdd(h))
         f = f.uAdd(fraction).uMul(fraction).uDiv(wad)
         return f
+    }
+
+    /// ⌊ln / LOGN_A_RATIO⌋, the number of bands a price ratio spans, rounded toward −∞ the way the
+    /// contract does it (SDIV truncates, so a negative ln first has LOGN_A_RATIO − 1 subtracted).
+    func bandCount(inLog ln: Int256) throws(BandsError) -> Int {
+        var n = ln
+        if ln.isNegative { n = try Self.subtract(ln, logARatio.wrappingSubtracting(Int256(1))) }
+        return Self.int(n.wrappingDivided(by: logARatio))
     }
 
     // MARK: int256 as the contract converts it

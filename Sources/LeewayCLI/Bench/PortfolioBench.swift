@@ -62,14 +62,8 @@ struct PortfolioBench {
         }
         report.line("build: \(accounts) accounts through apply in \(report.format(ContinuousClock.now - buildStart)), \(rejected) rejected")
 
-        var times: [Duration] = []
-        var summary = RemarginSummary()
-        for _ in 0..<repeats {
-            let begin = ContinuousClock.now
-            summary = engine.remarginAll()
-            times.append(ContinuousClock.now - begin)
-        }
-        let median = times.sorted()[times.count / 2]
+        let (times, summary) = BenchCommand.timedRemargins(&engine, repeats: repeats)
+        let median = times[times.count / 2]
         let optionLegs = Double(accounts * Swift.min(legs, optionIDs.count))
         report.row("full portfolio re-margin", report.format(median),
                    "\(report.rate(optionLegs, per: median)) option legs/s on one core over the grid (target ≥ 1M), "
