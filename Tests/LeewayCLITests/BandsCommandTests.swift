@@ -102,4 +102,16 @@ struct BandsBenchCommandTests {
         #expect(rows.count == 2)
         #expect(rows.allSatisfy { $0.contains("×") })
     }
+
+    @Test("bench takes Curve's simulator's measured seconds per sample for the ratio, and refuses a value that is not positive")
+    func benchTakesMeasuredPythonSeconds() throws {
+        let measured = try LeewayProcess.run(["bands", "bench", "--samples", "200", "--threads", "1", "--python-seconds", "0.005"])
+        #expect(measured.status == 0, "\(measured.standardError)")
+        #expect(measured.lines.contains { $0.contains("5.000 ms/sample, measured") })
+        for bad in ["0", "-1", "nan"] {
+            let refused = try LeewayProcess.run(["bands", "bench", "--samples", "200", "--python-seconds", bad])
+            #expect(refused.status == 2, "--python-seconds \(bad)")
+            #expect(refused.standardError.contains("--python-seconds"))
+        }
+    }
 }
