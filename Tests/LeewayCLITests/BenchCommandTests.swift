@@ -16,6 +16,7 @@ struct BenchCommandTests {
         #expect(result.standardOutput.contains("same events and digest on both paths: yes"))
         #expect(result.standardOutput.contains("full re-margin check): 0 (expected 0)"))
         #expect(result.standardOutput.contains("adl_fill"))
+        #expect(result.standardOutput.contains("same summary on all three: yes"))
     }
 
     @Test("bad options exit 2", arguments: [["bench", "--accounts", "0"], ["bench", "--insurance-fund", "-1"], ["bench", "--markets", "x"]])

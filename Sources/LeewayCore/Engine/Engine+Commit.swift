@@ -60,9 +60,11 @@ extension Engine {
             if size > state.markets[update.position.market].largestPositionSize {
                 state.markets[update.position.market].largestPositionSize = size
             }
+            syncColumns(account: owner)
         }
         if let newState {
             state.accounts[account].liquidation = newState
+            syncColumns(account: account)
             // A time not after the clock is acted on within this evaluation (it loops until `.none`).
             for due in newState.dueTimesMs where due > state.clockMs { index.timers.schedule(account: account, atMs: due) }
         }

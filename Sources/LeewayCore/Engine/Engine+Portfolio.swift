@@ -10,6 +10,7 @@ extension Engine {
             throw Rejection(code: .marginCallActive, message: "account \"\(id)\" is in \(phase.rawValue); its margin model can change once the call is cured")
         }
         state.accounts[account].marginModel = model
+        syncColumns(account: account)
         queueEvaluation(account)
     }
 

@@ -18,6 +18,7 @@ extension Engine {
             index.liveTriggerEntries.append(0)
             index.cashSlackDown.append(0)
             index.cashSlackUp.append(0)
+            index.columns.appendAccount()
         }
         var batch = LedgerBatch()
         batch.move(amount, of: assetIndex, from: .outsideWorld, to: toReserve ? .reserve(account) : .trader(account))
@@ -30,6 +31,7 @@ extension Engine {
                 index.liveTriggerEntries.removeLast()
                 index.cashSlackDown.removeLast()
                 index.cashSlackUp.removeLast()
+                index.columns.removeLastAccount()
             }
             throw rejection(for: error)
         }
@@ -267,14 +269,16 @@ extension Engine {
         let settle = state.markets[market].settleAsset
         var batch = LedgerBatch()
         var payers: [(account: Int, payment: Fixed)] = []
-        batch.reserveCapacity(state.accounts.count)
-        for account in state.accounts.indices {
-            guard let position = state.accounts[account].positions.first(where: { $0.market == market }) else { continue }
+        // Holders in account order, found by streaming the position columns (no account is touched).
+        let holders = index.columns.holders(ofMarket: market)
+        batch.reserveCapacity(holders.count)
+        payers.reserveCapacity(holders.count)
+        for (account, sizeRaw) in holders {
             let payment: Fixed
             do {
                 // size × mark × rate in 10⁻²⁴ units; |size × mark| fits the range (marks are guarded),
                 // so the triple product fits Int128. Rounded toward +∞ once.
-                let wide = Int128(position.size.raw) * Int128(mark.raw) * Int128(rate.raw)
+                let wide = Int128(sizeRaw) * Int128(mark.raw) * Int128(rate.raw)
                 payment = try Fixed.fromWide(wide, dividedBy: Int128(Fixed.scale) * Int128(Fixed.scale), rounding: .up)
             } catch { throw .overflow("a funding payment") }
             batch.move(payment, of: settle, from: .trader(account), to: .clearing(market: market))

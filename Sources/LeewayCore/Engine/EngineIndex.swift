@@ -40,6 +40,8 @@ struct EngineIndex: Sendable {
     var options: [Int: [Int]] = [:]
     /// Options not yet settled, in definition order (each clock advance checks their expiry).
     var unsettledOptions: [Int] = []
+    /// Balances, positions and screen flags of every account in flat arrays (full re-margin, funding).
+    var columns = MarginColumns()
     /// How many markets have their liquidations paused on a stale mark (0: evaluations skip the check).
     var pausedMarketCount = 0
 }
@@ -67,11 +69,18 @@ extension Engine {
         index.liveTriggerEntries = Array(repeating: 0, count: state.accounts.count)
         index.cashSlackDown = Array(repeating: 0, count: state.accounts.count)
         index.cashSlackUp = Array(repeating: 0, count: state.accounts.count)
+        index.columns = MarginColumns(accounts: state.accounts, assetCount: state.assets.count)
         for (position, account) in state.accounts.enumerated() {
             index.accountByID[account.id] = position
             for due in account.liquidation.dueTimesMs { index.timers.schedule(account: position, atMs: due) }
         }
         reindexAllAccounts()
+    }
+
+    /// Copies `account`'s positions and screen flag into the columns (after `commit` or
+    /// `margin_model` changed them).
+    mutating func syncColumns(account: Int) {
+        index.columns.setPositions(of: state.accounts[account], account: account)
     }
 
     /// Recomputes every account's trigger bands from scratch.

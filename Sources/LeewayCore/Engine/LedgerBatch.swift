@@ -53,7 +53,9 @@ extension Engine {
 
     private mutating func setLedgerBalance(raw: Int128, _ account: LedgerAccount, asset: Int) {
         switch account {
-        case .trader(let trader): state.accounts[trader].setBalance(Fixed(raw: Int64(raw)), ofAsset: asset)
+        case .trader(let trader):
+            state.accounts[trader].setBalance(Fixed(raw: Int64(raw)), ofAsset: asset)
+            index.columns.setBalance(raw: Int64(raw), account: trader, asset: asset)
         case .reserve(let trader): state.accounts[trader].setReserve(Fixed(raw: Int64(raw)), ofAsset: asset)
         case .insuranceFund: state.insuranceFund[asset] = WideAmount(raw: raw)
         case .feeIncome: state.feeIncome[asset] = WideAmount(raw: raw)

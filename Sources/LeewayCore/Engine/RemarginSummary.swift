@@ -13,4 +13,13 @@ public struct RemarginSummary: Sendable, Equatable {
     public var accountsOverflowing = 0
 
     public init() {}
+
+    /// Adds the counts of `other` (a summary of a disjoint range of accounts).
+    public mutating func add(_ other: RemarginSummary) {
+        accountsEvaluated += other.accountsEvaluated
+        accountsBelowMaintenance += other.accountsBelowMaintenance
+        accountsNeedingAction += other.accountsNeedingAction
+        accountsPausedByOracle += other.accountsPausedByOracle
+        accountsOverflowing += other.accountsOverflowing
+    }
 }
