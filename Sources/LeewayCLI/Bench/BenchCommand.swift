@@ -180,7 +180,8 @@ struct BenchCommand: ParsableCommand {
         report.row("per-account reference, one core", report.format(referenceMedian),
                    "\(report.rate(evaluated, per: referenceMedian)) accounts/s (the method before the columns)")
         report.line("   same summary on all three: \(summary == parallelSummary && summary == referenceSummary ? "yes" : "NO") "
-                    + "(\(summary.accountsBelowMaintenance) below MM, \(summary.accountsNeedingAction) needing action)")
+                    + "(\(summary.accountsBelowMaintenance) below MM, \(summary.accountsNeedingAction) needing action; "
+                    + "\(summary.accountsByReference) not cleared by the column bounds, re-margined one by one)")
 
         if let numpy = Self.numpyReference(accounts: accounts) {
             report.row("float64 NumPy scan (1 position each)", numpy.figure, numpy.comment)

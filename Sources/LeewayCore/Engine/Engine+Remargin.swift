@@ -12,91 +12,97 @@ extension Engine {
     /// `remarginAll()` over the accounts in `range` (disjoint ranges add up to the whole venue, so
     /// a caller may spread the range over threads and add the summaries).
     ///
-    /// It streams through `MarginColumns` (balances and position slots in flat arrays) and computes
-    /// each account's equity, IM, MM and total notional exactly as `computeRisk` does, term for
-    /// term with the same rounding (`Asset.collateralValue`, `Position.unrealizedPnL` and
-    /// `notional`, `TierSchedule`), summed in `Int128`. It decides an account alone when the
-    /// account is screenable (standard model, resting lifecycle state) and
-    ///   equity × 10⁸ − MM × k_max ≥ 0   (exact, 10⁻¹⁶ units),
-    /// where k_max is the largest line (hard fraction, 1, call, cure, warning, at m = 1 and at the
-    /// policy's max multiplier) of the policy its largest position follows: then no line is crossed,
-    /// so `decide` returns `.none` and the account is not below MM. An account without positions
-    /// and with equity ≥ 0 needs nothing either. Every other account (options, the portfolio model,
-    /// a lifecycle in progress, a line crossed, an overflow) takes the reference path,
-    /// `computeRisk` and `decide` on the account itself, so the summary equals
-    /// `remarginAllByAccount()` exactly.
+    /// It streams through `MarginColumns` and proves, with multiplications only, that an account
+    /// needs nothing; any account it cannot clear takes the reference path (`computeRisk` and
+    /// `decide` on the account itself), so the summary equals `remarginAllByAccount()` exactly.
+    ///
+    /// The engine's values (raw 10⁻⁸ units; s size, m mark, b open notional, c collateral value):
+    /// PnL_i = ⌊s·m / 10⁸⌋ − b, N_i = ⌈|s|·m / 10⁸⌉, MM_i = ⌈max(g(N_i), 0) / 10⁸⌉ with
+    /// g(N) = max_t (N·mmr_t − cum_mm(t)) (the tier formula: continuous with rising rates, so the
+    /// active tier's piece is the largest), E = Σc + Σ PnL_i, MM = Σ MM_i. Bounds, from
+    /// ⌊x/d⌋ > x/d − 1 and ⌈x/d⌉ < x/d + 1 and g rising:
+    ///   10⁸·E ≥ e = 10⁸·Σc + Σ (s·m − 10⁸·b − (10⁸ − 1))                       (10⁻¹⁶ units)
+    ///   10¹⁶·MM ≤ μ = Σ (max(g'(|s|·m + 10⁸ − 1), 0) + 10⁸·(10⁸ − 1))           (10⁻²⁴ units)
+    /// where g'(y) = max_t (mmr_t·y − 10⁸·cum_mm(t)) is 10⁸·g at N = y / 10⁸ (its piece found by
+    /// comparing y with 10⁸·floor_t). The account needs nothing when it is screenable (standard
+    /// model, resting lifecycle: `MarginColumns.isScreenable`) and
+    ///   e·10¹⁶ ≥ k·μ   (10⁻³² units: 10¹⁶·E·10⁸ ≥ e·10¹⁶ ≥ k·μ ≥ k·10¹⁶·MM; for large
+    ///   accounts the same test scaled down by 10⁸ with μ/10⁸ rounded up),
+    /// which implies E·10⁸ − k·MM ≥ 0 for k = the largest line of any policy the account may follow
+    /// (`RemarginScreen.largestLine` over its marked positions' markets; the global one if none):
+    /// no line is crossed, `decide` returns `.none`, and equity ≥ MM. An account without positions
+    /// needs nothing when Σc ≥ 0. Magnitudes are guarded (|s|·m < 2⁹⁰, at most 64 positions,
+    /// the last products checked) so no sum or product wraps; an account beyond them takes the
+    /// reference path.
     public func remarginAll(accounts range: Range<Int>) -> RemarginSummary {
         var summary = RemarginSummary()
         let range = range.clamped(to: 0..<state.accounts.count)
-        let marketScreens = state.markets.indices.map { market in
-            ColumnMarketScreen(market: state.markets[market], policy: state.marketPolicies[market] ?? state.globalPolicy)
-        }
-        let globalMultiple = ColumnMarketScreen.largestLine(of: state.globalPolicy)
+        let screen = RemarginScreen(markets: state.markets, policies: state.marketPolicies, globalPolicy: state.globalPolicy)
         let columns = index.columns
+        let unit = Int128(Fixed.scale)
+        let ulps = unit - 1
+        let productLimit = Int128(1) << 90
         withRemarginContext { context in
         state.accounts.withUnsafeBufferPointer { accounts in
-        marketScreens.withUnsafeBufferPointer { screens in
-        columns.runStart.withUnsafeBufferPointer { runStart in
-        columns.runCount.withUnsafeBufferPointer { runCount in
-        columns.screenable.withUnsafeBufferPointer { screenable in
+        screen.markets.withUnsafeBufferPointer { screens in
+        screen.pieces.withUnsafeBufferPointer { pieces in
+        columns.runs.withUnsafeBufferPointer { runs in
         columns.balances.withUnsafeBufferPointer { balances in
-        columns.slotMarket.withUnsafeBufferPointer { slotMarket in
-        columns.slotSize.withUnsafeBufferPointer { slotSize in
-        columns.slotBasis.withUnsafeBufferPointer { slotBasis in
+        columns.slots.withUnsafeBufferPointer { slots in
             guard let base = accounts.baseAddress else { return }
-            let markets = context.markets, assets = context.assets
+            let assets = context.assets
             let stride = columns.balanceStride
             let assetCount = Swift.min(assets.count, stride)
             accountLoop: for account in range {
                 summary.accountsEvaluated += 1
-                // Equity from collateral, then every position's PnL; requirements per position.
-                var equity: Int128 = 0
-                var initial: Int128 = 0
-                var maintenance: Int128 = 0
-                var total: Int128 = 0
-                var largestNotional: Int64 = -1
-                var largestMarket = -1
-                do {
+                let run = runs[account]
+                let count = Int(run.count)
+                cleared: do {
+                    guard run.screenable, count <= 64 else { break cleared }
+                    var equityBound: Int128 = 0  // e, 10⁻¹⁶ units
                     let row = account * stride
                     for asset in 0..<assetCount where balances[row + asset] != 0 {
-                        equity += Int128(try assets[asset].collateralValue(of: Fixed(raw: balances[row + asset])).raw)
+                        guard let value = try? assets[asset].collateralValue(of: Fixed(raw: balances[row + asset])) else { break cleared }
+                        equityBound += Int128(value.raw) &* unit
                     }
-                    let start = Int(runStart[account]), count = Int(runCount[account])
+                    guard count > 0 else {
+                        if equityBound >= 0 { continue accountLoop }
+                        break cleared
+                    }
+                    var maintenanceBound: Int128 = 0  // μ, 10⁻²⁴ units
+                    var line: Int64 = 0
+                    let start = Int(run.start)
                     for slot in start..<(start + count) {
-                        let market = Int(slotMarket[slot])
-                        let screen = screens[market]
-                        guard screen.hasMark else { continue }
-                        guard !screen.isOption else {
-                            Self.remarginByAccount(at: base + account, context: context, into: &summary)
-                            continue accountLoop
-                        }
-                        let held = Position(market: market, size: Fixed(raw: slotSize[slot]), openNotional: Fixed(raw: slotBasis[slot]))
-                        let mark = Fixed(raw: screen.markRaw)
-                        let notional = try held.notional(at: mark)
-                        equity += Int128(try held.unrealizedPnL(at: mark).raw)
-                        initial += Int128(try markets[market].tiers.initialMargin(notional: notional).raw)
-                        maintenance += Int128(try markets[market].tiers.maintenanceMargin(notional: notional).raw)
-                        total += Int128(notional.raw)
-                        if notional.raw > largestNotional { largestNotional = notional.raw; largestMarket = market }
+                        let position = slots[slot]
+                        let market = screens[Int(position.market)]
+                        guard market.hasMark else { continue }
+                        guard !market.isOption else { break cleared }
+                        let product = Int128(position.size) &* Int128(market.markRaw)  // s·m, exact
+                        let notional = product < 0 ? 0 &- product : product              // |s|·m
+                        guard notional < productLimit else { break cleared }
+                        equityBound += product &- Int128(position.basis) &* unit &- ulps
+                        let notionalBound = notional &+ ulps
+                        var tier = Int(market.tierStart)
+                        while tier + 1 < Int(market.tierEnd), pieces[tier + 1].floor16 <= notionalBound { tier += 1 }
+                        let piece = Int128(pieces[tier].rate) &* notionalBound &- pieces[tier].deduction24
+                        maintenanceBound &+= Swift.max(piece, 0) &+ unit &* ulps
+                        line = Swift.max(line, market.largestLineRaw)
                     }
-                    _ = try Fixed.narrowing(initial)
-                    _ = try Fixed.narrowing(total)
-                    let equityFixed = try Fixed.narrowing(equity), maintenanceFixed = try Fixed.narrowing(maintenance)
-                    if screenable[account] {
-                        if count == 0 {
-                            if !equityFixed.isNegative { continue accountLoop }
-                        } else {
-                            let multiple = largestMarket >= 0 ? screens[largestMarket].largestLineRaw : globalMultiple
-                            let gap = Int128(equityFixed.raw) * Int128(Fixed.scale) - Int128(maintenanceFixed.raw) * Int128(multiple)
-                            if gap >= 0 { continue accountLoop }
-                        }
+                    if line == 0 { line = screen.globalLineRaw }
+                    // e·10¹⁶ ≥ k·μ: directly while both products fit Int128 (|e| < 2⁷², μ < 2⁹⁰, k < 2³⁶),
+                    // else as e·10⁸ ≥ k·⌈μ / 10⁸⌉ (one division; the same bound, scaled down).
+                    if equityBound >> 72 == 0 || equityBound >> 72 == -1, maintenanceBound >> 90 == 0, line >> 36 == 0 {
+                        if equityBound &* (unit &* unit) >= maintenanceBound &* Int128(line) { continue accountLoop }
+                        break cleared
                     }
-                } catch {
-                    // An overflow: the reference path counts it.
+                    let (left, leftOverflow) = equityBound.multipliedReportingOverflow(by: unit)
+                    let (right, rightOverflow) = Int128.divide(maintenanceBound, by: unit, rounding: .up).multipliedReportingOverflow(by: Int128(line))
+                    if !leftOverflow, !rightOverflow, left >= right { continue accountLoop }
                 }
+                summary.accountsByReference += 1
                 Self.remarginByAccount(at: base + account, context: context, into: &summary)
             }
-        }}}}}}}}}}
+        }}}}}}}
         return summary
     }
 

@@ -6,63 +6,63 @@
 /// only where the accounts are (the ledger's trader postings, `Engine.commit`'s position updates
 /// and lifecycle changes, `margin_model`, account creation), each through `Engine.syncColumns`.
 ///
-/// Layout: each account owns a run of position slots `runStart ..< runStart + runCapacity`, its
-/// positions in the order of `Account.positions` in the first `runCount`. A run that must grow
+/// Layout: each account owns a run of position slots `start ..< start + capacity` (`Run`), its
+/// positions in the order of `Account.positions` in the first `count`. A run that must grow
 /// moves to the end with at least twice the room and its old slots become holes. Room grows
 /// geometrically, so an account's holes add up to less than its live run (holes < half of all
 /// slots); a restore (`Engine.rebuildIndex`) lays the runs out again in account order.
 struct MarginColumns: Sendable {
-    /// Per account: first slot of its run, positions in it, and room.
-    var runStart: [Int32] = []
-    var runCount: [Int32] = []
-    var runCapacity: [Int32] = []
-    /// Per account: true when the column kernel may decide it alone — standard margin model and a
-    /// resting lifecycle state (healthy, liquidated or bankrupt). Others take the reference path.
-    var screenable: [Bool] = []
+    /// An account's run of slots and its screen flag (one record, so a scan reads one stream).
+    struct Run: Sendable, Hashable {
+        /// First slot, positions in it, and room.
+        var start: Int32
+        var count: Int32
+        var capacity: Int32
+        /// True when the column kernel may decide the account alone (`isScreenable`).
+        var screenable: Bool
+    }
+
+    /// One position: signed size and signed open notional (raw 10⁻⁸ units) and its market (−1 in a hole).
+    struct Slot: Sendable, Hashable {
+        var size: Int64
+        var basis: Int64
+        var market: Int32
+    }
+
+    /// Per account.
+    var runs: [Run] = []
     /// Per account, per asset: the collateral balance (raw 10⁻⁸ units) at
     /// `balances[account × balanceStride + asset]`.
     var balances: [Int64] = []
     /// Assets per account in `balances` (grown, with a new layout, when an asset beyond it is posted).
     var balanceStride = 1
-    /// Per slot: market index, signed size and signed open notional (raw 10⁻⁸ units).
-    var slotMarket: [Int32] = []
-    var slotSize: [Int64] = []
-    var slotBasis: [Int64] = []
+    var slots: [Slot] = []
     /// Slots in abandoned runs.
     var holes = 0
 
     /// Room a new account's run starts with (two positions; a third moves it).
     static let initialRunCapacity: Int32 = 2
+    static let hole = Slot(size: 0, basis: 0, market: -1)
 
-    var accountCount: Int { runStart.count }
+    var accountCount: Int { runs.count }
 
     init() {}
 
     /// The columns of `accounts`, laid out in account order with no holes.
     init(accounts: [Account], assetCount: Int) {
-        let slots = accounts.reduce(0) { $0 + Swift.max($1.positions.count, Int(Self.initialRunCapacity)) }
-        runStart.reserveCapacity(accounts.count)
-        runCount.reserveCapacity(accounts.count)
-        runCapacity.reserveCapacity(accounts.count)
-        screenable.reserveCapacity(accounts.count)
-        slotMarket.reserveCapacity(slots)
-        slotSize.reserveCapacity(slots)
-        slotBasis.reserveCapacity(slots)
+        runs.reserveCapacity(accounts.count)
+        slots.reserveCapacity(accounts.reduce(0) { $0 + Swift.max($1.positions.count, Int(Self.initialRunCapacity)) })
         balanceStride = Swift.max(assetCount, 1)
         balances.reserveCapacity(accounts.count * balanceStride)
         for account in accounts {
             let capacity = Swift.max(account.positions.count, Int(Self.initialRunCapacity))
-            runStart.append(Int32(slotMarket.count))
-            runCount.append(Int32(account.positions.count))
-            runCapacity.append(Int32(capacity))
-            screenable.append(Self.isScreenable(account))
+            runs.append(Run(start: Int32(slots.count), count: Int32(account.positions.count), capacity: Int32(capacity),
+                            screenable: Self.isScreenable(account)))
             for asset in 0..<balanceStride { balances.append(account.balance(ofAsset: asset).raw) }
             for position in account.positions {
-                slotMarket.append(Int32(position.market))
-                slotSize.append(position.size.raw)
-                slotBasis.append(position.openNotional.raw)
+                slots.append(Slot(size: position.size.raw, basis: position.openNotional.raw, market: Int32(position.market)))
             }
-            appendSlots(capacity - account.positions.count)
+            slots.append(contentsOf: repeatElement(Self.hole, count: capacity - account.positions.count))
         }
     }
 
@@ -79,27 +79,19 @@ struct MarginColumns: Sendable {
 
     /// Adds an account with no positions and zero balances.
     mutating func appendAccount() {
-        runStart.append(Int32(slotMarket.count))
-        runCount.append(0)
-        runCapacity.append(Self.initialRunCapacity)
-        screenable.append(true)
+        runs.append(Run(start: Int32(slots.count), count: 0, capacity: Self.initialRunCapacity, screenable: true))
         balances.append(contentsOf: repeatElement(0, count: balanceStride))
-        appendSlots(Int(Self.initialRunCapacity))
+        slots.append(contentsOf: repeatElement(Self.hole, count: Int(Self.initialRunCapacity)))
     }
 
     /// Removes the newest account (a refused deposit that would have created it).
     mutating func removeLastAccount() {
-        let start = Int(runStart.removeLast())
-        runCount.removeLast()
-        let capacity = Int(runCapacity.removeLast())
-        screenable.removeLast()
+        let run = runs.removeLast()
         balances.removeLast(balanceStride)
-        if start + capacity == slotMarket.count {
-            slotMarket.removeLast(capacity)
-            slotSize.removeLast(capacity)
-            slotBasis.removeLast(capacity)
+        if Int(run.start) + Int(run.capacity) == slots.count {
+            slots.removeLast(Int(run.capacity))
         } else {
-            holes += capacity
+            holes += Int(run.capacity)
         }
     }
 
@@ -123,39 +115,35 @@ struct MarginColumns: Sendable {
     /// too small) and its screen flag.
     mutating func setPositions(of held: borrowing Account, account: Int) {
         let positions = held.positions
-        let count = positions.count
-        if count > Int(runCapacity[account]) {
-            holes += Int(runCapacity[account])
-            let capacity = Swift.max(count, 2 * Int(runCapacity[account]))
-            runStart[account] = Int32(slotMarket.count)
-            runCapacity[account] = Int32(capacity)
-            appendSlots(capacity)
+        var run = runs[account]
+        if positions.count > Int(run.capacity) {
+            holes += Int(run.capacity)
+            let capacity = Swift.max(positions.count, 2 * Int(run.capacity))
+            for slot in Int(run.start)..<(Int(run.start) + Int(run.capacity)) { slots[slot] = Self.hole }
+            run.start = Int32(slots.count)
+            run.capacity = Int32(capacity)
+            slots.append(contentsOf: repeatElement(Self.hole, count: capacity))
         }
-        let start = Int(runStart[account])
+        let start = Int(run.start)
         for (offset, position) in positions.enumerated() {
-            slotMarket[start + offset] = Int32(position.market)
-            slotSize[start + offset] = position.size.raw
-            slotBasis[start + offset] = position.openNotional.raw
+            slots[start + offset] = Slot(size: position.size.raw, basis: position.openNotional.raw, market: Int32(position.market))
         }
-        runCount[account] = Int32(count)
-        screenable[account] = Self.isScreenable(held)
+        run.count = Int32(positions.count)
+        run.screenable = Self.isScreenable(held)
+        runs[account] = run
     }
 
     /// Every account holding a position in `market`, in account order, with its signed size (raw).
     func holders(ofMarket market: Int) -> [(account: Int, sizeRaw: Int64)] {
         var found: [(account: Int, sizeRaw: Int64)] = []
         let wanted = Int32(market)
-        runStart.withUnsafeBufferPointer { runStart in
-            runCount.withUnsafeBufferPointer { runCount in
-                slotMarket.withUnsafeBufferPointer { slotMarket in
-                    slotSize.withUnsafeBufferPointer { slotSize in
-                        for account in runStart.indices {
-                            let start = Int(runStart[account])
-                            for slot in start..<(start + Int(runCount[account])) where slotMarket[slot] == wanted {
-                                found.append((account, slotSize[slot]))
-                                break
-                            }
-                        }
+        runs.withUnsafeBufferPointer { runs in
+            slots.withUnsafeBufferPointer { slots in
+                for account in runs.indices {
+                    let start = Int(runs[account].start)
+                    for slot in start..<(start + Int(runs[account].count)) where slots[slot].market == wanted {
+                        found.append((account, slots[slot].size))
+                        break
                     }
                 }
             }
@@ -168,26 +156,20 @@ struct MarginColumns: Sendable {
     func disagreement(with accounts: [Account]) -> String? {
         guard accountCount == accounts.count else { return "\(accountCount) accounts in the columns, \(accounts.count) in the state" }
         for (index, account) in accounts.enumerated() {
-            let start = Int(runStart[index]), count = Int(runCount[index])
-            guard count == account.positions.count, count <= Int(runCapacity[index]),
-                  start + Int(runCapacity[index]) <= slotMarket.count else { return "account \(account.id): run of \(count) for \(account.positions.count) positions" }
+            let run = runs[index]
+            guard Int(run.count) == account.positions.count, run.count <= run.capacity,
+                  Int(run.start) + Int(run.capacity) <= slots.count else { return "account \(account.id): run of \(run.count) for \(account.positions.count) positions" }
             for (offset, position) in account.positions.enumerated() {
-                let slot = start + offset
-                guard Int(slotMarket[slot]) == position.market, slotSize[slot] == position.size.raw,
-                      slotBasis[slot] == position.openNotional.raw else { return "account \(account.id): position \(offset) differs" }
+                guard slots[Int(run.start) + offset] == Slot(size: position.size.raw, basis: position.openNotional.raw, market: Int32(position.market)) else {
+                    return "account \(account.id): position \(offset) differs"
+                }
             }
             for asset in 0..<Swift.max(balanceStride, account.balances.count) {
                 let mirrored = asset < balanceStride ? balances[index * balanceStride + asset] : 0
                 guard mirrored == account.balance(ofAsset: asset).raw else { return "account \(account.id): balance of asset \(asset) differs" }
             }
-            guard screenable[index] == Self.isScreenable(account) else { return "account \(account.id): screen flag differs" }
+            guard run.screenable == Self.isScreenable(account) else { return "account \(account.id): screen flag differs" }
         }
         return nil
-    }
-
-    private mutating func appendSlots(_ count: Int) {
-        slotMarket.append(contentsOf: repeatElement(-1, count: count))
-        slotSize.append(contentsOf: repeatElement(0, count: count))
-        slotBasis.append(contentsOf: repeatElement(0, count: count))
     }
 }

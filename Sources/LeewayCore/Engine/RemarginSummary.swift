@@ -12,7 +12,17 @@ public struct RemarginSummary: Sendable, Equatable {
     /// Accounts whose risk could not be computed (an overflow); none in a sane state.
     public var accountsOverflowing = 0
 
+    /// Accounts the column kernel could not clear by its bounds and handed to the per-account
+    /// reference path (a diagnostic of the method, not of the venue: left out of `==`).
+    public var accountsByReference = 0
+
     public init() {}
+
+    /// Equal when every count about the venue is equal (`accountsByReference` is about the method).
+    public static func == (lhs: RemarginSummary, rhs: RemarginSummary) -> Bool {
+        (lhs.accountsEvaluated, lhs.accountsBelowMaintenance, lhs.accountsNeedingAction, lhs.accountsPausedByOracle, lhs.accountsOverflowing)
+            == (rhs.accountsEvaluated, rhs.accountsBelowMaintenance, rhs.accountsNeedingAction, rhs.accountsPausedByOracle, rhs.accountsOverflowing)
+    }
 
     /// Adds the counts of `other` (a summary of a disjoint range of accounts).
     public mutating func add(_ other: RemarginSummary) {
@@ -21,5 +31,6 @@ public struct RemarginSummary: Sendable, Equatable {
         accountsNeedingAction += other.accountsNeedingAction
         accountsPausedByOracle += other.accountsPausedByOracle
         accountsOverflowing += other.accountsOverflowing
+        accountsByReference += other.accountsByReference
     }
 }

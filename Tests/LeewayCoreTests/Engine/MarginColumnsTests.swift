@@ -61,6 +61,46 @@ struct MarginColumnsTests {
         }
     }
 
+    /// Accounts whose equity sits a few units of 10⁻⁸ either side of the largest line, with sizes and
+    /// marks that make every term round, on a tier floor and off it: the bounds must never clear
+    /// an account the exact arithmetic would act on.
+    @Test("at the largest line, to the last unit, the column re-margin agrees with the reference",
+          arguments: ["0.33333333", "1.00000007", "9.99999999", "2000.00000001"])
+    func exactAtTheLine(size: String) throws {
+        var harness = Harness()
+        harness.run("""
+        {"type":"asset","asset":"USDC","price":"1","weight":"1"}
+        {"type":"market","market":"X-PERP","settle":"USDC","tiers":[{"floor":"0","imr":"0.02","mmr":"0.01"},{"floor":"1000","imr":"0.04","mmr":"0.03"}],"liquidation_fee":"0.005"}
+        {"type":"policy","mode":"soft","grace_ms":600000,"call_level":"1.3"}
+        {"type":"deposit","account":"seed","asset":"USDC","amount":"100000000","ts":1700000000000}
+        {"type":"mark","market":"X-PERP","price":"3.00000001"}
+        """)
+        let line = RemarginScreen.largestLine(of: harness.engine.state.globalPolicy)
+        var accounts: [String] = []
+        for offset in -3...3 {
+            let name = "at\(offset + 3)"
+            accounts.append(name)
+            harness.run(#"{"type":"deposit","account":"\#(name)","asset":"USDC","amount":"1000000"}"#)
+            harness.run(#"{"type":"fill","account":"\#(name)","market":"X-PERP","size":"\#(size)","price":"3.00000001"}"#)
+        }
+        // Move the mark, then give each account exactly the collateral that puts it `offset` units from the line.
+        var state = harness.engine.state
+        let market = 0
+        state.markets[market].markPrice = try Fixed(parsing: "2.71828183")
+        let probe = Engine(state: state)
+        for (offset, name) in zip(-3...3, accounts) {
+            let index = try #require(probe.accountIDs.firstIndex(of: name))
+            let risk = try probe.computeRisk(ofAccount: index).risk
+            // equity = k × MM exactly when collateral = ⌈k × MM / 10⁸⌉ − PnL; then shift by the offset.
+            let target = Int128.divide(Int128(risk.maintenanceMargin.raw) * Int128(line), by: Int128(Fixed.scale), rounding: .up)
+            let pnl = Int128(risk.equity.raw) - Int128(state.accounts[index].balance(ofAsset: 0).raw)
+            state.accounts[index].setBalance(Fixed(raw: Int64(target - pnl) + Int64(offset)), ofAsset: 0)
+        }
+        let engine = Engine(state: state)
+        #expect(engine.remarginAll() == engine.remarginAllByAccount())
+        #expect(engine.remarginAllByAccount().accountsNeedingAction >= 1)  // the ones below the line are warned
+    }
+
     /// Four markets, so that an account's run (room for two) has to move as it opens positions.
     static let fourMarkets = """
     {"type":"asset","asset":"USDC","price":"1","weight":"1"}
@@ -91,7 +131,7 @@ struct MarginColumnsTests {
         """)
         let columns = harness.engine.index.columns
         #expect(columns.disagreement(with: harness.engine.state.accounts) == nil)
-        #expect(columns.runCount[0] == 3 && columns.runCapacity[0] == 4)  // early moved once: 2 → 4
+        #expect(columns.runs[0].count == 3 && columns.runs[0].capacity == 4)  // early moved once: 2 → 4
         #expect(columns.holes == 2)
         #expect(columns.holders(ofMarket: 2).map(\.account) == [0, 1])  // C-PERP: early, then late, in account order
         #expect(columns.holders(ofMarket: 1).isEmpty)  // B-PERP was closed
@@ -124,8 +164,8 @@ struct MarginColumnsTests {
         {"type":"fill","account":"carol","market":"BTC-P-10000","size":"-1","price":"690"}
         {"type":"fill","account":"dan","market":"BTC-PERP","size":"2","price":"10000"}
         """)
-        #expect(!harness.engine.index.columns.screenable[0])  // bob: portfolio model
-        #expect(harness.engine.index.columns.screenable[1])  // carol: standard, but holds an option (skipped per slot)
+        #expect(!harness.engine.index.columns.runs[0].screenable)  // bob: portfolio model
+        #expect(harness.engine.index.columns.runs[1].screenable)  // carol: standard, but holds an option (skipped per slot)
         for factor in [0.6, 0.8, 0.95, 1.0, 1.2] {
             let engine = Self.shocked(harness.engine.state, by: factor)
             #expect(engine.remarginAll() == engine.remarginAllByAccount(), "marks × \(factor)")
@@ -147,14 +187,14 @@ struct MarginColumnsTests {
                 accounts[number].positions = (0..<count).map { Position(market: $0, size: Fixed(raw: Int64(number + 1)), openNotional: Fixed(raw: 7)) }
                 columns.setPositions(of: accounts[number], account: number)
             }
-            let live = columns.runCapacity.reduce(0) { $0 + Int($1) }
+            let live = columns.runs.reduce(0) { $0 + Int($1.capacity) }
             #expect(columns.holes < live, "after growing to \(count)")
-            #expect(columns.holes + live == columns.slotMarket.count)
+            #expect(columns.holes + live == columns.slots.count)
         }
         #expect(columns.disagreement(with: accounts) == nil)
         let rebuilt = MarginColumns(accounts: accounts, assetCount: 1)
         #expect(rebuilt.holes == 0)
         #expect(rebuilt.disagreement(with: accounts) == nil)
-        #expect(zip(rebuilt.runStart, rebuilt.runStart.dropFirst()).allSatisfy { $0 < $1 })
+        #expect(zip(rebuilt.runs, rebuilt.runs.dropFirst()).allSatisfy { $0.start < $1.start })
     }
 }
