@@ -25,6 +25,7 @@ struct ExactFixtureTests {
         #expect(Self.fixtureNames.contains { $0.hasPrefix("classic-") })
         #expect(Self.fixtureNames.contains { $0.hasPrefix("head-") })
         #expect(Self.fixtureNames.contains("classic-loans.json"))
+        #expect(Self.fixtureNames.contains("head-loans.json"))
     }
 
     /// The fixtures of the AMM alone (the loans fixture uses `repay`, which only the exact mode knows).
@@ -138,6 +139,11 @@ struct ExactFixtureTests {
             check("total_debt", try controller.totalDebt(amm: amm).description, expected["total_debt"])
             check("n_loans", String(controller.loanCount), expected["n_loans"])
             check("rate", amm.rate.description, expected["rate"])
+            if expected["controller_admin_fees"] != nil {
+                check("controller_admin_fees", try controller.adminFees(amm: amm).description, expected["controller_admin_fees"])
+                check("minted", controller.minted.description, expected["minted"])
+                check("redeemed", controller.redeemed.description, expected["redeemed"])
+            }
         }
         switch outcome {
         case .none: break

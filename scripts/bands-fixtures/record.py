@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 import boa
-from eth_abi import encode as abi_encode
+from eth_abi import decode as abi_decode, encode as abi_encode
 
 CLASSIC_COMMIT = "e6fc18a098181147f91eadf0d346341e0eedbea0"  # curvefi/curve-stablecoin, contracts/AMM.vy (vyper 0.3.10)
 HEAD_COMMIT = "cf1d05fb6bf7c608973cc41786b2e1fd81dc3a6a"     # curvefi/curve-stablecoin, curve_stablecoin/AMM.vy (vyper 0.4.3)
@@ -276,21 +276,33 @@ def rate_write() -> uint256:
 
 
 class LoanMarket(Market):
-    """The classic AMM with the classic Controller (crvUSD's Controller.vy) as its admin, a mock factory
-    (`stablecoin()` = the borrowed token), a mock monetary policy (a settable rate) and a liquidator."""
+    """The AMM with its version's Controller as admin, a mock factory (`stablecoin()` = the borrowed
+    token, the Controller's deployer), a mock monetary policy (a settable rate) and a liquidator.
+    classic: crvUSD's contracts/Controller.vy (vyper 0.3.10, bytecode deployed raw). head: the LlamaLend
+    V2 core curve_stablecoin/controller.vy (what MintController.vy wraps, with the factory's stablecoin
+    as the borrowed token) deployed with a blueprint of curve_stablecoin/ControllerView.vy (its
+    max_borrowable) and no configurator."""
 
-    def __init__(self, sources, A, base_price, fee, oracle_price, loan_discount, liquidation_discount):
-        super().__init__("classic", sources, A, base_price, fee, oracle_price, admin_is_deployer=False)
+    def __init__(self, version, sources, A, base_price, fee, oracle_price, loan_discount, liquidation_discount):
+        super().__init__(version, sources, A, base_price, fee, oracle_price, admin_is_deployer=False)
         self.liquidator = boa.env.generate_address("liquidator")
         with boa.env.prank(self.admin):
             self.factory = boa.loads(MOCK_FACTORY, self.borrowed.address, name="Factory")
             self.policy = boa.loads(MOCK_MONETARY_POLICY, name="MonetaryPolicy")
-        bytecode, abi = sources["classic_controller"]
-        types = ["address", "address", "uint256", "uint256", "address"]
-        initcode = bytecode + abi_encode(types, [self.collateral.address, self.policy.address, loan_discount, liquidation_discount, self.amm.address])
-        with boa.env.prank(self.factory.address):
-            address, _ = boa.env.deploy_code(bytecode=initcode)
-        self.controller = boa.loads_abi(json.dumps(abi), name="Controller_classic").at(address)
+        if version == "classic":
+            bytecode, abi = sources["classic_controller"]
+            types = ["address", "address", "uint256", "uint256", "address"]
+            initcode = bytecode + abi_encode(types, [self.collateral.address, self.policy.address, loan_discount, liquidation_discount, self.amm.address])
+            with boa.env.prank(self.factory.address):
+                address, _ = boa.env.deploy_code(bytecode=initcode)
+            self.controller = boa.loads_abi(json.dumps(abi), name="Controller_classic").at(address)
+        else:
+            with boa.env.prank(self.admin):
+                view_blueprint = boa.load_partial(sources["head_controller_view"]).deploy_as_blueprint()
+            with boa.env.prank(self.factory.address):
+                self.controller = boa.load_partial(sources["head_controller"]).deploy(
+                    self.collateral.address, self.borrowed.address, self.policy.address, loan_discount, liquidation_discount,
+                    self.amm.address, view_blueprint.address, "0x0000000000000000000000000000000000000000")
         with boa.env.prank(self.admin):
             self.amm.set_admin(self.controller.address)
             self.borrowed.mint(self.controller.address, 10**30)
@@ -331,9 +343,15 @@ class LoanMarket(Market):
 
     def liquidate(self, name, frac):
         address = self.user(name)
-        needed = self.controller.tokens_to_liquidate(address, frac)
+        try:  # asked first (on the state before), but a refusal is liquidate's own reason
+            needed = self.controller.tokens_to_liquidate(address, frac)
+        except Exception:
+            needed = None
         with boa.env.prank(self.liquidator):
-            self.controller.liquidate_extended(address, 0, frac, "0x0000000000000000000000000000000000000000", [])
+            if self.version == "classic":
+                self.controller.liquidate_extended(address, 0, frac, "0x0000000000000000000000000000000000000000", [])
+            else:
+                self.controller.liquidate(address, 0, frac)
         return {"tokens_to_liquidate": str(needed)}
 
     def set_rate(self, rate):
@@ -356,6 +374,11 @@ class LoanMarket(Market):
         s["total_debt"] = str(c.total_debt())
         s["n_loans"] = c.n_loans()
         s["rate"] = str(self.amm.rate())
+        if self.version == "head":
+            # Interest set aside for the admin (admin_percentage = 100 % at deployment), and the running totals.
+            s["controller_admin_fees"] = str(c.admin_fees())
+            s["minted"] = str(c.minted())
+            s["redeemed"] = str(c.redeemed())
         return s
 
 
@@ -437,15 +460,25 @@ class Recorder:
             self.exchange(i, j, int(result["amount_for_price"]))
 
     def document(self, sources):
-        key = "classic-loans" if isinstance(self.market, LoanMarket) else self.market.version
+        key = f"{self.market.version}-loans" if isinstance(self.market, LoanMarket) else self.market.version
         return {"about": self.about, "version": self.market.version, "contract": sources["describe"][key],
                 "params": self.market.params, "steps": self.steps}
 
 
 def revert_reason(error):
+    """The contract's revert reason: its Error(string), else the `# dev:` comment boa finds at the failing
+    line, else a known reason in boa's text (raw bytecode has no source), else "revert"."""
+    frame = getattr(getattr(error, "stack_trace", None), "last_frame", None)
+    vm_error = getattr(frame, "vm_error", None)
+    if vm_error is not None and vm_error.args and isinstance(vm_error.args[0], bytes) and vm_error.args[0][:4] == b"\x08\xc3y\xa0":
+        return abi_decode(["string"], vm_error.args[0][4:])[0]
+    dev = getattr(frame, "dev_reason", None)
+    if dev is not None and dev.reason_type == "dev":
+        return "dev: " + dev.reason_str
     text = str(error)
     for reason in ("Deposit below current band", "Band not empty", "Amount too low", "No deposits", "Wrong index", "Slippage",
-                   "Debt too high", "Need more ticks", "Need less ticks", "Loan already created", "Not enough rekt", "Loan doesn't exist", "No loan"):
+                   "Debt too high", "Need more ticks", "Need less ticks", "Loan already created", "Not enough rekt", "Loan doesn't exist", "No loan",
+                   "The action ends with unhealthy state", "frac>100%"):
         if reason in text:
             return reason
     if "dev: " in text:
@@ -509,10 +542,15 @@ def scenario_steps(market):
 
 
 def scenario_loans(market):
-    """The classic Controller on the classic AMM: loans at the borrow limit and below it, interest,
-    a crash into soft liquidation with arbitrage, a partial repay out of and inside liquidation, health
-    without and with the price above the bands, a partial and a full hard liquidation, and refusals."""
-    r = Recorder(market, "loans", "classic Controller: max borrow, band placement, interest, soft liquidation, health, repay, partial and full liquidation, refusals")
+    """The version's Controller on its AMM: loans at the borrow limit and below it, interest, a crash
+    into soft liquidation with arbitrage, a partial repay out of and inside liquidation, health without
+    and with the price above the bands, a partial and a full hard liquidation, and refusals. The head
+    Controller then plays what only it has: a repay of nothing refused, a liquidation above 100 %
+    refused, a partial repay inside soft liquidation, and a full repay paid partly by the borrowed coin
+    the AMM holds for the loan (the rest from the wallet)."""
+    about = {"classic": "classic Controller: max borrow, band placement, interest, soft liquidation, health, repay, partial and full liquidation, refusals",
+             "head": "head (LlamaLend V2) Controller: the classic scenario, then a zero repay, a liquidation above 100 %, a repay inside soft liquidation and a full repay from the AMM's borrowed coin"}
+    r = Recorder(market, "loans", about[market.version])
     limit = market.controller.max_borrowable(10 * WAD, 10)
     r.create_loan("alice", 10 * WAD, limit, 10)                    # at the limit
     r.create_loan("bob", 5 * WAD, 6000 * WAD, 4)
@@ -551,7 +589,34 @@ def scenario_loans(market):
     r.liquidate("alice", WAD)                                       # still below the line after the rebound
     r.advance(86400)
     r.repay("carol", 2**256 - 1)                                    # full repay returns the collateral
+    if market.version == "head":
+        head_loan_steps(r, move)
     return r
+
+
+def head_loan_steps(r, move):
+    """What only the head Controller does: repay(0) reverts (nothing to repay), liquidate above 100 %
+    reverts, a partial repay inside soft liquidation keeps the bands but must end healthy, and a repay
+    whose wallet part plus the loan's borrowed coin in the AMM covers the debt closes the loan."""
+    market = r.market
+    r.create_loan("erin", 10 * WAD, 20000 * WAD, 6)
+    r.repay("erin", 0)                                              # dev: no coins to repay
+    ns = market.amm.read_user_tick_numbers(market.user("erin"))
+    target = (market.amm.p_oracle_up(ns[0]) + market.amm.p_oracle_down(ns[0] + 2)) // 2
+    r.advance(3600)
+    r.oracle(target)
+    r.advance(600)
+    r.arb_to_oracle()                                               # erin's top bands convert
+    r.repay("erin", 100 * WAD)                                      # inside soft liquidation: bands stay
+    move(1000, arbitrage=False)
+    r.liquidate("erin", 2 * WAD)                                    # frac>100%
+    r.advance(600)
+    r.oracle(target)
+    r.advance(600)
+    r.arb_to_oracle()
+    erin = market.user("erin")
+    wallet = market.controller.debt(erin) - market.amm.get_sum_xy(erin)[0] + WAD
+    r.repay("erin", wallet)                                         # the AMM's borrowed coin pays the rest
 
 
 def scenario_random(market, seed, steps):
@@ -596,8 +661,10 @@ def prepare_sources(args, work):
     bytecode = bytes.fromhex(out[0].strip().removeprefix("0x"))
     abi = json.loads(out[1])
     head_root = work / "head"
-    for path in ["curve_stablecoin/AMM.vy", "curve_stablecoin/constants.vy", "curve_stablecoin/interfaces/IAMM.vyi",
-                 "curve_stablecoin/interfaces/IPriceOracle.vyi", "curve_stablecoin/interfaces/ILMCallback.vyi"]:
+    interfaces = subprocess.run(["git", "--git-dir", args.stablecoin_git, "ls-tree", "--name-only", f"{HEAD_COMMIT}:curve_stablecoin/interfaces"],
+                                check=True, capture_output=True, text=True).stdout.split()
+    for path in ["curve_stablecoin/AMM.vy", "curve_stablecoin/controller.vy", "curve_stablecoin/ControllerView.vy", "curve_stablecoin/constants.vy"] + [
+            f"curve_stablecoin/interfaces/{name}" for name in interfaces]:
         target = head_root / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(git_show(args.stablecoin_git, HEAD_COMMIT, path))
@@ -619,11 +686,16 @@ def prepare_sources(args, work):
         "classic": (bytecode, abi),
         "classic_controller": controller,
         "head": str(head_root / "curve_stablecoin" / "AMM.vy"),
+        "head_controller": str(head_root / "curve_stablecoin" / "controller.vy"),
+        "head_controller_view": str(head_root / "curve_stablecoin" / "ControllerView.vy"),
         "describe": {
             "classic": {"repository": "curvefi/curve-stablecoin", "commit": CLASSIC_COMMIT, "path": "contracts/AMM.vy", "vyper": vyper_classic},
             "classic-loans": {"repository": "curvefi/curve-stablecoin", "commit": CLASSIC_COMMIT, "path": "contracts/AMM.vy, contracts/Controller.vy", "vyper": vyper_classic},
             "head": {"repository": "curvefi/curve-stablecoin", "commit": HEAD_COMMIT, "path": "curve_stablecoin/AMM.vy", "vyper": vyper.__version__,
                      "snekmate": snekmate_version(), "curve_std": STD_COMMIT},
+            "head-loans": {"repository": "curvefi/curve-stablecoin", "commit": HEAD_COMMIT,
+                           "path": "curve_stablecoin/AMM.vy, curve_stablecoin/controller.vy, curve_stablecoin/ControllerView.vy",
+                           "vyper": vyper.__version__, "snekmate": snekmate_version(), "curve_std": STD_COMMIT},
         },
     }
 
@@ -676,7 +748,7 @@ def main():
     parser.add_argument("--versions", default="classic,head")
     parser.add_argument("--random-seeds", default="1,2")
     parser.add_argument("--random-steps", type=int, default=60)
-    parser.add_argument("--loans-only", action="store_true", help="record only the Controller scenario (classic-loans.json)")
+    parser.add_argument("--loans-only", action="store_true", help="record only the Controller scenarios (<version>-loans.json)")
     parser.add_argument("--bench", type=int, metavar="ROUNDS", help="time the 10-band exchange ROUNDS times instead of recording")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -687,11 +759,13 @@ def main():
         out = Path(args.out)
         out.mkdir(parents=True, exist_ok=True)
         boa.reset_env()
-        recorder = scenario_loans(LoanMarket(sources, A=100, base_price=3000 * WAD, fee=6 * 10**15, oracle_price=3000 * WAD,
-                                             loan_discount=9 * 10**16, liquidation_discount=6 * 10**16))
-        path = out / "classic-loans.json"
-        path.write_text(json.dumps(recorder.document(sources), indent=1) + "\n")
-        print(f"wrote {path} ({len(recorder.steps)} steps)", file=sys.stderr)
+        for version in args.versions.split(","):
+            boa.reset_env()
+            recorder = scenario_loans(LoanMarket(version, sources, A=100, base_price=3000 * WAD, fee=6 * 10**15, oracle_price=3000 * WAD,
+                                                 loan_discount=9 * 10**16, liquidation_discount=6 * 10**16))
+            path = out / f"{version}-loans.json"
+            path.write_text(json.dumps(recorder.document(sources), indent=1) + "\n")
+            print(f"wrote {path} ({len(recorder.steps)} steps)", file=sys.stderr)
         if args.loans_only:
             return
         for version in args.versions.split(","):

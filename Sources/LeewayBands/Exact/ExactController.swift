@@ -1,15 +1,24 @@
-/// crvUSD's classic Controller (curve-stablecoin `contracts/Controller.vy` at e6fc18a, vyper 0.3.10)
-/// in the contract's own arithmetic, beside the `ExactAMM` whose admin it is: loans, their debt with
-/// the AMM's rate multiplier, the borrow limit, band placement of a new loan, health, repay and hard
-/// liquidation. Every quantity is a `UInt256` in wei; every operation is the contract's, in its order,
-/// with its truncation and its reverts (as `BandsError`s carrying the contract's reason).
+/// The Controller of the `ExactAMM` whose admin it is, in the contract's own arithmetic: loans, their
+/// debt with the AMM's rate multiplier, the borrow limit, band placement of a new loan, health, repay
+/// and hard liquidation. Every quantity is a `UInt256` in wei; every operation is the contract's, in
+/// its order, with its truncation and its reverts (as `BandsError`s carrying the contract's reason).
+/// The AMM's `ContractVersion` picks the Controller:
 ///
-/// Modelled as on a crvUSD market with both tokens at 18 decimals (`COLLATERAL_PRECISION` =
-/// `BORROWED_PRECISION` = 1), no `extra_health`, every call made by the loan's owner (so approval holds)
-/// except `liquidate`, which a third party sends (so the health limit is the loan's liquidation
-/// discount). The Controller is assumed to hold enough borrowed coin for every loan (the debt ceiling
-/// of `max_borrowable`'s `min(…, balanceOf(self) + current_debt)` is not modelled). The monetary
-/// policy is a settable rate: every state-changing call ends with `_save_rate()`, i.e.
+/// - `classic`: crvUSD's `contracts/Controller.vy` at e6fc18a (vyper 0.3.10).
+/// - `head`: LlamaLend V2's core `curve_stablecoin/controller.vy` at cf1d05f (vyper 0.4.3; what
+///   `MintController.vy` wraps) with `ControllerView.vy` for `max_borrowable`. It differs from the
+///   classic one in: the debt always rounded up, a top band allowed to start at the oracle price,
+///   `max_p_base` stepping with `p_oracle_up`, a create or partial repay refused when it ends unhealthy,
+///   repay counting the borrowed coin the AMM holds for the loan, every partial repay taking today's
+///   liquidation discount, liquidation refusing frac > 100 % and always checking health, and the
+///   interest set aside as admin fees (`admin_percentage` = 100 % at deployment).
+///
+/// Modelled as on a market with both tokens at 18 decimals (`COLLATERAL_PRECISION` =
+/// `BORROWED_PRECISION` = 1), no `extra_health`, no callbacks, every call made by the loan's owner (so
+/// approval holds) except `liquidate`, which a third party sends (so the health limit is the loan's
+/// liquidation discount). The Controller is assumed to hold enough borrowed coin for every loan (the
+/// cap of `max_borrowable`, the Controller's balance, is not modelled). The monetary policy is a
+/// settable rate: every state-changing call ends with `_save_rate()`, i.e.
 /// `AMM.set_rate(min(rate, MAX_RATE))`, which accrues the AMM's multiplier at that moment.
 public struct ExactController: Sendable {
     static let maxLoanDiscount = UInt256(500_000_000_000_000_000 as UInt64)
@@ -22,6 +31,8 @@ public struct ExactController: Sendable {
     static let maxRate = UInt256(43_959_106_799 as UInt64)
     static let wad = UInt256.wad
 
+    /// Which Controller.vy (the AMM's version).
+    public let version: ContractVersion
     /// Discount on the collateral's value when borrowing (1e18 = 100 %).
     public let loanDiscount: UInt256
     /// Discount in health for loans created now; each loan keeps the one of its creation.
@@ -39,17 +50,19 @@ public struct ExactController: Sendable {
     public internal(set) var totalDebtRecord = ExactLoan(initialDebt: .zero, rateMultiplier: .wad)
     /// What the monetary policy's `rate_write()` returns (1e18 = 100 % per second).
     public internal(set) var policyRate: UInt256 = .zero
+    /// `minted()`: borrowed coin lent (classic `minted`, head `lent` + `collected`, nothing is collected here).
     public internal(set) var minted: UInt256 = .zero
+    /// `redeemed()`: borrowed coin repaid (head `repaid`).
     public internal(set) var redeemed: UInt256 = .zero
+    /// Head only: `_stored_admin_fees`, the interest set aside at each total-debt update (zero in classic).
+    public internal(set) var storedAdminFees: UInt256 = .zero
 
     /// The factory's checks: 1 % ≤ liquidation_discount < loan_discount ≤ 50 %.
     public init(amm: ExactAMM, loanDiscount: UInt256, liquidationDiscount: UInt256) throws(BandsError) {
-        guard amm.version == .classic else {
-            throw BandsError("bands.exact_unsupported", "exact loans emulate the classic Controller (crvUSD, vyper 0.3.10); the head (LlamaLend V2) Controller is not emulated: use --version classic, or drop --exact for the float loans.")
-        }
         guard liquidationDiscount >= Self.minLiquidationDiscount, loanDiscount > liquidationDiscount, loanDiscount <= Self.maxLoanDiscount else {
             throw BandsError("bands.invalid_discounts", "need 0.01 ≤ liquidation_discount < loan_discount ≤ 0.5; got loan \(WeiDecimal.text(loanDiscount)), liquidation \(WeiDecimal.text(liquidationDiscount)).")
         }
+        version = amm.version
         self.loanDiscount = loanDiscount
         self.liquidationDiscount = liquidationDiscount
         a = amm.a
@@ -63,21 +76,43 @@ public struct ExactController: Sendable {
 
     // MARK: Debt
 
-    /// `_debt(user)`: (⌈initial_debt·rate_mul_now/rate_mul⌉ when more than one loan is open and the
-    /// division is inexact, else ⌊…⌋; the current rate multiplier), or (0, rate_mul_now) without a loan.
+    /// `_debt(user)`: (debt, the current rate multiplier), or (0, rate_mul_now) without a loan. Classic:
+    /// debt = ⌈initial_debt·rate_mul_now/rate_mul⌉ when more than one loan is open and the division is
+    /// inexact, else ⌊…⌋. Head: always snekmate's `_ceil_div`, (x − 1)/rate_mul + 1.
     public func debt(of user: String, amm: ExactAMM) throws(BandsError) -> (debt: UInt256, rateMultiplier: UInt256) {
         let rateMul = try amm.currentRateMultiplier()
         guard let loan = loans[user], !loan.initialDebt.isZero else { return (.zero, rateMul) }
-        var debt = try loan.initialDebt.times(rateMul)
-        if !debt.quotientAndRemainder(dividingBy: loan.rateMultiplier).remainder.isZero, loans.count > 1 {
-            debt = debt.uAdd(loan.rateMultiplier.uSub(1))
+        let scaled = try loan.initialDebt.times(rateMul)
+        switch version {
+        case .classic:
+            var debt = scaled
+            if !debt.quotientAndRemainder(dividingBy: loan.rateMultiplier).remainder.isZero, loans.count > 1 {
+                debt = debt.uAdd(loan.rateMultiplier.uSub(1))
+            }
+            return (debt.uDiv(loan.rateMultiplier), rateMul)
+        case .head:
+            guard !loan.rateMultiplier.isZero else { throw UInt256.revert("ceil division") }
+            return (scaled.uSub(1).uDiv(loan.rateMultiplier).uAdd(1), rateMul)
         }
-        return (debt.uDiv(loan.rateMultiplier), rateMul)
     }
 
     /// `total_debt()` = ⌊initial·rate_mul_now/rate_mul⌋ of `_total_debt`.
     public func totalDebt(amm: ExactAMM) throws(BandsError) -> UInt256 {
         try totalDebtRecord.initialDebt.times(amm.currentRateMultiplier()).over(totalDebtRecord.rateMultiplier)
+    }
+
+    /// Head's `admin_fees()`: the stored admin fees plus the interest accrued on the total debt since its
+    /// last update, (⌊initial·rate_mul_now/rate_mul⌋ − initial)·admin_percentage/1e18 with
+    /// admin_percentage = 1e18. Zero in classic (its Controller keeps no such account).
+    public func adminFees(amm: ExactAMM) throws(BandsError) -> UInt256 {
+        guard version == .head else { return .zero }
+        return try storedAdminFees.plus(accruedAdminFees(totalWithInterest: totalDebt(amm: amm)))
+    }
+
+    /// Head's `_preview_total_debt` fee part: (total_with_interest − initial)·admin_percentage/1e18, with
+    /// admin_percentage = 1e18 (the subtraction and the product checked).
+    func accruedAdminFees(totalWithInterest: UInt256) throws(BandsError) -> UInt256 {
+        try totalWithInterest.minus(totalDebtRecord.initialDebt).times(Self.wad).uDiv(Self.wad)
     }
 
     // MARK: Health
@@ -128,7 +163,8 @@ public struct ExactController: Sendable {
     /// `_calculate_debt_n1`: the top band n1 of a loan of `debt` against `collateral` over N bands:
     /// r = ⌊y_eff·p_oracle_up(active)/(debt + 1)⌋, n1 = active + min(⌊ln r/ln(A/(A − 1))⌋ (rounded toward
     /// −∞ as the contract does for negatives), 1024 − N). Reverts "No loan", "Amount too low", and
-    /// "Debt too high" when n1 would sit at or above bands that cannot be skipped or at or above the oracle.
+    /// "Debt too high" when n1 would sit at or above bands that cannot be skipped, or when p_oracle_up(n1)
+    /// is at or above the oracle (classic) or above it (head).
     func topBand(collateral: UInt256, debt: UInt256, bands: Int, amm: ExactAMM) throws(BandsError) -> Int {
         guard !debt.isZero else { throw BandsError("bands.no_loan", "No loan: the debt must be positive.") }
         let n0 = amm.activeBand
@@ -138,18 +174,19 @@ public struct ExactController: Sendable {
         guard !ratio.isZero else { throw BandsError("bands.amount_too_low", "Amount too low: the collateral supports no debt at all.") }
         let bandOffset = Swift.min(try self.bandCount(inLog: Self.ln(ratio)), Self.maxSkipTicks - bands)
         let top = n0 + bandOffset
-        if top <= n0, !amm.canSkipBands(to: top - 1) {
+        if top <= n0, try !amm.canSkipBands(to: top - 1) {
             throw BandsError("bands.debt_too_high", "Debt too high: the loan's top band \(top) would sit at or above bands that cannot be skipped.")
         }
-        guard try amm.pOracleUp(top) < amm.priceOracle() else {
-            throw BandsError("bands.debt_too_high", "Debt too high: the loan's top band \(top) would start at or above the oracle price.")
+        let topPrice = try amm.pOracleUp(top), oracle = try amm.priceOracle()
+        guard version == .head ? (topPrice <= oracle) : (topPrice < oracle) else {
+            throw BandsError("bands.debt_too_high", "Debt too high: the loan's top band \(top) would start \(version == .head ? "above" : "at or above") the oracle price.")
         }
         return top
     }
 
     /// `max_p_base()`: the highest band top a new loan may start at, from ln(base_price/p_o) + 5 bands
-    /// upwards (each step ·A/(A − 1), floored) while the price stays below the oracle, never at or above
-    /// the lowest band holding borrowed coin.
+    /// upwards while the price stays below the oracle, never at or above the lowest band holding
+    /// borrowed coin. Each step up is ⌊p·A/(A − 1)⌋ (classic) or the AMM's `p_oracle_up(n)` (head's view).
     func maximumBasePrice(amm: ExactAMM) throws(BandsError) -> UInt256 {
         let po = try amm.priceOracle()
         var band = try bandCount(inLog: Self.ln(amm.currentBasePrice().times(Self.wad).over(po))) + Self.maxBaseBands
@@ -160,7 +197,7 @@ public struct ExactController: Sendable {
             band -= 1
             if band <= nMin { break }
             let previous = pBase
-            pBase = try pBase.times(a).uDiv(aMinus1)
+            pBase = try version == .head ? amm.pOracleUp(band) : pBase.times(a).uDiv(aMinus1)
             if pBase > po { return previous }
         }
         return pBase
@@ -177,16 +214,32 @@ public struct ExactController: Sendable {
     }
 
     /// `tokens_to_liquidate(user, frac)`: the borrowed coin a liquidator must bring beyond what the AMM
-    /// returns, max(⌊debt·frac/1e18⌋ − ⌊Σx·f_remove/1e18⌋, 0), with the loan's discount as the health limit.
+    /// returns, max(debt·frac/1e18 − ⌊Σx·f_remove/1e18⌋, 0), with the loan's discount as the health limit;
+    /// the debt part floored (classic) or rounded up (head, which also refuses frac > 1e18: "frac>100%").
     public func tokensToLiquidate(_ user: String, fraction: UInt256, amm: ExactAMM) throws(BandsError) -> UInt256 {
+        if version == .head { try Self.requireFractionAtMostWhole(fraction) }
         let limit = liquidationDiscounts[user] ?? .zero
         let stablecoins = try (amm.userSums(user)?.x ?? .zero).times(Self.removedFraction(fraction, healthLimit: limit)).uDiv(Self.wad)
-        let debt = try debt(of: user, amm: amm).debt.times(fraction).uDiv(Self.wad)
+        let scaled = try debt(of: user, amm: amm).debt.times(fraction)
+        let debt = try version == .head ? Self.ceilingWad(scaled) : scaled.uDiv(Self.wad)
         return Swift.max(debt, stablecoins).uSub(stablecoins)
     }
 
+    /// ⌈x/1e18⌉ as the Controller writes it for a fraction of the debt, (x + 1e18 − 1)/1e18 (the addition checked).
+    static func ceilingWad(_ x: UInt256) throws(BandsError) -> UInt256 {
+        try x.plus(wad.uSub(1)).uDiv(wad)
+    }
+
+    /// Head's `assert _frac <= WAD, "frac>100%"`.
+    static func requireFractionAtMostWhole(_ fraction: UInt256) throws(BandsError) {
+        guard fraction <= wad else {
+            throw BandsError("bands.invalid_fraction", "frac>100%: a liquidation takes at most the whole loan (frac ≤ 1); got \(WeiDecimal.text(fraction)).")
+        }
+    }
+
     /// `_get_f_remove(frac, h)`: the share of the position a partial liquidation withdraws,
-    /// ((1 + h/2)/(1 + h)·(1 − frac) + frac)·frac (floored at each division); 1e18 for frac ≥ 1e18.
+    /// ((1 + h/2)/(1 + h)·(1 − frac) + frac)·frac (floored at each division); 1e18 for frac ≥ 1e18. Head
+    /// returns frac itself for h = 0, which this formula also gives exactly, so both versions share it.
     static func removedFraction(_ fraction: UInt256, healthLimit h: UInt256) -> UInt256 {
         guard fraction < wad else { return wad }
         var f = wad.uAdd(h.uDiv(2)).uMul(wad.uSub(fraction)).uDiv(wad.uAdd(h))

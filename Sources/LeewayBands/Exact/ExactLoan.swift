@@ -1,4 +1,4 @@
-/// One loan of the classic Controller (`Loan`): the debt when it was last written and the AMM's rate
+/// One loan of the Controller (`Loan`, both versions): the debt when it was last written and the AMM's rate
 /// multiplier at that moment; the debt now is initial_debt·rate_mul_now/rate_mul (see
 /// `ExactController.debt(of:amm:)` for the rounding).
 public struct ExactLoan: Sendable, Equatable {

@@ -4,7 +4,7 @@ import LeewayWire
 /// decimal read exactly into wei (`WeiDecimal`) and every `ts` in whole seconds (the contract's
 /// `block.timestamp`), so nothing passes through binary64.
 public enum ExactBandsOperation: Sendable, Equatable {
-    /// With `loan_discount` and `liquidation_discount`, the classic Controller is deployed beside the AMM.
+    /// With `loan_discount` and `liquidation_discount`, the Controller of the replay's version is deployed beside the AMM.
     case createAMM(a: Int, basePrice: UInt256, fee: UInt256, adminFee: UInt256, oraclePrice: UInt256, time: UInt256,
                    loanDiscount: UInt256?, liquidationDiscount: UInt256?)
     case deposit(user: String, amount: UInt256, n1: Int, n2: Int, time: UInt256?)

@@ -1,7 +1,7 @@
 import LeewayWire
 
 /// Applies `leeway bands replay --exact` operations to one `ExactAMM` (and, when the `amm` line names
-/// the discounts, the classic `ExactController` as its admin) and renders the state line after each,
+/// the discounts, the `ExactController` of its version as its admin) and renders the state line after each,
 /// every amount both as an exact decimal and as a wei integer string (`…_wei`). Pure.
 public struct ExactBandsReplay: Sendable {
     public let version: ContractVersion
@@ -89,8 +89,11 @@ public struct ExactBandsReplay: Sendable {
         case .liquidate(let user, let fraction, let time):
             var loans = try requireController()
             try Self.advance(&state, time)
-            let needed = try loans.tokensToLiquidate(user, fraction: fraction, amm: state)
+            let (controllerBefore, stateBefore) = (loans, state)
             let withdrawn = try loans.liquidate(user: user, fraction: fraction, amm: &state)
+            // What the liquidator needed, on the state before; asked after the call so that a refused
+            // liquidation gives the contract's own reason (liquidate's, not tokens_to_liquidate's).
+            let needed = try controllerBefore.tokensToLiquidate(user, fraction: fraction, amm: stateBefore)
             controller = loans
             outcome = .liquidated(tokensToLiquidate: needed, x: withdrawn.x, y: withdrawn.y)
         }
@@ -178,7 +181,8 @@ public struct ExactBandsReplay: Sendable {
     }
 
     /// The Controller's part of the state line: each loan's debt, health (without and with the price
-    /// above its bands, 1e18 = 1, signed), liquidation discount and bands; total debt, loan count, rate.
+    /// above its bands, 1e18 = 1, signed), liquidation discount and bands; total debt, loan count, rate;
+    /// for the head Controller also its admin fees (`controller_admin_fees`), `minted` and `redeemed`.
     static func loans(_ controller: ExactController, amm: ExactAMM, into writer: inout JSONWriter) throws(BandsError) {
         writer.key("loans")
         writer.beginObject()
@@ -199,6 +203,11 @@ public struct ExactBandsReplay: Sendable {
         amount("total_debt", try controller.totalDebt(amm: amm), into: &writer)
         writer.field("n_loans", controller.loanCount)
         amount("rate", amm.rate, into: &writer)
+        if controller.version == .head {
+            amount("controller_admin_fees", try controller.adminFees(amm: amm), into: &writer)
+            amount("minted", controller.minted, into: &writer)
+            amount("redeemed", controller.redeemed, into: &writer)
+        }
     }
 
     /// A signed 1e18 fixed-point value (health) as a decimal and as its wei integer.

@@ -32,15 +32,17 @@ struct BandsReplayCommand: ParsableCommand {
         the amm line (classic), and every amount in a state line appears twice: as a decimal and as a wei
         integer string (<name>_wei). The contract's refusals ("Deposit below current band", "Amount too
         low", "Band not empty", "No deposits", "Wrong index", overflow) are errors that change nothing.
-        Loans in exact mode emulate the classic Controller (crvUSD's Controller.vy, --version classic):
-        the amm line must name "loan_discount" and "liquidation_discount" (no defaults), and
+        Loans in exact mode emulate the Controller of the version (classic: crvUSD's Controller.vy; head:
+        LlamaLend V2's controller.vy with ControllerView.vy): the amm line must name "loan_discount" and
+        "liquidation_discount" (no defaults), and
           {"op":"repay","user":"b","amount":"500"}   (more than the debt repays it all)
         joins create_loan and liquidate (sent by a third party: the loan's liquidation discount is the
         health limit). State lines add loans (debt, health and health_full as signed 1e18 decimals,
-        liquidation_discount, n1, n2), total_debt, n_loans and rate; create_loan shows max_borrowable
-        before it, liquidate tokens_to_liquidate and the position returned. The Controller's refusals
-        ("Debt too high", "Need more ticks", "Loan already created", "Not enough rekt", "Loan doesn't
-        exist") change nothing.
+        liquidation_discount, n1, n2), total_debt, n_loans and rate (head: also controller_admin_fees,
+        minted, redeemed); create_loan shows max_borrowable before it, liquidate tokens_to_liquidate and
+        the position returned. The Controller's refusals ("Debt too high", "Need more ticks", "Loan
+        already created", "Not enough rekt", "Loan doesn't exist"; head also "The action ends with
+        unhealthy state", "no coins to repay", "frac>100%", "Too deep") change nothing.
         """
     )
 
