@@ -72,16 +72,19 @@ extension EngineHost {
     }
 
     /// Applies up to `limit` committed records after `head`, checking each one's seq and chain hash
-    /// against the last applied; publishes their events to the streams and counts them. What was
+    /// against the last applied; publishes their events to the streams and counts them (and the
+    /// apply's time in `leeway_apply_seconds`, as the leader does). What was
     /// applied before a bad record stays applied (and published); the bad one throws.
     func applyCommitted(limit: Int) throws(JournalError) -> Int {
         let records = try journal.records(after: head.seq, limit: limit)
+        let applyStart = ContinuousClock.now
         var entries: [JournalEntry] = []
         var types: [String] = []
         var outcomes: [CommandOutcome] = []
         var previous = head
         defer {
             head = previous
+            if !records.isEmpty { metrics.recordApply(ContinuousClock.now - applyStart) }
             countApplied(types: types, outcomes: [outcomes])
             publish(entries)
         }
