@@ -14,7 +14,10 @@ import Synchronization
 /// statement for the records and one for the events, however large the batch.
 ///
 /// A journal opened to `lead` holds the leader lease (see `PostgresSchema`) and stamps every record
-/// with its epoch; one opened to `read` (`leeway verify`, `leeway export`) cannot append. Appends,
+/// with its epoch, and NOTIFYs `PostgresSchema.appendChannel` in each append's transaction (so the
+/// notification is delivered only once the append is committed); a `standby` follows the journal
+/// (`listenForAppends`) until `tryToLead` finds the lease free. One opened to `read` (`leeway
+/// verify`, `leeway export`) cannot append. Appends,
 /// reads and snapshots each have their own connection, so a snapshot being written (tens of MB)
 /// never holds up the next batch, and a transaction never interleaves with another query.
 public final class PostgresJournal: JournalStore {
@@ -30,6 +33,8 @@ public final class PostgresJournal: JournalStore {
     let snapshots: PostgresSession
     /// The session that takes and renews the leader lease (and holds its advisory lock).
     let lease: PostgresSession?
+    /// A standby's session that LISTENs for the leader's appends (`listenForAppends`).
+    let listener: PostgresSession?
     /// Whether `lease` holds the advisory lock (taken once; advisory locks stack).
     private let holdsAdvisoryLock = Mutex(false)
 
@@ -45,8 +50,8 @@ public final class PostgresJournal: JournalStore {
         /// Serve: create the journal if the database has none, take the leader lease (refused while
         /// another server holds it) and a new epoch; `holder` says who took it, for the refusals.
         case lead(holder: String)
-        /// Serve as a standby: create or check the journal, but only take the lease when
-        /// `tryToLead` finds it free (its leader died or stopped renewing it).
+        /// Serve as a standby: create or check the journal, follow it (`listenForAppends`), and
+        /// only take the lease when `tryToLead` finds it free (its leader died or stopped renewing it).
         case standby(holder: String)
     }
 
@@ -65,9 +70,15 @@ public final class PostgresJournal: JournalStore {
         switch access {
         case .read:
             lease = nil
+            listener = nil
             holder = nil
-        case .lead(let holder), .standby(let holder):
+        case .lead(let holder):
             lease = try PostgresSession(address: address, name: "lease", logger: logger)
+            listener = nil
+            self.holder = holder
+        case .standby(let holder):
+            lease = try PostgresSession(address: address, name: "lease", logger: logger)
+            listener = try PostgresSession(address: address, name: "listen", logger: logger)
             self.holder = holder
         }
         if case .lead = access, try !tryToLead() {
@@ -102,6 +113,25 @@ public final class PostgresJournal: JournalStore {
         leadEpoch.withLock { $0 = epoch }
         logger.info("leading the journal", metadata: ["postgres": "\(address)", "deployment": "\(deployment)", "epoch": "\(epoch)"])
         return true
+    }
+
+    /// Calls `onAppend` once for every append a leader commits (a NOTIFY on
+    /// `PostgresSchema.appendChannel`, delivered after the commit), until the calling task is
+    /// cancelled; throws when this journal was not opened as a standby or the connection is lost.
+    /// A wake-up only: the records are read with `records(after:)`, so a missed notification
+    /// costs nothing but the wait for a follower's next poll.
+    public func listenForAppends(_ onAppend: @escaping @Sendable () async -> Void) async throws(JournalError) {
+        let what = "listen for the leader's appends"
+        guard let listener else { throw .storage("cannot \(what): the journal was not opened as a standby") }
+        do {
+            try await listener.connection.listen(on: PostgresSchema.appendChannel) { notifications in
+                for try await _ in notifications { await onAppend() }
+            }
+        } catch is CancellationError {
+            return
+        } catch {
+            throw PostgresSession.failure(error, what)
+        }
     }
 
     /// How often the leader must call `renewLease`.
@@ -195,7 +225,7 @@ public final class PostgresJournal: JournalStore {
         try writer.transaction(what) { () throws(JournalError) in
             // The epoch first: once another leader has appended, this batch's seqs already exist,
             // and the primary key would refuse them before the fencing trigger could say why.
-            try requireLeadingEpoch(epoch, what)
+            try requireLeadingEpoch(epoch, what, notifying: seqs[seqs.count - 1])
             _ = try writer.query("""
                 INSERT INTO leeway.records (seq, epoch, line, hash)
                 SELECT seq, \(epoch), line, hash FROM unnest(\(seqs)::int8[], \(lines)::text[], \(hashes)::bytea[]) AS t(seq, line, hash)
@@ -287,9 +317,18 @@ public final class PostgresJournal: JournalStore {
 
     /// Inside a write transaction: throws `fenced` unless `epoch` leads the journal, holding the
     /// lease row `FOR SHARE` until the transaction ends (so a takeover waits for it, and a
-    /// transaction that passed this check cannot interleave with one).
-    func requireLeadingEpoch(_ epoch: Int64, _ what: String) throws(JournalError) {
-        let leading = try writer.query("SELECT epoch FROM leeway.lease WHERE id = 1 FOR SHARE", what)
+    /// transaction that passed this check cannot interleave with one). With `notifying`, the same
+    /// statement queues a NOTIFY of that head seq on `PostgresSchema.appendChannel`, which
+    /// PostgreSQL delivers to the followers only if the transaction commits (no extra round trip).
+    func requireLeadingEpoch(_ epoch: Int64, _ what: String, notifying head: Int64? = nil) throws(JournalError) {
+        let leading: PostgresQueryResult
+        if let head {
+            leading = try writer.query("""
+                SELECT epoch, pg_notify(\(PostgresSchema.appendChannel), \(String(head))) FROM leeway.lease WHERE id = 1 FOR SHARE
+                """, what)
+        } else {
+            leading = try writer.query("SELECT epoch FROM leeway.lease WHERE id = 1 FOR SHARE", what)
+        }
         let current = try Self.decode(leading.first, as: Int64.self, what) ?? 0
         guard current == epoch else { throw .fenced(epoch: epoch, current: current) }
     }

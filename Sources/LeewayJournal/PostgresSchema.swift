@@ -17,6 +17,10 @@
 /// takeover sees the new epoch. A paused old leader that wakes up cannot write. The journal's own
 /// appends check the epoch first as well (`PostgresJournal.requireLeadingEpoch`), so such a leader
 /// is told it was fenced rather than that its seqs already exist.
+///
+/// Followers: each append's transaction NOTIFYs `appendChannel` with the new head seq; PostgreSQL
+/// delivers a notification only when its transaction commits, so a follower woken by one reads only
+/// committed records.
 enum PostgresSchema {
     static let version = 1
     /// SQLSTATE of a refused append from a superseded epoch.
@@ -28,6 +32,8 @@ enum PostgresSchema {
     /// How long a lease lasts without renewal, and how often its leader renews it.
     static let leaseMilliseconds = 2_000
     static let renewEveryMilliseconds = 500
+    /// The LISTEN/NOTIFY channel of committed appends (payload: the new head seq).
+    static let appendChannel = "leeway_appended"
 
     /// The statements that create the tables, run one by one in one transaction.
     static let create: [String] = [

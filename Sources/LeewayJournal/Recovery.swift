@@ -43,6 +43,9 @@ public enum Recovery {
     ///
     /// The hash chain is checked from the replay's base on: the records start-up replays. The
     /// records before it are covered by the base snapshot here and checked by `verify`.
+    ///
+    /// The replay stops at the head read when it starts, so the outcome's `engine` is exactly the
+    /// state at `head` even while another server appends (a follower's start-up).
     public static func recover(_ journal: any JournalStore, rebuildingSnapshots: Bool = false) throws(JournalError) -> Outcome {
         var warnings: [String] = []
         var head = try journal.head()
@@ -93,8 +96,10 @@ public enum Recovery {
         try check(at: snapshotSeq)
         var replayed = 0
         var after = snapshotSeq
-        while true {
-            let batch = try journal.records(after: after, limit: 10_000)
+        // To the head read above and no further: a follower recovers while the leader appends, and
+        // it goes on from `head` (what it replayed past it would be applied twice).
+        while after < head.seq {
+            let batch = try journal.records(after: after, limit: Int(Swift.min(10_000, head.seq - after)))
             if batch.isEmpty { break }
             for record in batch {
                 _ = engine.apply(try envelope(of: record))

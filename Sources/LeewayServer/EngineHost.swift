@@ -8,6 +8,10 @@ import Logging
 /// applies it in order through `Engine.apply`, writes the records and their events to the journal
 /// in one durable transaction (group commit), and only then answers the requests and publishes
 /// the events to streams. Reads run between batches, on a consistent state.
+///
+/// A host *follows* instead (`HostRole.following`, a `--standby` server while another leads the
+/// PostgreSQL journal): it refuses commands with 421 and applies the records the leader committed,
+/// through the same `Engine.apply` (`EngineHost+Following`), until `lead` makes it the leader.
 public actor EngineHost {
     struct WorkItem {
         var commands: [JSONObject]
@@ -22,7 +26,13 @@ public actor EngineHost {
     let logger: Logger
     let metrics: ServerMetrics
     let nowMs: @Sendable () -> Int64
-    var head: (seq: Int64, hash: [UInt8])
+    var head: (seq: Int64, hash: [UInt8]) {
+        didSet { appliedSeq.set(head.seq) }
+    }
+    /// The last record applied (and committed), readable without waiting for the owner.
+    public nonisolated let appliedSeq = AppliedSeq()
+    /// Leading (taking commands) or following another server's journal.
+    public internal(set) var role: HostRole
     var lastSnapshotSeq: Int64
     var inbox: [WorkItem] = []
     var draining = false
@@ -44,8 +54,9 @@ public actor EngineHost {
     /// Recovers the engine from `journal` (a snapshot + replay that checks the newest snapshot
     /// against the journal; see `Recovery.recover`) and prepares to serve. `rebuildingSnapshots`
     /// replays the whole journal and deletes snapshots that disagree with it, instead of refusing.
+    /// `role` says whether it takes commands now or follows the journal another server leads.
     public init(journal: any JournalStore, configuration: ServerConfiguration, logger: Logger, metrics: ServerMetrics,
-                rebuildingSnapshots: Bool = false, nowMs: @escaping @Sendable () -> Int64) throws(JournalError) {
+                rebuildingSnapshots: Bool = false, role: HostRole = .leading, nowMs: @escaping @Sendable () -> Int64) throws(JournalError) {
         let outcome = try Recovery.recover(journal, rebuildingSnapshots: rebuildingSnapshots)
         for warning in outcome.warnings { logger.warning("\(warning)") }
         logger.info("recovered the engine", metadata: [
@@ -55,6 +66,7 @@ public actor EngineHost {
         ])
         engine = outcome.engine
         head = outcome.head
+        self.role = role
         lastSnapshotSeq = Swift.max(outcome.snapshotSeq, outcome.checkedSnapshots.last ?? 0)
         lastEventSeq = outcome.engine.state.nextSeq - 1
         self.journal = journal
@@ -62,6 +74,7 @@ public actor EngineHost {
         self.logger = logger
         self.metrics = metrics
         self.nowMs = nowMs
+        appliedSeq.set(outcome.head.seq)
         // A journal whose clock is ahead of this machine's (its clock was set back, or the journal
         // came from elsewhere): commands are stamped with the engine clock and timers wait until
         // the wall clock passes it. Said once, so an operator is not left wondering.
@@ -101,6 +114,7 @@ public actor EngineHost {
     /// command whose `ts` is more than `max_clock_ahead_ms` ahead of the wall clock refuses the
     /// whole batch before anything is queued (`ts_ahead_of_clock`, see `checkTimestamps`).
     public func submit(_ commands: [JSONObject]) async throws -> [CommandOutcome] {
+        try refuseUnlessLeading()
         if let failure { throw failure }
         try checkTimestamps(commands)
         guard inbox.count < configuration.inboxLimit else {
@@ -162,8 +176,7 @@ public actor EngineHost {
                 }
                 let hash = JournalRecord.chainHash(previous: previous.hash, seq: seq, line: line)
                 previous = (seq, hash)
-                entries.append(JournalEntry(record: JournalRecord(seq: seq, line: line, hash: hash),
-                                             events: events.map { (seq: $0.seq, account: $0.kind.account, line: EventEncoder.encode($0)) }))
+                entries.append(Self.entry(JournalRecord(seq: seq, line: line, hash: hash), events: events))
                 itemEvents.append(CommandOutcome(record: seq, events: events))
             }
             results.append(itemEvents)
@@ -200,9 +213,11 @@ public actor EngineHost {
         if head.seq - lastSnapshotSeq >= configuration.snapshotEvery { snapshot() }
     }
 
-    /// Hands each event to the subscribers that may see it. A subscriber whose buffer is full has
-    /// fallen behind: it is dropped (its stream ends with the events it already has, and its
-    /// connection closes with `SubscriberLag.closeCode`), never silently skipped past.
+    /// A record and its events as the journal stores them (and `publish` sends them).
+    static func entry(_ record: JournalRecord, events: [Event]) -> JournalEntry {
+        JournalEntry(record: record, events: events.map { (seq: $0.seq, account: $0.kind.account, line: EventEncoder.encode($0)) })
+    }
+
     /// Counts what a durable batch applied (never what a failed append rolled back).
     func countApplied(types: [String], outcomes: [[CommandOutcome]]) {
         for type in types { metrics.countCommand(type) }
@@ -221,6 +236,9 @@ public actor EngineHost {
         }
     }
 
+    /// Hands each event to the subscribers that may see it. A subscriber whose buffer is full has
+    /// fallen behind: it is dropped (its stream ends with the events it already has, and its
+    /// connection closes with `SubscriberLag.closeCode`), never silently skipped past.
     func publish(_ entries: [JournalEntry]) {
         var lagging: [UUID] = []
         for entry in entries {
@@ -251,8 +269,8 @@ public actor EngineHost {
     /// (keeping the newest `snapshotsKept`) run on another task.
     public func snapshot() {
         // After a journal failure the engine was rebuilt from the journal, but the journal itself
-        // is suspect: write nothing more to it.
-        guard failure == nil, snapshotInProgress == nil else { return }
+        // is suspect: write nothing more to it. A follower writes none: snapshots are the leader's.
+        guard role == .leading, failure == nil, snapshotInProgress == nil else { return }
         guard head.seq > lastSnapshotSeq || head.seq == 0 else { return }
         let captureStart = ContinuousClock.now
         let state = engine.state
@@ -331,7 +349,7 @@ public actor EngineHost {
     /// Issues a `time` command when a deadline or step is due (the ticker's call).
     public func tick() async {
         let now = nowMs()
-        guard let due = engine.nextTimerDueMs, due <= now, now > engine.clockMs, failure == nil else { return }
+        guard role == .leading, let due = engine.nextTimerDueMs, due <= now, now > engine.clockMs, failure == nil else { return }
         _ = try? await submit([JSONObject([("type", .string("time")), ("ts", .number(String(now)))])])
     }
 
@@ -339,9 +357,13 @@ public actor EngineHost {
 
     /// What `/v1/status` reports, with the state itself (an O(1) copy-on-write value) so that the
     /// caller hashes it off the engine: the owner is never held up by a digest of the whole state.
-    public var status: (records: Int64, events: Int64, clockMs: Int64, accounts: Int, state: EngineState) {
-        (head.seq, lastEventSeq, engine.clockMs, engine.state.accounts.count, engine.state)
+    public var status: (records: Int64, events: Int64, clockMs: Int64, accounts: Int, state: EngineState, role: HostRole) {
+        (head.seq, lastEventSeq, engine.clockMs, engine.state.accounts.count, engine.state, role)
     }
+
+    /// The last event published (applied and committed): reads of stored events stop there, so a
+    /// follower never shows an event of a record it has not applied.
+    public var lastPublishedEventSeq: Int64 { lastEventSeq }
 
     public func report(account: String) -> MarginReport? { engine.marginReport(account: account) }
 

@@ -12,7 +12,9 @@ import NIOHTTP1
 import NIOWebSocket
 
 /// Builds the Hummingbird application of `leeway serve`: the routes of `ServerRoute.all` over an
-/// `EngineHost`, with API-key roles, JSON errors with stable codes, and the WebSocket stream.
+/// `EngineHost`, with API-key roles, JSON errors with stable codes, and the WebSocket stream. Every
+/// response states the host's applied seq (`AppliedSeqMiddleware`); a following host serves the
+/// same reads and answers commands with 421 (`EngineHost.refuseUnlessLeading`).
 public struct ServerApplication: Sendable {
     public let host: EngineHost
     public let configuration: ServerConfiguration
@@ -39,6 +41,7 @@ public struct ServerApplication: Sendable {
     /// The router with every route.
     public func router() -> Router<Context> {
         let router = Router(context: Context.self)
+        router.add(middleware: AppliedSeqMiddleware<Context>(appliedSeq: host.appliedSeq))
         router.add(middleware: JSONErrorMiddleware<Context>())
         router.post("/v1/commands") { request, _ in await respond { try await postCommands(request) } }
         router.get("/v1/accounts") { request, _ in await respond { try await listAccounts(request) } }
@@ -135,6 +138,8 @@ public struct ServerApplication: Sendable {
 
     func postCommands(_ request: Request) async throws -> Response {
         let principal = try authorize(request, reading: false)
+        // A follower says where to send commands before it reads the body.
+        try await host.refuseUnlessLeading()
         let body: ByteBuffer
         do { body = try await request.body.collect(upTo: configuration.maxBodyBytes) } catch let error as HTTPError where error.status == .contentTooLarge {
             throw Self.bodyTooLarge(configuration.maxBodyBytes)
@@ -239,7 +244,9 @@ public struct ServerApplication: Sendable {
         try Self.onlyParameters(request, ["after", "limit"])
         let after = try Self.integer(request, "after", default: 0, range: 0...Int64.max)
         let limit = Int(try Self.integer(request, "limit", default: 1_000, range: 1...10_000))
-        let events = try host.journal.events(after: after, limit: limit, accounts: principal.visibleAccounts)
+        // Only events this host has applied (a follower's journal may hold later ones already).
+        let applied = await host.lastPublishedEventSeq
+        let events = try host.journal.events(after: after, limit: limit, accounts: principal.visibleAccounts).filter { $0.seq <= applied }
         return Self.json("{\"events\":[" + events.map(\.line).joined(separator: ",") + "]}")
     }
 
@@ -305,18 +312,22 @@ public struct ServerApplication: Sendable {
         return Self.json(writer.text)
     }
 
+    /// `/healthz`: ok with the host's role (`leader`, or `follower`: it serves reads, and a load
+    /// balancer sends commands only to the `leader`), or 503 with the reason.
     func health() async throws -> Response {
+        let role = await host.role.name
         if let unavailable = await host.unavailability {
             var writer = JSONWriter()
             writer.beginObject()
             writer.field("status", "unavailable")
+            writer.field("role", role)
             writer.field("code", unavailable.code)
             writer.field("reason", unavailable.message)
             writer.endObject()
             return Response(status: .serviceUnavailable, headers: [.contentType: "application/json"],
                             body: .init(byteBuffer: ByteBuffer(string: writer.text)))
         }
-        return Self.json(#"{"status":"ok"}"#)
+        return Self.json(#"{"status":"ok","role":"\#(role)"}"#)
     }
 
     /// `/v1/status`: the journal position, clock, account count and state digest. The digest is
@@ -328,6 +339,7 @@ public struct ServerApplication: Sendable {
         var writer = JSONWriter()
         writer.beginObject()
         writer.field("status", "ok")
+        writer.field("role", status.role.name)
         writer.field("records", status.records)
         writer.field("last_event", status.events)
         writer.field("clock", status.clockMs)

@@ -19,13 +19,19 @@ struct ServeCrashTests {
             try self.init(journal: ["--data", data], config: config)
         }
 
-        /// `leeway serve` on the journal `journal` names (`--data DIR` or `--postgres URL`).
-        init(journal: [String], config: String) throws {
+        /// `leeway serve` on the journal `journal` names (`--data DIR` or `--postgres URL`); its
+        /// log goes to `log` when given.
+        init(journal: [String], config: String, log: URL? = nil) throws {
             port = Int.random(in: 20_000...40_000)
             process.executableURL = LeewayProcess.binary
             process.arguments = ["serve"] + journal + ["--port", String(port), "--config", config]
             process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+            if let log {
+                _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+                process.standardError = try FileHandle(forWritingTo: log)
+            } else {
+                process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+            }
             try process.run()
         }
 
@@ -40,9 +46,16 @@ struct ServeCrashTests {
         }
 
         func get(_ path: String) async throws -> [String: Any] {
+            try await read(path).body
+        }
+
+        /// `GET path`: the HTTP status, the JSON body and the `Leeway-Applied-Seq` header.
+        func read(_ path: String) async throws -> (status: Int, body: [String: Any], appliedSeq: Int64?) {
             guard let url = URL(string: base + path) else { throw CancellationError() }
-            let (data, _) = try await URLSession.shared.data(from: url)
-            return (try JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
+            let (data, response) = try await URLSession.shared.data(from: url)
+            let http = response as? HTTPURLResponse
+            return (http?.statusCode ?? 0, (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:],
+                    (http?.value(forHTTPHeaderField: "Leeway-Applied-Seq")).flatMap { Int64($0) })
         }
 
         /// Posts a batch; true when the server acknowledged it (HTTP 200).

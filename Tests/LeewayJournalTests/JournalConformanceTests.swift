@@ -48,6 +48,17 @@ enum JournalConformance {
             #expect(try journal.events(after: 0, limit: 1).map(\.seq) == [1])
             #expect(try journal.events(after: 1, limit: 100).map(\.seq) == Array(all.map(\.seq).dropFirst()))
         },
+        JournalBehaviour(name: "recovery replays to the head it read, not the records appended while it replays (a follower's start-up)") { fixture in
+            let journal = try fixture.open()
+            var atHead = Engine()
+            try appendLines(Array(setupLines.prefix(3)), to: journal, engine: &atHead)
+            let head = try journal.head()
+            var later = atHead
+            try appendLines(Array(setupLines.dropFirst(3)), to: journal, engine: &later)
+            let recovered = try Recovery.recover(PinnedHeadJournal(journal, head: head))
+            #expect(recovered.head.seq == 3 && recovered.replayedRecords == 3)
+            #expect(recovered.engine.digest == atHead.digest && atHead.digest != later.digest)
+        },
         JournalBehaviour(name: "records read back exactly as written, in pages, and an empty batch writes nothing") { fixture in
             let journal = try fixture.open()
             var live = Engine()

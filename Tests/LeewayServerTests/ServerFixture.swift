@@ -7,7 +7,8 @@ import Logging
 import HTTPTypes
 import NIOCore
 
-/// A server over a fresh journal, with one key per role.
+/// A server over a fresh journal (or `directory`'s: a follower of another fixture's journal), with
+/// one key per role.
 struct ServerFixture {
     static let adminKey = "admin-key-0123456789"
     static let oracleKey = "oracle-key-0123456789"
@@ -22,7 +23,7 @@ struct ServerFixture {
     let application: ServerApplication
 
     init(inboxLimit: Int = 10_000, maxBatch: Int = 10_000, maxBodyBytes: Int = 1 << 20, openAccess: Bool = false,
-         directory: String? = nil, rebuildingSnapshots: Bool = false, adjust: (inout ServerConfiguration) -> Void = { _ in }) throws {
+         directory: String? = nil, rebuildingSnapshots: Bool = false, role: HostRole = .leading, adjust: (inout ServerConfiguration) -> Void = { _ in }) throws {
         self.directory = directory ?? FileManager.default.temporaryDirectory.appendingPathComponent("leeway-server-\(UUID().uuidString)").path
         var configuration = ServerConfiguration()
         if !openAccess {
@@ -45,7 +46,7 @@ struct ServerFixture {
         logger.logLevel = .error
         let clock = clock
         host = try EngineHost(journal: try SQLiteJournal(directory: self.directory), configuration: configuration, logger: logger,
-                              metrics: metrics, rebuildingSnapshots: rebuildingSnapshots, nowMs: { clock.now })
+                              metrics: metrics, rebuildingSnapshots: rebuildingSnapshots, role: role, nowMs: { clock.now })
         application = ServerApplication(host: host, configuration: configuration, metrics: metrics)
     }
 

@@ -43,7 +43,7 @@ struct ServerTests {
             #expect(try await client.call(.get, "/v1/insurance-fund", key: key).body == #"{"insurance_funds":{"USDC":"50"}}"#)
             let health = try await client.call(.get, "/healthz")
             #expect(health.status == 200)
-            #expect(health.body == #"{"status":"ok"}"#)  // liveness only: no state for anonymous callers
+            #expect(health.body == #"{"status":"ok","role":"leader"}"#)  // liveness and role only: no state for anonymous callers
             let status = try await client.call(.get, "/v1/status", key: key)
             #expect(status.body.contains(#""records":12"#))
             #expect(status.body.contains(#""digest":""#))

@@ -8,7 +8,8 @@ import ServiceLifecycle
 import UnixSignals
 
 /// Runs the service `leeway serve` is: the journal (the data directory's lock and SQLite, or
-/// PostgreSQL and its leader lease) and its recovery,
+/// PostgreSQL and its leader lease, or with `--standby` following the leader's journal until it
+/// gets the lease: `LeadershipService`) and its recovery,
 /// the engine host, the HTTP/WebSocket application (API and dashboard), the `time` ticker and the
 /// dashboard's sampler, until SIGTERM or SIGINT; then it drains the inbox and writes a snapshot.
 /// `leeway demo` runs exactly this, with its driver as one more service.
@@ -18,7 +19,8 @@ struct ServiceRunner {
     var port: Int
     var configuration: ServerConfiguration
     var rebuildFromJournal = false
-    /// With `--postgres`: wait for the leader lease instead of refusing to start while another server holds it.
+    /// With `--postgres`: follow the journal and serve reads while another server holds the leader
+    /// lease, and lead when it is free, instead of refusing to start while it is held.
     var standby = false
     var logger: Logger
 
@@ -55,9 +57,14 @@ struct ServiceRunner {
         let store: any JournalStore
         let lock: DataDirectoryLock?
         let lease: PostgresJournal?
+        var role = HostRole.leading
         do {
-            (store, lock, lease) = try Self.open(journal, standby: standby)
-            if let lease { try await Self.waitForLease(lease, logger: logger) }
+            (store, lock, lease) = try Self.open(journal, standby: standby, serving: "http://\(address):\(port)")
+            if let lease, try !lease.tryToLead() {
+                let leader = try lease.leaseHolder()
+                role = .following(leader: leader)
+                logger.notice("following the journal and serving reads: another server leads it", metadata: ["leader": "\(leader)"])
+            }
         } catch {
             logger.critical("cannot start: \(error)")
             throw ExitCode(2)
@@ -66,14 +73,17 @@ struct ServiceRunner {
         let engineHost: EngineHost
         do {
             engineHost = try EngineHost(journal: store, configuration: configuration, logger: logger, metrics: metrics,
-                                        rebuildingSnapshots: rebuildFromJournal, nowMs: { Int64((Date().timeIntervalSince1970 * 1_000).rounded(.down)) })
+                                        rebuildingSnapshots: rebuildFromJournal, role: role, nowMs: { Int64((Date().timeIntervalSince1970 * 1_000).rounded(.down)) })
         } catch {
             logger.critical("cannot start: \(error.description)")
             throw ExitCode(1)
         }
-        do { try await engineHost.applyConfiguredIdempotency() } catch {
-            logger.critical("cannot start: \(error)")
-            throw ExitCode(1)
+        // A follower applies the configured idempotency window when it takes over (it may not write now).
+        if role == .leading {
+            do { try await engineHost.applyConfiguredIdempotency() } catch {
+                logger.critical("cannot start: \(error)")
+                throw ExitCode(1)
+            }
         }
         let location = journal.description, boundAddress = address
         let server = ServerApplication(host: engineHost, configuration: configuration, metrics: metrics)
@@ -86,7 +96,7 @@ struct ServiceRunner {
             .init(service: TickerService(host: engineHost, intervalMs: configuration.tickerMs)),
             .init(service: server.dashboardSampler()),
         ]
-        if let lease { services.append(.init(service: LeaseRenewalService(journal: lease, host: engineHost))) }
+        if let lease { services.append(.init(service: LeadershipService(journal: lease, host: engineHost, logger: logger))) }
         services += extraServices(engineHost).map { .init(service: $0) }
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do { try await group.run() } catch {
@@ -100,31 +110,25 @@ struct ServiceRunner {
             throw ExitCode(1)
         }
         await engineHost.shutdown()
-        logger.info("stopped cleanly: inbox drained, journal flushed, snapshot written")
+        if case .following = await engineHost.role {
+            logger.info("stopped cleanly: a follower, it wrote nothing to the journal")
+        } else {
+            logger.info("stopped cleanly: inbox drained, journal flushed, snapshot written")
+        }
     }
 
     /// Opens the journal for serving: a data directory under its lock, or a PostgreSQL database
-    /// with its leader lease (taken now, or by `waitForLease` for a standby).
-    static func open(_ journal: JournalLocation, standby: Bool) throws -> (any JournalStore, DataDirectoryLock?, PostgresJournal?) {
+    /// with its leader lease (taken now, or later by `LeadershipService` for a standby). The lease
+    /// names this server by the address it serves (`serving`), so a follower's 421 can name it.
+    static func open(_ journal: JournalLocation, standby: Bool, serving: String) throws -> (any JournalStore, DataDirectoryLock?, PostgresJournal?) {
         switch journal {
         case .directory(let data):
             let lock = try DataDirectoryLock(directory: data)
             return (try SQLiteJournal(directory: data), lock, nil)
         case .postgres(let address, let deployment):
-            let holder = "leeway serve, process \(getpid()) on \(ProcessInfo.processInfo.hostName)"
+            let holder = "leeway serve at \(serving), process \(getpid()) on \(ProcessInfo.processInfo.hostName)"
             let postgres = try PostgresJournal(address: address, deployment: deployment, access: standby ? .standby(holder: holder) : .lead(holder: holder))
             return (postgres, nil, postgres)
         }
-    }
-
-    /// A standby's wait: polls the lease every 200 ms until its leader dies or stops renewing it.
-    static func waitForLease(_ journal: PostgresJournal, logger: Logger) async throws {
-        guard try !journal.tryToLead() else { return }
-        let leader = try journal.leaseHolder()
-        logger.notice("standing by: another server leads the journal", metadata: ["leader": "\(leader)"])
-        while try !journal.tryToLead() {
-            try await Task.sleep(for: .milliseconds(200))
-        }
-        logger.notice("took over the journal", metadata: ["epoch": "\(journal.epoch ?? 0)"])
     }
 }
