@@ -40,8 +40,8 @@ struct MarginColumns: Sendable {
     /// Slots in abandoned runs.
     var holes = 0
 
-    /// Room a new account's run starts with (two positions; a third moves it).
-    static let initialRunCapacity: Int32 = 2
+    /// Room a new account's run starts with: one position (most accounts hold one; a second moves it).
+    static let initialRunCapacity: Int32 = 1
     static let hole = Slot(size: 0, basis: 0, market: -1)
 
     var accountCount: Int { runs.count }

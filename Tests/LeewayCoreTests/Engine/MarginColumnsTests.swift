@@ -101,7 +101,7 @@ struct MarginColumnsTests {
         #expect(engine.remarginAllByAccount().accountsNeedingAction >= 1)  // the ones below the line are warned
     }
 
-    /// Four markets, so that an account's run (room for two) has to move as it opens positions.
+    /// Four markets, so that an account's run (room for one) has to move as it opens positions.
     static let fourMarkets = """
     {"type":"asset","asset":"USDC","price":"1","weight":"1"}
     {"type":"market","market":"A-PERP","settle":"USDC","tiers":[{"floor":"0","imr":"0.02","mmr":"0.01"}],"liquidation_fee":"0.005"}
@@ -131,8 +131,8 @@ struct MarginColumnsTests {
         """)
         let columns = harness.engine.index.columns
         #expect(columns.disagreement(with: harness.engine.state.accounts) == nil)
-        #expect(columns.runs[0].count == 3 && columns.runs[0].capacity == 4)  // early moved once: 2 → 4
-        #expect(columns.holes == 2)
+        #expect(columns.runs[0].count == 3 && columns.runs[0].capacity == 4)  // early moved twice: 1 → 2 → 4
+        #expect(columns.holes == 3)
         #expect(columns.holders(ofMarket: 2).map(\.account) == [0, 1])  // C-PERP: early, then late, in account order
         #expect(columns.holders(ofMarket: 1).isEmpty)  // B-PERP was closed
         // Funding of C-PERP at 1 %: early (size 1) pays 3, late (size 2) pays 6, at the mark 300.
