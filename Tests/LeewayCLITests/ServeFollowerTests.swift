@@ -3,6 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import PostgresTestSupport
+import Synchronization
 import Testing
 
 /// Hot standbys: a `leeway serve --postgres --standby` process that does not lead follows the
@@ -172,9 +173,13 @@ struct ServeFollowerTests {
             #expect(await servers[0].post(ServeCrashTests.setup))
 
             let reader = servers[1]
+            // Stopped by a flag, not by cancelling the task: cancelling a task inside
+            // FoundationNetworking's `URLSession.data` can deadlock on Linux (the cancel waits for
+            // the completion that waits for it), which hung a CI run here.
+            let stop = StopFlag()
             let reads = Task {
                 var seen: Int64 = 0
-                while !Task.isCancelled {
+                while !stop.isSet {
                     if let read = try? await reader.read("/v1/accounts?limit=5"), read.status == 200 { seen = max(seen, read.appliedSeq ?? 0) }
                     try? await Task.sleep(for: .milliseconds(20))
                 }
@@ -182,7 +187,7 @@ struct ServeFollowerTests {
             }
             let (acknowledged, _) = await ServeCrashTests.streamUntilKilled(servers[0], start: 0, batchSize: 100, minimumCommands: 2_000)
             let killed = ContinuousClock.now
-            reads.cancel()
+            stop.set()
             #expect(await reads.value > 1_000, "the follower served no reads while the leader streamed")
             let (next, took) = try await ServeFailoverTests.newLeader(among: servers, excluding: 0, since: killed)
             #expect(took < .seconds(5), "the takeover took \(took)")
@@ -206,4 +211,11 @@ struct ServeFollowerTests {
             #expect(try LeewayProcess.run(["verify"] + journal).status == 0)
         }
     }
+}
+
+/// A flag one task sets and another polls (a stop signal that never cancels an in-flight request).
+final class StopFlag: Sendable {
+    private let state = Mutex(false)
+    var isSet: Bool { state.withLock { $0 } }
+    func set() { state.withLock { $0 = true } }
 }
