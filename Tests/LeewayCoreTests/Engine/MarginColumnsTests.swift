@@ -27,7 +27,7 @@ struct MarginColumnsTests {
     @Test("the column re-margin equals the per-account reference on venues shocked by up to 25 %",
           arguments: EngineInvariantTests.seeds)
     func columnKernelMatchesReference(seed: UInt64) {
-        var needingAction = 0, belowMaintenance = 0
+        var needingAction = 0, belowMaintenance = 0, cleared = 0
         var harness = Harness()
         harness.run(RandomCommandStream.setup)
         for (number, line) in RandomCommandStream.lines(seed: seed, count: 600).enumerated() {
@@ -39,11 +39,14 @@ struct MarginColumnsTests {
                 #expect(columns == reference, "seed \(seed), after \(line), marks × \(factor)")
                 needingAction += reference.accountsNeedingAction
                 belowMaintenance += reference.accountsBelowMaintenance
+                cleared += columns.accountsEvaluated - columns.accountsByReference
             }
         }
         // The comparison must have seen accounts that need action, not only quiet venues.
         #expect(needingAction > 0)
         #expect(belowMaintenance > 0)
+        // ... and the bounds must clear accounts themselves, not hand every one to the reference path.
+        #expect(cleared > 0)
     }
 
     @Test("disjoint account ranges add up to the whole re-margin")
