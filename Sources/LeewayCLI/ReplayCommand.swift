@@ -43,7 +43,7 @@ struct ReplayCommand: AsyncParsableCommand {
         if digest { output.line(#"{"type":"digest","digest":"\#(engine.digest)"}"#) }
         var unknown: [String] = []
         for account in reportAccounts {
-            if let report = engine.marginReport(account: account) { output.line(StateEncoder.reportLine(report)) } else { unknown.append(account) }
+            if let report = engine.marginReport(account: account, hedges: true) { output.line(StateEncoder.reportLine(report)) } else { unknown.append(account) }
         }
         output.flush()
         if !unknown.isEmpty {

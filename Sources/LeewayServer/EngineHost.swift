@@ -365,13 +365,14 @@ public actor EngineHost {
     /// follower never shows an event of a record it has not applied.
     public var lastPublishedEventSeq: Int64 { lastEventSeq }
 
-    public func report(account: String) -> MarginReport? { engine.marginReport(account: account) }
+    public func report(account: String) -> MarginReport? { engine.marginReport(account: account, hedges: true) }
 
     /// The asset a bare `deposit=AMOUNT` what-if uses: the first market's settle asset.
     public var defaultSettleAsset: String { engine.primarySettleAsset ?? "USDC" }
 
-    public func whatIf(account: String, deposit: (asset: String, amount: Fixed)?, reduce: (market: String, quantity: Fixed)?) throws(Rejection) -> MarginReport {
-        try engine.whatIf(account: account, deposit: deposit, reduce: reduce)
+    public func whatIf(account: String, deposit: (asset: String, amount: Fixed)?, reduce: (market: String, quantity: Fixed)?,
+                       trade: (market: String, size: Fixed)?) throws(Rejection) -> MarginReport {
+        try engine.whatIf(account: account, deposit: deposit, reduce: reduce, trade: trade)
     }
 
     /// Reports of accounts (optionally only in `phase`, only `visible` ones), ordered by margin

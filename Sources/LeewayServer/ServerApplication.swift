@@ -209,9 +209,10 @@ public struct ServerApplication: Sendable {
     func whatIf(_ request: Request, id: String) async throws -> Response {
         let principal = try authorize(request, reading: true)
         guard principal.mayRead(account: id) else { throw ServerError.forbidden("read account \"\(id)\"") }
-        try Self.onlyParameters(request, ["deposit", "reduce"])
+        try Self.onlyParameters(request, ["deposit", "reduce", "trade"])
         var deposit: (asset: String, amount: Fixed)?
         var reduce: (market: String, quantity: Fixed)?
+        var trade: (market: String, size: Fixed)?
         if let text = request.uri.queryParameters.get("deposit") {
             let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
             guard let amountText = parts.last, parts.count <= 2, let amount = try? Fixed(parsing: amountText) else {
@@ -227,11 +228,18 @@ public struct ServerApplication: Sendable {
             }
             reduce = (parts[0], quantity)
         }
-        guard deposit != nil || reduce != nil else {
-            throw ServerError.badRequest("missing_parameter", "give deposit=AMOUNT (or ASSET:AMOUNT) and/or reduce=MARKET:SIZE")
+        if let text = request.uri.queryParameters.get("trade") {
+            let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let size = try? Fixed(parsing: parts[1]) else {
+                throw ServerError.badRequest("invalid_parameter", "trade must be MARKET:SIZE with a signed size (positive buys), e.g. BTC-PERP:-0.5, got \"\(text)\"")
+            }
+            trade = (parts[0], size)
+        }
+        guard deposit != nil || reduce != nil || trade != nil else {
+            throw ServerError.badRequest("missing_parameter", "give deposit=AMOUNT (or ASSET:AMOUNT), reduce=MARKET:SIZE and/or trade=MARKET:SIZE")
         }
         let report: MarginReport
-        do { report = try await host.whatIf(account: id, deposit: deposit, reduce: reduce) } catch {
+        do { report = try await host.whatIf(account: id, deposit: deposit, reduce: reduce, trade: trade) } catch {
             throw ServerError(status: error.code == .unknownAccount ? 404 : 400, code: error.code.rawValue, message: error.message)
         }
         var writer = JSONWriter()

@@ -111,9 +111,61 @@ public enum StateEncoder {
             writer.field("maintenance", position.maintenanceMargin.description)
             writer.key("liquidation_price"); if let price = position.liquidationPrice { writer.string(price.description) } else { writer.null() }
             writer.key("bankruptcy_price"); if let price = position.bankruptcyPrice { writer.string(price.description) } else { writer.null() }
+            writer.key("greeks"); if let greeks = position.greeks { encode(greeks, into: &writer) } else { writer.null() }
+            writer.endObject()
+        }
+        writer.endArray()
+        writer.key("underlyings")
+        writer.beginArray()
+        for underlying in report.underlyings {
+            writer.beginObject()
+            writer.field("market", underlying.market)
+            writer.field("forward", underlying.forward.description)
+            writer.key("greeks"); encode(underlying.greeks, into: &writer)
+            writer.key("worst_scenario")
+            if let worst = underlying.worstScenario {
+                writer.beginObject()
+                writer.field("index", worst.index)
+                writer.key("move"); number(worst.move, into: &writer)
+                writer.key("vol_factor"); number(worst.volatilityFactor, into: &writer)
+                writer.key("weight"); number(worst.weight, into: &writer)
+                writer.field("loss", worst.loss.description)
+                writer.endObject()
+            } else {
+                writer.null()
+            }
+            writer.field("short_option_charge", underlying.shortOptionCharge.description)
+            writer.endObject()
+        }
+        writer.endArray()
+        writer.key("hedges_to_cure")
+        writer.beginArray()
+        for hedge in report.hedgesToCure {
+            writer.beginObject()
+            writer.field("market", hedge.market)
+            writer.field("size", hedge.size.description)
+            writer.field("price", hedge.price.description)
+            writer.field("equity_after", hedge.equityAfter.description)
+            writer.field("maintenance_after", hedge.maintenanceAfter.description)
+            writer.field("cures", hedge.cures)
             writer.endObject()
         }
         writer.endArray()
         writer.endObject()
+    }
+
+    /// `{"delta","gamma","vega","theta"}` as JSON numbers (vega per volatility point, theta per day).
+    static func encode(_ greeks: Greeks, into writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.key("delta"); number(greeks.delta, into: &writer)
+        writer.key("gamma"); number(greeks.gamma, into: &writer)
+        writer.key("vega"); number(greeks.vega, into: &writer)
+        writer.key("theta"); number(greeks.theta, into: &writer)
+        writer.endObject()
+    }
+
+    /// A binary64 as the shortest JSON number that reads back to the same bits (null if not finite).
+    static func number(_ value: Double, into writer: inout JSONWriter) {
+        if value.isFinite { writer.rawNumber(value.description) } else { writer.null() }
     }
 }

@@ -34,6 +34,11 @@ struct ServerTests {
             #expect(cure.body.contains(#""equity":"580""#))
             let reduce = try await client.call(.get, "/v1/accounts/alice/what-if?reduce=BTC-PERP:0.5", key: key)
             #expect(reduce.status == 200)
+            // A called account's report and what-ifs carry its Greeks, worst scenario and the hedge that cures.
+            #expect(alice.body.contains(#""underlyings":[{"market":"BTC-PERP""#) && alice.body.contains(#""worst_scenario":{"index":"#))
+            #expect(alice.body.contains(#""hedges_to_cure":[{"market":"BTC-PERP""#) && alice.body.contains(#""greeks":{"delta":"#))
+            let trade = try await client.call(.get, "/v1/accounts/alice/what-if?trade=BTC-PERP:-0.5", key: key)
+            #expect(trade.status == 200 && trade.body.contains(#""hedges_to_cure":"#), "\(trade.body)")
 
             let events = try await client.call(.get, "/v1/events?after=0&limit=10", key: key)
             #expect(events.status == 200)
@@ -138,6 +143,7 @@ struct ServerTests {
         "/v1/accounts/alice/what-if?reduce=BTC-PERP", "/v1/accounts/alice/what-if?reduce=BTC-PERP:5",
         "/v1/accounts/alice/what-if?deposit=", "/v1/accounts/alice/what-if?reduce=", "/v1/accounts/alice/what-if?deposit=:",
         "/v1/accounts/alice/what-if?deposit=USDC:", "/v1/accounts/alice/what-if?deposit=a:b:c",
+        "/v1/accounts/alice/what-if?trade=BTC-PERP", "/v1/accounts/alice/what-if?trade=BTC-PERP:0", "/v1/accounts/alice/what-if?trade=NOPE:1",
     ])
     func badParameters(path: String) async throws {
         let fixture = try ServerFixture()

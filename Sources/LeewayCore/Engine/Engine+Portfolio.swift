@@ -81,6 +81,24 @@ extension Engine {
         var shortCharge: Int128
     }
 
+    /// The scenario-grid leg of `position` on `underlying`: a perpetual's size when it is that
+    /// perpetual, an option's size × contract_size with its Black-76 inputs when it is an option on
+    /// it (valued at the time of its last valuation); nil otherwise, or for an option that has
+    /// settled or has no volatility yet.
+    static func portfolioLeg<Markets: RandomAccessCollection<Market>>(
+        of position: Position, underlying: Int, markets: Markets
+    ) -> PortfolioMargin.Leg? where Markets.Index == Int {
+        let market = markets[position.market]
+        guard let terms = market.option else {
+            return position.market == underlying ? PortfolioMargin.Leg(units: position.size.doubleValue) : nil
+        }
+        guard terms.underlying == underlying, terms.settlementPrice == nil, let volatility = terms.volatility else { return nil }
+        return PortfolioMargin.Leg(
+            units: position.size.doubleValue * terms.contractSize.doubleValue,
+            option: PortfolioMargin.OptionLeg(kind: terms.kind, strike: terms.strike.doubleValue, volatility: volatility.doubleValue,
+                                              years: terms.yearsToExpiry(atMs: market.markTimeMs ?? terms.expiryMs)))
+    }
+
     /// The book of `underlying` (nil without a mark).
     static func portfolioBook<Markets: RandomAccessCollection<Market>>(
         of account: UnsafePointer<Account>, underlying: Int, markets: Markets
@@ -89,17 +107,9 @@ extension Engine {
         let params = markets[underlying].portfolioParams ?? .standard
         var book = PortfolioBook(forward: mark.doubleValue, params: params, legs: [], shortCharge: 0)
         for position in account.pointee.positions {
-            let market = markets[position.market]
-            guard let terms = market.option else {
-                if position.market == underlying { book.legs.append(PortfolioMargin.Leg(units: position.size.doubleValue)) }
-                continue
-            }
-            guard terms.underlying == underlying, terms.settlementPrice == nil, let volatility = terms.volatility else { continue }
-            book.legs.append(PortfolioMargin.Leg(
-                units: position.size.doubleValue * terms.contractSize.doubleValue,
-                option: PortfolioMargin.OptionLeg(kind: terms.kind, strike: terms.strike.doubleValue, volatility: volatility.doubleValue,
-                                                  years: terms.yearsToExpiry(atMs: market.markTimeMs ?? terms.expiryMs))))
-            if position.size.isNegative {
+            guard let leg = portfolioLeg(of: position, underlying: underlying, markets: markets) else { continue }
+            book.legs.append(leg)
+            if leg.option != nil, position.size.isNegative, let terms = markets[position.market].option {
                 let perContract = try params.shortOptionCharge.multiplied(by: mark, rounding: .up).multiplied(by: terms.contractSize, rounding: .up)
                 book.shortCharge += Int128(try perContract.multiplied(by: position.size.magnitude, rounding: .up).raw)
             }

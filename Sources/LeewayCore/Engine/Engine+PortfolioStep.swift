@@ -111,14 +111,7 @@ extension Engine {
         guard let price = state.markets[market].valuationPrice(size: current.size.isZero ? size : current.size) else { return nil }
         var after = held
         do throws(ArithmeticError) {
-            let change = try current.applyingTrade(quantity: size, price: price)
-            let settle = state.markets[market].settleAsset
-            after.setBalance(try after.balance(ofAsset: settle).adding(change.realizedPnL), ofAsset: settle)
-            if let slot {
-                if change.position.size.isZero { after.positions.remove(at: slot) } else { after.positions[slot] = change.position }
-            } else {
-                after.positions.append(change.position)
-            }
+            try Self.trade(&after, market: market, size: size, price: price, settleAsset: state.markets[market].settleAsset)
             let fullFee = try size.magnitude.multiplied(by: price, rounding: .up).multiplied(by: feeRate ?? state.markets[market].liquidationFee, rounding: .up)
             let fee = Fixed.minimum(fullFee, Fixed.maximum(risk.equity, .zero))
             let afterRisk = try computeRisk(of: after).risk

@@ -14,6 +14,9 @@ public struct MarginReport: Sendable, Hashable {
         public var liquidationPrice: Fixed?
         /// Where equity = 0 with the other positions' marks held; nil if no positive price.
         public var bankruptcyPrice: Fixed?
+        /// The position's Black-76 sensitivities (`Greeks`; a perpetual's delta is its size). nil for
+        /// an option not valued yet.
+        public var greeks: Greeks?
     }
 
     public var account: String
@@ -44,6 +47,13 @@ public struct MarginReport: Sendable, Hashable {
     /// positive (cure = call_level·m + cure_buffer; 1 + cure_buffer in part 1), rounded up.
     public var depositToCure: Fixed
     public var positions: [PositionReport]
+    /// Per underlying the account holds (in position order): the Greeks of its legs there and the
+    /// portfolio grid's worst scenario.
+    public var underlyings: [UnderlyingRisk]
+    /// Asked for (`Engine.marginReport(account:hedges:)`) and owed a cure (`depositToCure` > 0):
+    /// per underlying with a net delta, the perpetual trade that cures the call, or the full delta
+    /// hedge and what it would leave (`HedgeToCure`). Empty otherwise.
+    public var hedgesToCure: [HedgeToCure]
 }
 
 /// An amount of one named asset.

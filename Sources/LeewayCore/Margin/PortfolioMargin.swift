@@ -117,11 +117,15 @@ extension PortfolioMargin {
     /// Black-76's): the position in the underlying that a delta hedge offsets.
     public static func netDelta(legs: [Leg], forward: Double) -> Double {
         var delta = 0.0
-        for leg in legs {
-            guard let option = leg.option else { delta += leg.units; continue }
-            delta += leg.units * Black76.valuation(option.kind, forward: forward, strike: option.strike,
-                                                   volatility: option.volatility, years: option.years).delta
-        }
+        for leg in legs { delta += greeks(of: leg, forward: forward).delta }
         return delta
+    }
+
+    /// The `Greeks` of one leg at `forward`: units × Black-76's per-unit sensitivities for an
+    /// option, delta = units for the perpetual.
+    public static func greeks(of leg: Leg, forward: Double) -> Greeks {
+        guard let option = leg.option else { return Greeks(perpetualSize: leg.units) }
+        return Greeks(units: leg.units, valuation: Black76.valuation(option.kind, forward: forward, strike: option.strike,
+                                                                     volatility: option.volatility, years: option.years))
     }
 }
