@@ -143,7 +143,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LeewayCoreTests",
-            dependencies: ["LeewayCore", "LeewayWire"],
+            dependencies: ["LeewayCore", "LeewayWire", .product(name: "HeapModule", package: "swift-collections")],
             exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),

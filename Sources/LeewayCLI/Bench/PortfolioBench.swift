@@ -4,7 +4,7 @@ import LeewayCore
 /// `legs` option legs (random calls and puts on one underlying, long or short) and a perpetual,
 /// every account on the portfolio model. Measures a full re-margin (every account's scenario grid:
 /// 23 scenarios × every leg), as option legs per second on one core, and the cost of a mark of the
-/// underlying (every holder of an option is evaluated at each mark: the bound of a tick).
+/// underlying: quiet ticks (held by the books' trigger bands) and a 5 % move.
 struct PortfolioBench {
     var accounts: Int
     var legs: Int
@@ -68,10 +68,24 @@ struct PortfolioBench {
         report.row("full portfolio re-margin", report.format(median),
                    "\(report.rate(optionLegs, per: median)) option legs/s on one core over the grid (target ≥ 1M), "
                    + "\(summary.accountsBelowMaintenance) below MM")
-        let tickStart = ContinuousClock.now
-        let events = apply(.mark(market: "BTC-PERP", price: Fixed(raw: 10_001 * Fixed.scale)), ts: start + 1_000)
-        let tick = ContinuousClock.now - tickStart
-        report.row("mark of the underlying", report.format(tick),
-                   "every option holder is evaluated (\(accounts) accounts), \(events.count) events")
+        // Quiet ticks of the underlying, ±0.01 % a second apart: the books' bands must hold them.
+        let quietTicks = 1_000
+        let quietEvaluations = engine.evaluationCount
+        var quietEvents = 0
+        let quietStart = ContinuousClock.now
+        for tick in 1...quietTicks {
+            let price = Fixed(raw: (tick % 2 == 0 ? 10_001 : 9_999) * Fixed.scale)
+            quietEvents += apply(.mark(market: "BTC-PERP", price: price), ts: start + 1_000 + Int64(tick) * 1_000).count
+        }
+        let quiet = (ContinuousClock.now - quietStart) / quietTicks
+        report.row("quiet mark of the underlying", report.format(quiet),
+                   "±0.01 %, 1 s apart: \(engine.evaluationCount - quietEvaluations) evaluations in \(quietTicks) ticks, "
+                   + "\(quietEvents) events (trigger bands of option books; before them every holder: \(accounts) per tick)")
+        let moveEvaluations = engine.evaluationCount
+        let moveStart = ContinuousClock.now
+        let events = apply(.mark(market: "BTC-PERP", price: Fixed(raw: 9_500 * Fixed.scale)), ts: start + 1_000 + Int64(quietTicks + 1) * 1_000)
+        let move = ContinuousClock.now - moveStart
+        report.row("a 5 % move of the underlying", report.format(move),
+                   "\(engine.evaluationCount - moveEvaluations) of \(accounts) books evaluated, \(events.count) events")
     }
 }

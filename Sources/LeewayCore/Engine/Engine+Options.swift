@@ -70,7 +70,7 @@ extension Engine {
     }
 
     /// After an accepted mark of `underlying`: values its options again. Their holders are in the
-    /// underlying's `markWatch` (`watchesEveryMark`), so the mark evaluates them.
+    /// underlying's trigger bands and clock edges (`fileNonlinearBands`), which the mark then checks.
     mutating func revalueOptions(ofUnderlying underlying: Int) {
         guard let options = index.options[underlying] else { return }
         for option in options where state.markets[option].option?.settlementPrice == nil { revalue(option: option) }

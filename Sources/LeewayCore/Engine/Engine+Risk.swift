@@ -125,7 +125,6 @@ extension Engine {
         index.cashSlackUp[account] = 0
         defer { compactTriggersIfNeeded() }
         guard !state.accounts[account].positions.isEmpty else { return }
-        if watchesEveryMark(account: account, version: version) { return }
         let evaluation: RiskEvaluation
         if let known { evaluation = known } else {
             guard let computed = try? computeRisk(ofAccount: account) else { return }
@@ -170,6 +169,12 @@ extension Engine {
         if watchesMultiplier {
             for position in held.positions { index.dynamicWatch[position.market].append((account, version)) }
         }
+        if hasNonlinearRisk(held) {
+            // Options or the scenario grid: bands from a Lipschitz bound, no cash slack.
+            fileNonlinearBands(account: account, version: version, budget: Swift.min(downBudget, upBudget),
+                               largestMultiple: largestMultiple, toxic: toxicWatched)
+            return
+        }
         /// Splits a budget into the cash slack (1/8, in 10⁻⁸ units) and what the price bands may use.
         func split(_ budget: Int128) -> (price: Int128, cashRaw: Int64) {
             guard budget != Int128.max else { return (.max, .max) }
@@ -184,8 +189,7 @@ extension Engine {
         let totalNotional = Int128(Swift.max(risk.totalNotional.raw, 1))
         for position in held.positions {
             let market = state.markets[position.market]
-            // Options have no band of their own: their holders are evaluated at every underlying mark.
-            guard let mark = market.markPrice, !position.size.isZero, market.option == nil else { continue }
+            guard let mark = market.markPrice, !position.size.isZero else { continue }
             let notional = Int128((try? position.notional(at: mark).raw) ?? 0)
             // c = 1 + max(k_max · mmr_max, fee + slippage), in 10⁻¹⁶ units.
             let marginSlope = Int128(largestMultiple) * Int128(market.tiers.maximumMaintenanceRate.raw)
@@ -246,23 +250,6 @@ extension Engine {
         }
     }
 
-    /// Files an account on the portfolio model, or holding an option, in `markWatch` of every
-    /// underlying it holds (a perpetual, or an option's underlying), and returns true: its MM or its
-    /// options' values move with the mark in a way the linear bands do not bound, so it is evaluated
-    /// at every accepted mark of those markets instead of having bands (and has no cash slack).
-    /// The bound of a quiet tick is then the number of such accounts on the market.
-    mutating func watchesEveryMark(account: Int, version: UInt32) -> Bool {
-        let held = state.accounts[account]
-        guard held.marginModel == .portfolio || held.positions.contains(where: { state.markets[$0.market].option != nil }) else { return false }
-        var underlyings: [Int] = []
-        for position in held.positions {
-            let underlying = state.markets[position.market].option?.underlying ?? position.market
-            if !underlyings.contains(underlying) { underlyings.append(underlying) }
-        }
-        for underlying in underlyings { index.markWatch[underlying].append((account, version)) }
-        return true
-    }
-
     /// Records a cash move of `deltaRaw` (10⁻⁸ units; negative: equity leaves) in `account` and
     /// queues the account only if the move exceeds its remaining cash slack in that direction (or
     /// on the every-holder reference path, which re-evaluates every touched account).
@@ -305,14 +292,12 @@ extension Engine {
         for market in index.dynamicWatch.indices where index.dynamicWatch[market].count > 2 * state.accounts.count + 4096 {
             index.dynamicWatch[market].removeAll { index.triggerVersions[$0.account] != $0.version }
         }
-        for market in index.markWatch.indices where index.markWatch[market].count > 2 * state.accounts.count + 4096 {
-            index.markWatch[market].removeAll { index.triggerVersions[$0.account] != $0.version }
-        }
         guard index.triggerEntryTotal > 2 * index.liveTriggerEntryTotal + 4096 else { return }
         index.triggerEntryTotal = 0
         for market in index.triggers.indices {
             index.triggers[market].dropStale(versions: index.triggerVersions)
-            index.triggerEntryTotal += index.triggers[market].count
+            index.clockTriggers[market].dropStale(versions: index.triggerVersions)
+            index.triggerEntryTotal += index.triggers[market].count + index.clockTriggers[market].count
         }
     }
 }

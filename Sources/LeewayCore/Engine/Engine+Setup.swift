@@ -60,7 +60,7 @@ extension Engine {
         state.clearing.append(.zero)
         index.triggers.append(TriggerIndex())
         index.dynamicWatch.append([])
-        index.markWatch.append([])
+        index.clockTriggers.append(TriggerIndex())
         index.marginMultipliers.append(.one)
     }
 

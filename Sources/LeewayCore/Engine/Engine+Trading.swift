@@ -232,10 +232,8 @@ extension Engine {
         queueOnMultiplierChange(market: market)
         var triggered: [Int] = []
         index.triggerEntryTotal -= index.triggers[market].popTriggered(byPriceRaw: price.raw, versions: index.triggerVersions, into: &triggered)
-        if !index.markWatch[market].isEmpty {
-            for (account, version) in index.markWatch[market] where index.triggerVersions[account] == version { triggered.append(account) }
-            index.markWatch[market].removeAll(keepingCapacity: true)
-        }
+        // Option books whose time budget the clock has passed (their options were just revalued).
+        index.triggerEntryTotal -= index.clockTriggers[market].popTriggered(byPriceRaw: state.clockMs, versions: index.triggerVersions, into: &triggered)
         if markEvaluation == .everyHolder {
             // Every holder of the market or of an option on it (the options were just revalued).
             let options = index.options[market] ?? []

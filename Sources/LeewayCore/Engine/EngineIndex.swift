@@ -32,10 +32,10 @@ struct EngineIndex: Sendable {
     var anyDynamicMargin = false
     /// True when some market has an oracle guard (else clock advances skip the oracle checks).
     var anyOracleGuard = false
-    /// Per market: accounts (with their trigger version) evaluated at every accepted mark of it
-    /// instead of having trigger bands: portfolio-margined accounts and option holders
-    /// (`Engine.watchesEveryMark`). Taken whole at each mark; re-filed when re-indexed.
-    var markWatch: [[(account: Int, version: UInt32)]] = []
+    /// Per underlying: the clock edges of option books (`Engine.fileNonlinearBands`), in
+    /// milliseconds as "prices": a mark of the underlying at a clock past an edge evaluates the
+    /// account, since its options' values have moved with time as far as its slack allows.
+    var clockTriggers: [TriggerIndex] = []
     /// Per underlying perpetual: its options' market indices, in definition order.
     var options: [Int: [Int]] = [:]
     /// Options not yet settled, in definition order (each clock advance checks their expiry).
@@ -59,7 +59,7 @@ extension Engine {
         }
         index.triggers = Array(repeating: TriggerIndex(), count: state.markets.count)
         index.dynamicWatch = Array(repeating: [], count: state.markets.count)
-        index.markWatch = Array(repeating: [], count: state.markets.count)
+        index.clockTriggers = Array(repeating: TriggerIndex(), count: state.markets.count)
         index.marginMultipliers = state.markets.indices.map { currentMarginMultiplier(market: $0) }
         index.anyDynamicMargin = state.globalPolicy.dynamicMargin != nil || state.marketPolicies.contains { $0?.dynamicMargin != nil }
         index.anyOracleGuard = state.markets.contains { $0.oracleGuard.isActive }
@@ -88,7 +88,7 @@ extension Engine {
         for market in index.triggers.indices {
             index.triggers[market].removeAll()
             index.dynamicWatch[market].removeAll()
-            index.markWatch[market].removeAll()
+            index.clockTriggers[market].removeAll()
         }
         index.triggerEntryTotal = 0
         for account in index.liveTriggerEntries.indices { index.liveTriggerEntries[account] = 0 }
