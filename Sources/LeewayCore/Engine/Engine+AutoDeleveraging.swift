@@ -20,6 +20,16 @@ extension Engine {
     ///   and Σ amounts = `adl_recovered`. The loop ends when left_i ≤ 0; the rounding surplus (at
     ///   most δ_i × 10⁻⁸ + 10⁻⁸ per leg) is passed to the insurance fund by the caller.
     ///
+    /// **Option legs** follow the same rule in premium terms: c_i is the value per contract the leg
+    /// closed at (rounded against the bankrupt account), n_i = q_i × c_i its premium notional, and
+    /// p_i = c_i ± δ_i the bankruptcy premium, the value per contract at which buying back (a short
+    /// leg) or selling (a long one) would have left the account at zero; holders of the opposite
+    /// option position close at c_i and pay ⌈x × δ_i⌉, exactly as for a perpetual. A short leg's
+    /// premium cannot concede below 10⁻⁸, so a deep out-of-the-money option recovers at most its
+    /// value; the rest of its share stays as bad debt with the `bad_debt` alert. (Leeway's rule:
+    /// the bankruptcy value is read off the premium the close realized, not off a scenario of the
+    /// grid, so it is exact and the fills agree with the money.)
+    ///
     /// Cross-margin venues (Binance, Bybit) close each bankrupt position against ADL counterparties
     /// at that position's bankruptcy price and do not publish how a cross-margin deficit is split;
     /// Hyperliquid ADLs at the mark of the liquidated position. The split above is Leeway's
@@ -112,13 +122,14 @@ extension Engine {
     /// once, not once per bankrupt account. Accounts closed out meanwhile are skipped (their
     /// position is gone); accounts partly deleveraged keep their place.
     func rankedCounterparties(market: Int, oppositeTo size: Fixed) -> [Int] {
-        guard let mark = state.markets[market].markPrice else { return [] }
+        guard state.markets[market].markPrice != nil else { return [] }
         var scored: [(score: Double, account: Int)] = []
         for account in state.accounts.indices {
             guard let position = state.accounts[account].positions.first(where: { $0.market == market }),
                   position.size.isPositive != size.isPositive, !position.size.isZero else { continue }
             var score = -Double.infinity
             if let risk = try? computeRisk(ofAccount: account).risk, risk.equity.isPositive,
+               let mark = state.markets[market].valuationPrice(size: position.size),
                let pnl = try? position.unrealizedPnL(at: mark), !position.openNotional.isZero {
                 let pnlRatio = pnl.doubleValue / position.openNotional.magnitude.doubleValue
                 let leverage = risk.totalNotional.doubleValue / risk.equity.doubleValue

@@ -35,9 +35,8 @@ extension Engine {
             var recovered = Fixed.zero
             if remaining.isPositive {
                 var legs: [ClosedLeg] = []  // a loop, not `filter`: a closure over `self` would copy the engine
-                // Option legs are not auto-deleveraged (their bankruptcy value is not linear in the
-                // mark): a deficit they leave is recovered through the account's perpetual legs only.
-                for leg in closedLegs where state.markets[leg.market].settleAsset == asset && state.markets[leg.market].option == nil {
+                // Every leg settling in this asset, option legs included (see `planAutoDeleverage`).
+                for leg in closedLegs where state.markets[leg.market].settleAsset == asset {
                     legs.append(leg)
                 }
                 recovered = try planAutoDeleverage(into: &transition, bankrupt: account, asset: asset,

@@ -112,3 +112,58 @@ struct MultiLegADLTests {
         #expect(harness.engine.ledgerSum(asset: 0) == 0)
     }
 }
+
+/// ADL of option legs (issue 16): the same split and bankruptcy price, in premium terms.
+@Suite("ADL of option legs")
+struct OptionADLTests {
+    static let expiry: Int64 = 1_700_000_000_000 + 30 * 86_400_000
+
+    @Test("a bankrupt short put and its perpetual: both legs are deleveraged, option holders pay at the bankruptcy premium, amounts agree")
+    func shortPutAndPerpetual() throws {
+        var harness = Harness()
+        harness.run("""
+        {"type":"asset","asset":"USDC","price":"1","weight":"1"}
+        {"type":"market","market":"BTC-PERP","settle":"USDC","tiers":[{"floor":"0","imr":"0.02","mmr":"0.01"}],"liquidation_fee":"0.005"}
+        {"type":"policy","mode":"hard"}
+        {"type":"deposit","account":"alice","asset":"USDC","amount":"5000","ts":1700000000000}
+        {"type":"deposit","account":"bob","asset":"USDC","amount":"100000"}
+        {"type":"deposit","account":"carol","asset":"USDC","amount":"100000"}
+        {"type":"mark","market":"BTC-PERP","price":"10000"}
+        {"type":"option","option":"BTC-P-10000","market":"BTC-PERP","kind":"put","strike":"10000","expiry":\(Self.expiry)}
+        {"type":"option_vol","option":"BTC-P-10000","vol":"0.6"}
+        {"type":"fill","account":"alice","market":"BTC-P-10000","size":"-2","price":"690"}
+        {"type":"fill","account":"alice","market":"BTC-PERP","size":"0.5","price":"10000"}
+        {"type":"fill","account":"bob","market":"BTC-P-10000","size":"3","price":"690"}
+        {"type":"fill","account":"carol","market":"BTC-PERP","size":"-1","price":"10000"}
+        """)
+        #expect(harness.engine.insuranceFund(asset: "USDC") == .zero)
+        let events = harness.run(#"{"type":"mark","market":"BTC-PERP","price":"7000","ts":1700000010000}"#)
+        let closes = events.compactMap { event -> (String, Fixed, Fixed)? in
+            guard case let .liquidationFill(account, market, size, price, _, _) = event.kind, account == "alice" else { return nil }
+            return (market, size, price)
+        }
+        let bankrupt = try #require(events.compactMap { event -> (Fixed, Fixed, Fixed)? in
+            guard case let .bankrupt(_, _, deficit, paid, recovered) = event.kind else { return nil }
+            return (deficit, paid, recovered)
+        }.first)
+        let fills = MultiLegADLTests.adlFills(events)
+        let put = try #require(fills.first { $0.market == "BTC-P-10000" })
+        let perp = try #require(fills.first { $0.market == "BTC-PERP" })
+        let putClose = try #require(closes.first { $0.0 == "BTC-P-10000" }?.2)
+        let perpClose = try #require(closes.first { $0.0 == "BTC-PERP" }?.2)
+        // bob's long puts are sold back below the close premium; carol's short perpetual bought above the close.
+        #expect(put.account == "bob" && put.size.isNegative && put.price < putClose)
+        #expect(perp.account == "carol" && perp.size.isPositive && perp.price > perpClose)
+        #expect(try MultiLegADLTests.agrees(put, closePrice: putClose))
+        #expect(try MultiLegADLTests.agrees(perp, closePrice: perpClose))
+        // Both legs concede the same relative price (deficit / Σ notional), up to the 10⁻⁸ rounding.
+        let putConcession = (putClose.doubleValue - put.price.doubleValue) / putClose.doubleValue
+        let perpConcession = (perp.price.doubleValue - perpClose.doubleValue) / perpClose.doubleValue
+        #expect(Swift.abs(putConcession - perpConcession) < 1e-6)
+        let recovered = try put.amount.adding(perp.amount)
+        #expect(bankrupt.1 == .zero && bankrupt.2 == recovered && bankrupt.2 >= bankrupt.0)
+        #expect(harness.engine.ledgerSum(asset: 0) == 0)
+        let bobPuts = try d("3").adding(put.size)
+        #expect(harness.report("bob")?.positions.first { $0.market == "BTC-P-10000" }?.size == bobPuts)
+    }
+}
