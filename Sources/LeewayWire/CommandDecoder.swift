@@ -126,6 +126,7 @@ public enum CommandDecoder {
             if let value = try fields.optionalDecimal("extreme_fraction") { params.extremeFraction = value }
             if let value = try fields.optionalDecimal("im_factor") { params.imFactor = value }
             if let value = try fields.optionalDecimal("short_option_charge") { params.shortOptionCharge = value }
+            params.correlation = try fields.optionalDecimal("correlation")
             command = .portfolioParams(market: market, params: params)
         }
         try fields.finish()

@@ -25,7 +25,7 @@ struct StateDescriptionTests {
         {"type":"option","option":"BTC-C","market":"BTC-PERP","kind":"call","strike":"9000","expiry":1700000061000}
         {"type":"option_vol","option":"BTC-C","vol":"0.8"}
         {"type":"fill","account":"bob","market":"BTC-C","size":"1","price":"1"}
-        {"type":"portfolio_params","market":"BTC-PERP","scan_range":"0.2"}
+        {"type":"portfolio_params","market":"BTC-PERP","scan_range":"0.2","correlation":"0.7"}
         {"type":"margin_model","account":"bob","model":"portfolio"}
         {"type":"mark","market":"BTC-PERP","price":"9080","ts":1700000060000,"id":"m-1"}
         {"type":"mark","market":"BTC-PERP","price":"30000","ts":1700000061000}
@@ -92,6 +92,7 @@ struct StateDescriptionTests {
             ("paused liquidations", { $0.markets[0].liquidationsPaused = true }),
             ("a margin model", { $0.accounts[0].marginModel = .portfolio }),
             ("portfolio parameters", { $0.markets[0].portfolioParams?.imFactor = .one }),
+            ("a portfolio correlation", { $0.markets[0].portfolioParams?.correlation = .one }),
             ("an option's volatility", { $0.markets[1].option?.volatility = Fixed(raw: 1) }),
             ("an option's settlement", { $0.markets[1].option?.settlementPrice = nil }),
             ("an idempotency id", { $0.appliedCommandEvents["other"] = [] }),

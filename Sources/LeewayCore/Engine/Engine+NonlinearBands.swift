@@ -13,8 +13,8 @@
 ///   (∂V/∂T = F·φ(d₁)·σ/(2√T) ≤ F·σ/(2√(2πT)), integrated: F·σ·(√T₀ − √T)/√(2π) ≤ F·σ·√Δt/√(2π));
 /// - a portfolio scenario's loss −w·Σ u·(V(F(1+m), σf) − V(F, σ)) moves by at most
 ///   w·(2 + |m|)·|ΔF| per unit and w·((1 + |m|)·f + 1)·F·σ·√Δt/√(2π) per unit of an option; the
-///   worst over scenarios, max(0, ·) and the short-option charge (short_option_charge·F per short
-///   unit) keep those bounds;
+///   worst over scenarios, max(0, ·), the short-option charge (short_option_charge·F per short
+///   unit) and the correlated scan ρ·max(Σ D, Σ U) + (1 − ρ)·Σ K keep those bounds per underlying;
 /// - a standard short option's MM (0.075·F + V per unit) moves by at most 1.075·|ΔF| and
 ///   F·σ·√Δt/√(2π); a perpetual's tiered MM by mmr_max·|ΔF|;
 /// - the toxic cost Σ |notional|·(fee + slippage) by (fee + slippage) times the value's bound.

@@ -26,20 +26,41 @@ extension Engine {
         }
     }
 
-    /// Σ over the account's underlyings of (IM, MM) by `PortfolioMargin`, in 10⁻⁸ units. An
+    /// Σ over the account's underlyings of (IM, MM) by `PortfolioMargin`, in 10⁻⁸ units; the
+    /// underlyings whose params set a correlation are one term instead: MM = ⌈correlatedScan at the
+    /// smallest of their correlations⌉ + their short-option charges, IM = ⌈MM × the largest of their
+    /// im_factors⌉. An
     /// underlying without a mark adds nothing (as a perpetual without a mark does in `computeRisk`);
     /// an option leg without a volatility, or already settled, is left out of the grid.
     static func portfolioRequirements<Markets: RandomAccessCollection<Market>>(
         of account: UnsafePointer<Account>, markets: Markets
     ) throws(ArithmeticError) -> (initial: Int128, maintenance: Int128) where Markets.Index == Int {
         var initial: Int128 = 0, maintenance: Int128 = 0
+        // Underlyings with a correlation, combined after the loop.
+        var correlated: [PortfolioMargin.DirectionalLosses] = []
+        var correlatedCharge: Int128 = 0
+        var correlation = Fixed.one, imFactor = Fixed.one
         for underlying in underlyings(of: account, markets: markets) {
             guard let book = try portfolioBook(of: account, underlying: underlying, markets: markets) else { continue }
-            let worst = PortfolioMargin.worstLoss(legs: book.legs, forward: book.forward, scenarios: PortfolioMargin.scenarios(book.params))
-            let scan = worst.loss > 0 ? try Fixed(worst.loss, rounding: .up) : .zero
+            let losses = PortfolioMargin.directionalLosses(legs: book.legs, forward: book.forward, scenarios: PortfolioMargin.scenarios(book.params))
+            if let rho = book.params.correlation {
+                correlated.append(losses)
+                correlatedCharge += book.shortCharge
+                correlation = Fixed.minimum(correlation, rho)
+                imFactor = Fixed.maximum(imFactor, book.params.imFactor)
+                continue
+            }
+            let scan = losses.worst > 0 ? try Fixed(losses.worst, rounding: .up) : .zero
             let requirement = try Fixed.narrowing(Int128(scan.raw) + book.shortCharge)
             maintenance += Int128(requirement.raw)
             initial += Int128(try requirement.multiplied(by: book.params.imFactor, rounding: .up).raw)
+        }
+        if !correlated.isEmpty {
+            let combined = PortfolioMargin.correlatedScan(correlated, correlation: correlation.doubleValue)
+            let scan = combined > 0 ? try Fixed(combined, rounding: .up) : .zero
+            let requirement = try Fixed.narrowing(Int128(scan.raw) + correlatedCharge)
+            maintenance += Int128(requirement.raw)
+            initial += Int128(try requirement.multiplied(by: imFactor, rounding: .up).raw)
         }
         return (initial, maintenance)
     }

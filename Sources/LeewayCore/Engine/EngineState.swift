@@ -7,7 +7,8 @@ public struct EngineState: Sendable, Codable {
     /// 2: lifecycle value, wide ledger totals, pending retries, canonical snapshot writer.
     /// 3: policy part 2 (reserves, auto top-up, the deleveraging paces). 4: oracle safety per market.
     /// 5: options (`Market.option`), margin models (`Account.marginModel`, `Market.portfolioParams`).
-    public static let schemaVersion = 5
+    /// 6: `PortfolioParams.correlation`.
+    public static let schemaVersion = 6
 
     /// The engine clock: the latest `ts` seen (ms since the Unix epoch).
     public var clockMs: Int64 = 0

@@ -12,8 +12,8 @@
 /// f = 1 scenario loses exactly 0. Then
 ///   MM(M) = ⌈max(0, max_s L_s)⌉ + Σ_{short options on M} ⌈charge × F × contract_size × |size|⌉,
 ///   IM(M) = ⌈MM(M) × im_factor⌉,
-/// and the account's MM and IM are the sums over its underlyings (no correlation offset across
-/// underlyings). Losses are binary64 (`Black76` on `DeterministicMath`, legs summed in position
+/// and the account's MM and IM are the sums over its underlyings, except that underlyings whose
+/// `portfolio_params` set a `correlation` combine their scans by `correlatedScan`. Losses are binary64 (`Black76` on `DeterministicMath`, legs summed in position
 /// order, so every machine gets the same bits), made exact by rounding up (`Fixed(_:rounding:)`).
 public enum PortfolioMargin {
     /// One scenario: the relative price move, the volatility factor, and the weight of its loss.
@@ -72,13 +72,29 @@ public enum PortfolioMargin {
     /// The largest weighted loss over `scenarios` of `legs` at mark `forward` (may be negative when
     /// every scenario gains) and the index of its scenario (the first of equal losses).
     public static func worstLoss(legs: [Leg], forward: Double, scenarios: [Scenario]) -> (loss: Double, scenario: Int) {
+        let losses = directionalLosses(legs: legs, forward: forward, scenarios: scenarios)
+        return (losses.worst, losses.scenario)
+    }
+
+    /// The worst weighted loss over every scenario, and apart over the scenarios that move the
+    /// price down or not at all (m ≤ 0) and up or not at all (m ≥ 0): what correlated
+    /// underlyings combine (`Engine.portfolioRequirements`).
+    public struct DirectionalLosses: Sendable, Hashable {
+        public var worst: Double
+        public var scenario: Int
+        public var down: Double
+        public var up: Double
+    }
+
+    /// `DirectionalLosses` of `legs` at mark `forward` over `scenarios`.
+    public static func directionalLosses(legs: [Leg], forward: Double, scenarios: [Scenario]) -> DirectionalLosses {
         var base: [Double] = []
         base.reserveCapacity(legs.count)
         for leg in legs {
             guard let option = leg.option else { base.append(0); continue }
             base.append(Black76.price(option.kind, forward: forward, strike: option.strike, volatility: option.volatility, years: option.years))
         }
-        var worst = -Double.infinity, worstIndex = 0
+        var found = DirectionalLosses(worst: -.infinity, scenario: 0, down: -.infinity, up: -.infinity)
         for (index, scenario) in scenarios.enumerated() {
             let price = forward * (1 + scenario.move)
             var change = 0.0
@@ -92,9 +108,28 @@ public enum PortfolioMargin {
                 }
             }
             let loss = -(change * scenario.weight)
-            if loss > worst { worst = loss; worstIndex = index }
+            if loss > found.worst { found.worst = loss; found.scenario = index }
+            if scenario.move <= 0, loss > found.down { found.down = loss }
+            if scenario.move >= 0, loss > found.up { found.up = loss }
         }
-        return (worst, worstIndex)
+        return found
+    }
+
+    /// The scan risk of underlyings that move together with correlation ρ ∈ [0, 1] (Leeway's
+    /// extension of the spec): with K_i = max(0, worst_i), D_i = max(0, down_i), U_i = max(0, up_i),
+    ///   scan = ρ × max(Σ D_i, Σ U_i) + (1 − ρ) × Σ K_i.
+    /// At ρ = 0 it is the sum of the underlyings' scan risks (each may suffer its own worst move);
+    /// at ρ = 1 every underlying moves the same way, so a long in one offsets a short in another;
+    /// between, a linear blend. One underlying alone gets K (max(D, U) = K). binary64, summed in
+    /// the order given; the caller rounds up once.
+    public static func correlatedScan(_ losses: [DirectionalLosses], correlation: Double) -> Double {
+        var down = 0.0, up = 0.0, separate = 0.0
+        for loss in losses {
+            down += Swift.max(0, loss.down)
+            up += Swift.max(0, loss.up)
+            separate += Swift.max(0, loss.worst)
+        }
+        return (correlation * Swift.max(down, up)) + ((1 - correlation) * separate)
     }
 
     /// SPAN's scan over given risk arrays: `gains[leg][s]` is leg's gain in scenario s (losses

@@ -14,6 +14,12 @@ public struct PortfolioParams: Sendable, Hashable, Codable {
     /// Per net short option: short_option_charge × mark × contract_size × |size| added to MM.
     public var shortOptionCharge = Fixed(raw: 1_000_000)
 
+    /// Leeway's extension: the correlation ρ ∈ [0, 1] of this underlying with every other
+    /// underlying that sets one. An account's underlyings with a correlation combine their scan
+    /// risks by `PortfolioMargin.correlatedScan` at the smallest ρ among them; nil: none (the scan
+    /// risk is added on its own, as the spec does).
+    public var correlation: Fixed?
+
     public static let standard = PortfolioParams()
 
     public init() {}
@@ -39,6 +45,9 @@ public struct PortfolioParams: Sendable, Hashable, Codable {
         if imFactor < .one || imFactor > Fixed(raw: 10 * Fixed.scale) { return "im_factor must be between 1 and 10, got \(imFactor)" }
         if shortOptionCharge.isNegative || shortOptionCharge >= .one {
             return "short_option_charge must be at least 0 and below 1, got \(shortOptionCharge)"
+        }
+        if let correlation, correlation.isNegative || correlation > .one {
+            return "correlation must be between 0 and 1, got \(correlation)"
         }
         return nil
     }

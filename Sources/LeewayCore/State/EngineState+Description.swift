@@ -71,6 +71,7 @@ extension PortfolioParams: StateDescribable {
             v.field("extremeFraction", extremeFraction)
             v.field("imFactor", imFactor)
             v.field("shortOptionCharge", shortOptionCharge)
+            v.field("correlation", correlation)
         }
     }
 }
