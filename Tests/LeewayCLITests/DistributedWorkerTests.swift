@@ -94,20 +94,27 @@ struct DistributedWorkerTests {
         }
     }
 
-    @Test("tune on 2 workers gives byte-identical --json output to --threads 1")
+    @Test("tune on 2 workers (--once) gives byte-identical --json output to --threads 1, and the workers stop when its job is merged")
     func tuneOnWorkers() async throws {
         try await PostgresTestDatabase.withDatabase { database in
             let tune = ["tune", "--prices", "../shared/data/prices/btcusdt-1m-2024-08-05.json.gz", "--accounts", "120", "--seed", "4",
                         "--candidates", "6", "--json"]
             let single = try LeewayProcess.run(tune + ["--threads", "1"])
             #expect(single.status == 0, "\(single.standardError)")
-            let workers = try Self.workers(2, on: database)
-            defer { for worker in workers { worker.stop() } }
             let distributed = try Background(tune + ["--postgres", database.url])
             defer { distributed.stop() }
+            // Workers with --once, started once the job is in the queue: they carry on across the
+            // rungs (the gap while the coordinator ranks one rung and adds the next) and stop by
+            // themselves when the coordinator has removed its job.
+            while (try? await database.strings("SELECT count(*)::text FROM leeway_work.jobs")) != ["1"], distributed.process.isRunning {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            let workers = try (0..<2).map { _ in try Background(["worker", "--postgres", database.url, "--lease-seconds", "2", "--once"]) }
+            defer { for worker in workers { worker.stop() } }
             #expect(try await distributed.exit(within: .seconds(600)) == 0, "\(distributed.standardError)")
             #expect(distributed.standardOutput == single.standardOutput)
-            #expect(workers.allSatisfy { $0.standardError.contains("done in") }, "both workers took units: \(workers.map(\.standardError))")
+            for worker in workers { #expect(try await worker.exit(within: .seconds(30)) == 0, "\(worker.standardError)") }
+            #expect(workers.contains { $0.standardError.contains("(rung 2 ") }, "the last rung ran on --once workers: \(workers.map(\.standardError))")
         }
     }
 

@@ -29,14 +29,18 @@ struct WorkQueueTests {
             #expect(throws: JournalError.self) { try coordinator.results(job: job, units: 0..<3) }
             let third = try #require(try one.claim(worker: "w1", leaseMilliseconds: 60_000))
             #expect(try one.claim(worker: "w1", leaseMilliseconds: 60_000) == nil)
-            #expect(try one.openUnits() == 1)
+            let open = try one.openWork()
+            #expect(open.jobs == 1 && open.units == 1)
             #expect(try one.complete(third, result: "C"))
             #expect(try one.complete(third, result: "C again") == false)  // already done
             #expect(try coordinator.results(job: job, units: 0..<3) == ["A", "B", "C"])
             let finished = try coordinator.progress(job: job, units: 0..<3)
             #expect(finished.done == 3 && finished.claimed == 0)
-            #expect(try one.openUnits() == 0)
+            let merged = try one.openWork()
+            #expect(merged.jobs == 1 && merged.units == 0)
             try coordinator.deleteJob(job)
+            let removed = try one.openWork()
+            #expect(removed.jobs == 0 && removed.units == 0)
             #expect(try one.job(job) == nil)
         }
     }

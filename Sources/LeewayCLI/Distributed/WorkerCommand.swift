@@ -4,7 +4,7 @@ import LeewayJournal
 import LeewaySimulation
 
 /// `leeway worker`: runs units of distributed `leeway stress` and `leeway tune` jobs from the work
-/// queue in PostgreSQL (`WorkQueue`) until stopped, or with `--once` until no unit is left.
+/// queue in PostgreSQL (`WorkQueue`) until stopped, or with `--once` until no work is left.
 ///
 /// Each of `--threads` claim loops claims one unit at a time with a lease, rebuilds the unit's job
 /// (once per job, `WorkerJob`), runs it and stores its result under its claim's token. A renewer
@@ -21,13 +21,17 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "The PostgreSQL database of the work queue: postgres://USER:PASSWORD@HOST:PORT/DATABASE.")
     var postgres: String
     @Option(help: "Units run at a time (one claim loop each).") var threads = 1
-    @Flag(help: "Stop once no unit is left (none pending, none held by a worker), instead of waiting for more jobs.")
+    @Flag(help: "Stop once no unit is left (none pending, none held by a worker) and no job is left, or no unit has been left for 5 s (a job whose coordinator is gone), instead of waiting for more jobs.")
     var once = false
     @Option(help: "Lease of a claimed unit, seconds: a unit whose worker stops renewing it for this long is claimed again.")
     var leaseSeconds = 30
 
     /// How long a loop that found nothing to claim waits before asking again.
     static let idleWait: TimeInterval = 0.2
+    /// With `--once`: how long no unit may be open while a job is still in the queue before the
+    /// worker stops (a tune coordinator adds its next rung's units well within it; a job whose
+    /// coordinator was stopped stays in the queue with nothing open).
+    static let onceGrace = Duration.seconds(5)
 
     func validate() throws {
         guard (1...64).contains(threads) else { throw ValidationError("--threads must be between 1 and 64") }
@@ -69,13 +73,24 @@ struct WorkerCommand: AsyncParsableCommand {
     /// Claims, runs and completes units until `state` stops (or, with `once`, no unit is open).
     static func claimLoop(queue: WorkQueue, identity: String, leaseMs: Int, once: Bool, state: WorkerState) {
         var built: (id: Int64, job: WorkerJob)?
+        var nothingOpenSince: ContinuousClock.Instant?
         while !state.isStopped {
             do {
                 guard let unit = try queue.claim(worker: identity, leaseMilliseconds: leaseMs) else {
-                    if once, try queue.openUnits() == 0 { return }
+                    if once {
+                        let open = try queue.openWork()
+                        if open.units > 0 {
+                            nothingOpenSince = nil
+                        } else {
+                            let since = nothingOpenSince ?? ContinuousClock.now
+                            nothingOpenSince = since
+                            if open.jobs == 0 || ContinuousClock.now - since >= onceGrace { return }
+                        }
+                    }
                     Thread.sleep(forTimeInterval: idleWait)
                     continue
                 }
+                nothingOpenSince = nil
                 if built?.id != unit.job {
                     guard let stored = try queue.job(unit.job) else { continue }  // removed meanwhile: its units went with it
                     built = (unit.job, try WorkerJob.build(id: unit.job, kind: stored.kind, configuration: stored.configuration))

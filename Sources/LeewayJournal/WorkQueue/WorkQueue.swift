@@ -115,12 +115,16 @@ public final class WorkQueue: Sendable {
         return units.first
     }
 
-    /// How many units of any job are not done (pending, or claimed by a worker that may yet finish
-    /// or lose them): a worker started with `--once` stops when none is left.
-    public func openUnits() throws(JournalError) -> Int {
-        let what = "count the work queue's open units"
-        let result = try session.query("SELECT count(*) FROM leeway_work.units WHERE state <> 'done'", what)
-        return Int(try PostgresJournal.decode(result.first, as: Int64.self, what) ?? 0)
+    /// How many jobs the queue holds (a coordinator removes its job when it has merged it) and how
+    /// many of their units are not done (pending, or claimed by a worker that may yet finish or lose
+    /// them): what a worker started with `--once` watches to know when to stop.
+    public func openWork() throws(JournalError) -> (jobs: Int, units: Int) {
+        let what = "count the work queue's open work"
+        let result = try session.query("""
+            SELECT (SELECT count(*) FROM leeway_work.jobs), (SELECT count(*) FROM leeway_work.units WHERE state <> 'done')
+            """, what)
+        let counts = try PostgresJournal.rows(result, what) { row in try row.decode((Int64, Int64).self) }
+        return (Int(counts.first?.0 ?? 0), Int(counts.first?.1 ?? 0))
     }
 
     /// The kind and configuration of `job` (nil: the job was removed, e.g. its coordinator finished).
