@@ -14,6 +14,7 @@ struct LeewayCommand: AsyncParsableCommand {
             BacktestCommand.self,
             TuneCommand.self,
             StressCommand.self,
+            WorkerCommand.self,
             ServeCommand.self,
             DemoCommand.self,
             VerifyCommand.self,

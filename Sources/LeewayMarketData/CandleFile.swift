@@ -23,18 +23,31 @@ public enum CandleFile {
 
     /// Reads and parses the candle file at `path`, with the unit its open times were given in.
     public static func read(path: String) throws(CandleFileError) -> CandleFileContents {
-        let lower = path.lowercased()
-        let isJSON = lower.hasSuffix(".json") || lower.hasSuffix(".json.gz")
-        let isCSV = lower.hasSuffix(".csv") || lower.hasSuffix(".csv.gz")
-        guard isJSON || isCSV else { throw .unsupportedFormat(path: path) }
+        guard isCandleFileName(path) else { throw .unsupportedFormat(path: path) }
         guard let data = FileManager.default.contents(atPath: path) else { throw .unreadable(path: path) }
-        var bytes = [UInt8](data)
+        return try read(bytes: [UInt8](data), path: path)
+    }
+
+    /// Parses `bytes`, the contents of a candle file named `path` (the name chooses the format, as
+    /// for `read(path:)`): how a file read elsewhere, e.g. by the coordinator of a distributed
+    /// run, is parsed exactly as the file itself would be.
+    public static func read(bytes data: [UInt8], path: String) throws(CandleFileError) -> CandleFileContents {
+        let lower = path.lowercased()
+        guard isCandleFileName(path) else { throw .unsupportedFormat(path: path) }
+        let isJSON = lower.hasSuffix(".json") || lower.hasSuffix(".json.gz")
+        var bytes = data
         if Gzip.isGzip(bytes) {
             do { bytes = try Gzip.decompress(bytes) } catch { throw .corruptGzip(path: path, detail: error.detail) }
         } else if lower.hasSuffix(".gz") {
             throw .corruptGzip(path: path, detail: "missing gzip header")
         }
         return isJSON ? try parseJSON(bytes, path: path) : try parseCSV(bytes, path: path)
+    }
+
+    /// True for the names whose format is known: .json, .json.gz, .csv, .csv.gz.
+    static func isCandleFileName(_ path: String) -> Bool {
+        let lower = path.lowercased()
+        return [".json", ".json.gz", ".csv", ".csv.gz"].contains { lower.hasSuffix($0) }
     }
 
     /// Parses the JSON kline format (see the type's documentation).

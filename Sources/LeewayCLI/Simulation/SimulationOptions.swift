@@ -68,11 +68,12 @@ struct SimulationOptions: ParsableArguments {
         guard !(json && csv) else { throw ValidationError("choose one of --json and --csv") }
     }
 
-    /// The policies to compare (the three presets when none is given).
-    func policySpecs() throws -> [PolicySpec] {
+    /// The policies to compare (the three presets when none is given); a `--policies` file is read
+    /// through `files`.
+    func policySpecs(files: InputFiles = .disk()) throws -> [PolicySpec] {
         var texts = policyTexts
         if let policies {
-            guard let data = FileManager.default.contents(atPath: policies) else {
+            guard let data = files.bytes(policies) else {
                 throw usageFailure("cannot read the policies file \(policies)")
             }
             for line in String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline) {

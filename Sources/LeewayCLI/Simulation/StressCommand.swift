@@ -36,6 +36,9 @@ struct StressCommand: AsyncParsableCommand {
     @Flag(help: "Also time the first two paths with the naive full scan (every account re-evaluated each step) and report the per-path speed-up.")
     var compareNaive = false
 
+    @Option(help: "Run the paths on `leeway worker` processes through the work queue in this PostgreSQL database (postgres://USER:PASSWORD@HOST:PORT/DATABASE), then merge: the same output as one process.")
+    var postgres: String?
+
     @OptionGroup var options: SimulationOptions
 
     func validate() throws {
@@ -78,12 +81,14 @@ struct StressCommand: AsyncParsableCommand {
         return overflow || ms < 60_000 || ms > 366 * 86_400_000 ? nil : ms
     }
 
-    func run() async throws {
-        let policies = try options.policySpecs()
+    /// The run the options describe, with `--prices` and `--policies` read through `files` (the
+    /// disk, or on a worker the job's copy: the same configuration either way).
+    func makeConfiguration(files: InputFiles) throws -> StressConfiguration {
+        let policies = try options.policySpecs(files: files)
         var start = startPrice, volume = minuteVolume
         var returns: [Double] = []
         if let prices {
-            let candles = try CandleInput.load(path: prices)
+            let candles = try CandleInput.load(path: prices, files: files)
             let closes = PricePath(timesMs: candles.map(\.openTimeMs), prices: candles.map(\.close), minuteVolumes: candles.map(\.volume))
             returns = closes.logReturns.filter(\.isFinite)
             start = candles.last?.close ?? start
@@ -97,13 +102,42 @@ struct StressCommand: AsyncParsableCommand {
         let population = options.populationSpec().draw(seed: options.seed, pathLength: steps + 1) {
             BacktestScenario.maximumLeverage(tiers: tiers, notional: $0)
         }
-        let configuration = StressConfiguration(
+        return StressConfiguration(
             model: synthetic, paths: paths, steps: steps, startPrice: start, minuteVolume: volume, seed: options.seed,
             population: population, tiers: tiers, depth: options.depthModel(), insuranceFund: try options.insuranceFundAmount(),
             policies: policies, badDebtThreshold: badDebtThreshold)
-        let progress = ProgressBar(total: paths, label: "stress")
+    }
+
+    /// The summaries of `configuration`'s paths run by workers through the queue at `url`: a unit
+    /// per range of paths (`StressWorkUnit`), merged in path order.
+    static func distributedSummaries(_ configuration: StressConfiguration, postgres url: String, files: InputFiles) async throws -> [PolicyStressSummary] {
+        let coordinator = try WorkCoordinator(postgres: url, job: DistributedJob(
+            kind: "stress", arguments: DistributedJob.commandLineArguments(of: "stress"), files: files.contents))
+        defer { coordinator.finish() }
+        let units = StressWorkUnit.split(paths: configuration.paths)
+        let results = try await coordinator.run(units.map(\.spec), progress: ProgressBar(total: units.count, label: "stress"))
+        var byPath: [[RunMetrics]] = []
+        for (unit, text) in zip(units, results) {
+            do throws(SimulationError) { byPath += try unit.metrics(resultText: text, policies: configuration.policies.count) } catch {
+                FileHandle.standardError.write(Data("error: a worker's result cannot be read: \(error.message)\n".utf8))
+                throw ExitCode(1)
+            }
+        }
+        return StressRunner.summaries(configuration, byPath: byPath)
+    }
+
+    func run() async throws {
+        let files = InputFiles.disk()
+        let configuration = try makeConfiguration(files: files)
+        let policies = configuration.policies, population = configuration.population, tiers = configuration.tiers
         let clockStart = ContinuousClock.now
-        let summaries = await StressRunner.run(configuration, threads: options.threads) { progress.advance(by: $0) }
+        let summaries: [PolicyStressSummary]
+        if let postgres {
+            summaries = try await Self.distributedSummaries(configuration, postgres: postgres, files: files)
+        } else {
+            let progress = ProgressBar(total: paths, label: "stress")
+            summaries = await StressRunner.run(configuration, threads: options.threads) { progress.advance(by: $0) }
+        }
         let elapsed = ContinuousClock.now - clockStart
         var output = StandardOutput()
         let header = [("model", model.rawValue), ("paths", String(paths)), ("horizon", horizon), ("accounts", String(options.accounts)),

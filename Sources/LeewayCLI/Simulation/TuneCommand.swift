@@ -33,6 +33,8 @@ struct TuneCommand: AsyncParsableCommand {
     @Option(help: "A JSON file of parameter ranges (default: the standard space).") var space: String?
     @Option(help: "Number of candidates drawn (Latin hypercube).") var candidates = 100
     @Option(help: "Write the recommended policy as a policy command (JSON) to this file.") var out: String?
+    @Option(help: "Run the search's runs on `leeway worker` processes through the work queue in this PostgreSQL database (postgres://USER:PASSWORD@HOST:PORT/DATABASE): the same result as one process.")
+    var postgres: String?
     @OptionGroup var options: SimulationOptions
 
     func validate() throws {
@@ -45,28 +47,62 @@ struct TuneCommand: AsyncParsableCommand {
         if model == .garch || model == .bootstrap, priceFiles.isEmpty { throw ValidationError("--model \(model!.rawValue) needs a --prices file to fit") }
     }
 
-    func run() async throws {
+    /// The search the options describe, with `--space` and `--prices` read through `files` (the
+    /// disk, or on a worker the job's copy: the same search either way).
+    func makeTuner(files: InputFiles) throws -> Tuner {
         let baselineSpec: PolicySpec
         do { baselineSpec = try PolicySpec.parse(baseline) } catch { throw usageFailure("--baseline: \(error.message)") }
         guard PolicySpec.presetNames.contains(base) else { throw usageFailure("--base must be one of \(PolicySpec.presetNames.joined(separator: ", ")), got \"\(base)\"") }
         var searchSpace = TuningSpace.standard
         if let space {
-            guard let data = FileManager.default.contents(atPath: space) else { throw usageFailure("cannot read the space file \(space)") }
+            guard let data = files.bytes(space) else { throw usageFailure("cannot read the space file \(space)") }
             let text = String(decoding: data, as: UTF8.self)
             guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw usageFailure("the space file \(space) is empty") }
             do { searchSpace = try TuningSpace.parse(text, base: base) } catch { throw usageFailure("\(space): \(error.message)") }
         }
-        let inputs = try buildInputs()
-        let tuner = Tuner(inputs: inputs, space: searchSpace, candidateCount: candidates, seed: options.seed, baseline: baselineSpec, base: base)
+        let inputs = try buildInputs(files: files)
+        return Tuner(inputs: inputs, space: searchSpace, candidateCount: candidates, seed: options.seed, baseline: baselineSpec, base: base)
+    }
+
+    /// The search run by workers through the queue at `url`: rung by rung, each batch of
+    /// `Tuner.run` (the baseline, then the surviving candidates under its limits) a unit per
+    /// (policy, input) run (`TuningWorkUnit`), its results put back in order.
+    static func distributedResult(_ tuner: Tuner, postgres url: String, files: InputFiles, progress: ProgressBar) async throws -> TuningResult {
+        let coordinator = try WorkCoordinator(postgres: url, job: DistributedJob(
+            kind: "tune", arguments: DistributedJob.commandLineArguments(of: "tune"), files: files.contents))
+        defer { coordinator.finish() }
+        return try await tuner.run(candidates: tuner.candidates()) { batch in
+            let units = TuningWorkUnit.units(of: batch, inputs: tuner.inputs.count)
+            var metrics: [RunMetrics] = []
+            for text in try await coordinator.run(units.map(\.spec), progress: progress) {
+                do throws(SimulationError) { metrics.append(try RunMetrics(exactText: text)) } catch {
+                    FileHandle.standardError.write(Data("error: a worker's result cannot be read: \(error.message)\n".utf8))
+                    throw ExitCode(1)
+                }
+            }
+            return TuningWorkUnit.metrics(metrics, of: batch, inputs: tuner.inputs.count)
+        }
+    }
+
+    func run() async throws {
+        let files = InputFiles.disk()
+        let tuner = try makeTuner(files: files)
+        let inputs = tuner.inputs, baselineSpec = tuner.baseline
         let progress = ProgressBar(total: Tuner.plannedRuns(candidates: candidates, inputs: inputs.count), label: "tune")
         let start = ContinuousClock.now
-        let result = await tuner.run(threads: options.threads) { _, _ in progress.advance() }
+        let result: TuningResult
+        if let postgres {
+            result = try await Self.distributedResult(tuner, postgres: postgres, files: files, progress: progress)
+        } else {
+            result = await tuner.run(threads: options.threads) { _, _ in progress.advance() }
+        }
         let elapsed = ContinuousClock.now - start
         let recommendedPolicy = result.recommended.flatMap { result.candidates[$0].spec?.policy } ?? baselineSpec.policy
         let command = PolicyEncoder.command(recommendedPolicy)
         // Deterministic for a seed (the JSON and the report); the timing goes on the text header only.
         let summary = "\(inputs.count) inputs, \(options.accounts) accounts, seed \(options.seed), \(candidates) candidates, baseline \(baselineSpec.name), base \(base)"
-        let timing = String(format: "%.1f s on %d thread(s)", SimulationFormatter.seconds(elapsed), options.threads)
+        let timing = postgres == nil ? String(format: "%.1f s on %d thread(s)", SimulationFormatter.seconds(elapsed), options.threads)
+            : String(format: "%.1f s on leeway workers", SimulationFormatter.seconds(elapsed))
         var output = StandardOutput()
         if options.json {
             var writer = JSONWriter()
@@ -116,7 +152,7 @@ struct TuneCommand: AsyncParsableCommand {
     }
 
     /// Each price file with the chosen feedback settings, then the stress paths.
-    func buildInputs() throws -> [TuningInput] {
+    func buildInputs(files: InputFiles) throws -> [TuningInput] {
         let tiers = BacktestScenario.defaultTiers
         let fund = try options.insuranceFundAmount()
         let population = options.populationSpec()
@@ -129,7 +165,7 @@ struct TuneCommand: AsyncParsableCommand {
         var inputs: [TuningInput] = []
         var firstCandles: [Candle] = []
         for file in priceFiles {
-            let candles = try CandleInput.load(path: file)
+            let candles = try CandleInput.load(path: file, files: files)
             if firstCandles.isEmpty { firstCandles = candles }
             let path = CandleExpansion.path(from: candles)
             let window = TuningInput.crashWindow(of: path)

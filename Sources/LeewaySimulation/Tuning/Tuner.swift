@@ -63,25 +63,30 @@ public struct Tuner: Sendable {
         }
     }
 
-    /// Runs the search; `progress` is told of each finished (policy, input) run and the total.
+    /// Runs the search on `threads` threads of this process; `progress` is told of each finished
+    /// (policy, input) run and the total.
     public func run(threads: Int, progress: (@Sendable (Int, Int) -> Void)? = nil) async -> TuningResult {
         let all = candidates()
+        let counter = RunCounter(total: Self.plannedRuns(candidates: all.count { $0.spec != nil }, inputs: inputs.count), progress: progress)
+        return await run(candidates: all) { batch in
+            await Self.evaluate(policies: batch.policies.map { policySpec($0, candidates: all) }, scenarios: scenarios(rung: batch.rung),
+                                limits: batch.limits, threads: threads, counter: counter)
+        }
+    }
+
+    /// Runs the search with `evaluate` answering each rung's two batches (the baseline, then the
+    /// surviving candidates with the baseline's limits), in order: a later batch depends on the
+    /// earlier results. `evaluate` may run the batch anywhere (`leeway tune --postgres` hands its
+    /// units to worker processes); metrics it returns equal to the local ones give the same result.
+    public func run(candidates all: [TuningCandidate],
+                    evaluate: (TuningBatch) async throws -> [[RunMetrics]]) async rethrows -> TuningResult {
         var alive = all.filter { $0.spec != nil }.map(\.index)
         var evaluations: [Int: TuningEvaluation] = [:]
         var baselineMetrics: [RunMetrics] = []
-        let total = Self.plannedRuns(candidates: alive.count, inputs: inputs.count)
-        let counter = RunCounter(total: total, progress: progress)
         for (rungIndex, rung) in Self.rungs.enumerated() {
-            let scenarios = inputs.map { input -> BacktestScenario in
-                var scenario = rung.usesWindow ? input.window : input.full
-                let accounts = Swift.max(Int((Double(scenario.accounts.count) * rung.accountsFraction).rounded(.up)), Swift.min(50, scenario.accounts.count))
-                scenario.accounts = Array(scenario.accounts.prefix(accounts))
-                return scenario
-            }
-            baselineMetrics = await Self.evaluate(policies: [baseline], scenarios: scenarios, limits: nil, threads: threads, counter: counter)[0]
+            baselineMetrics = try await evaluate(TuningBatch(rung: rungIndex, policies: [.baseline], limits: nil))[0]
             let limits = baselineMetrics.map(SolvencyLimit.init(baseline:))
-            let metrics = await Self.evaluate(policies: alive.compactMap { all[$0].spec }, scenarios: scenarios, limits: limits,
-                                              threads: threads, counter: counter)
+            let metrics = try await evaluate(TuningBatch(rung: rungIndex, policies: alive.map { .candidate($0) }, limits: limits))
             for (offset, candidate) in alive.enumerated() {
                 evaluations[candidate] = TuningEvaluation(
                     rung: rungIndex, metrics: metrics[offset],
@@ -93,6 +98,26 @@ public struct Tuner: Sendable {
         }
         return TuningResult(inputs: inputs.map(\.name), candidates: all, evaluations: evaluations, finalists: alive,
                             baseline: baseline, baselineMetrics: baselineMetrics)
+    }
+
+    /// Each input's scenario at rung `rung`: its crash window or whole path, with the rung's share
+    /// of the accounts (at least 50, or all of them).
+    public func scenarios(rung: Int) -> [BacktestScenario] {
+        let fidelity = Self.rungs[rung]
+        return inputs.map { input -> BacktestScenario in
+            var scenario = fidelity.usesWindow ? input.window : input.full
+            let accounts = Swift.max(Int((Double(scenario.accounts.count) * fidelity.accountsFraction).rounded(.up)), Swift.min(50, scenario.accounts.count))
+            scenario.accounts = Array(scenario.accounts.prefix(accounts))
+            return scenario
+        }
+    }
+
+    /// The policy a batch names (a candidate named must be a valid one of `candidates`).
+    public func policySpec(_ policy: TuningBatch.Policy, candidates: [TuningCandidate]) -> PolicySpec {
+        switch policy {
+        case .baseline: return baseline
+        case .candidate(let index): return candidates[index].spec!
+        }
     }
 
     /// (baseline + candidates surviving each rung) × inputs, for the progress bar.
