@@ -70,7 +70,16 @@ struct DistributedWorkerTests {
             var killed: Int32?
             let deadline = ContinuousClock.now + .seconds(300)
             while killed == nil, coordinator.process.isRunning, ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(20))
+                try await Task.sleep(for: .milliseconds(50))
+                // A worker that has finished a unit claims the next at once (12 units, 3 workers):
+                // 100 ms later it is inside that unit. This signal needs no query, which a loaded
+                // machine (the whole suite on two cores) can delay past the end of the run.
+                if let busy = workers.first(where: { $0.standardError.contains("done in") }) {
+                    try await Task.sleep(for: .milliseconds(100))
+                    kill(busy.process.processIdentifier, SIGKILL)
+                    killed = busy.process.processIdentifier
+                    break
+                }
                 // (The tables appear once the first process has connected.)
                 let holders = (try? await database.strings("SELECT claimed_by FROM leeway_work.units WHERE state = 'claimed' ORDER BY unit")) ?? []
                 for holder in holders {
