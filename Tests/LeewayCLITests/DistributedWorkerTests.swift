@@ -52,6 +52,17 @@ struct DistributedWorkerTests {
         }
     }
 
+    /// Whether a worker's log shows a claimed unit it has not reported done.
+    static func holdsAUnit(_ log: String) -> Bool {
+        var open = Set<String>()
+        for line in log.split(separator: "\n") {
+            guard let range = line.range(of: #"job \d+ unit \d+"#, options: .regularExpression) else { continue }
+            let unit = String(line[range])
+            if line.contains(" claimed") { open.insert(unit) } else if line.contains(" done in ") { open.remove(unit) }
+        }
+        return !open.isEmpty
+    }
+
     static func workers(_ count: Int, on database: PostgresTestDatabase) throws -> [Background] {
         try (0..<count).map { _ in try Background(["worker", "--postgres", database.url, "--lease-seconds", "2"]) }
     }
@@ -70,22 +81,13 @@ struct DistributedWorkerTests {
             var killed: Int32?
             let deadline = ContinuousClock.now + .seconds(300)
             while killed == nil, coordinator.process.isRunning, ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(50))
-                // A worker that has finished a unit claims the next at once (12 units, 3 workers):
-                // 100 ms later it is inside that unit. This signal needs no query, which a loaded
-                // machine (the whole suite on two cores) can delay past the end of the run.
-                if let busy = workers.first(where: { $0.standardError.contains("done in") }) {
-                    try await Task.sleep(for: .milliseconds(100))
-                    kill(busy.process.processIdentifier, SIGKILL)
-                    killed = busy.process.processIdentifier
-                    break
-                }
-                // (The tables appear once the first process has connected.)
-                let holders = (try? await database.strings("SELECT claimed_by FROM leeway_work.units WHERE state = 'claimed' ORDER BY unit")) ?? []
-                for holder in holders {
-                    guard let victim = workers.first(where: { holder.contains("pid \($0.process.processIdentifier) ") }) else { continue }
-                    kill(victim.process.processIdentifier, SIGKILL)
-                    killed = victim.process.processIdentifier
+                try await Task.sleep(for: .milliseconds(20))
+                // A worker logs "job J unit U claimed" before it runs a unit and "job J unit U (…)
+                // done" after: one with a claim not yet done holds that unit now. (Read from its
+                // log, not the queue: under the whole suite a query could lag past the end of the run.)
+                for worker in workers where Self.holdsAUnit(worker.standardError) {
+                    kill(worker.process.processIdentifier, SIGKILL)
+                    killed = worker.process.processIdentifier
                     break
                 }
             }

@@ -95,6 +95,7 @@ struct WorkerCommand: AsyncParsableCommand {
                     guard let stored = try queue.job(unit.job) else { continue }  // removed meanwhile: its units went with it
                     built = (unit.job, try WorkerJob.build(id: unit.job, kind: stored.kind, configuration: stored.configuration))
                 }
+                say("job \(unit.job) unit \(unit.unit) claimed\(unit.attempts > 1 ? ", attempt \(unit.attempts)" : "")")
                 let start = ContinuousClock.now
                 let result = try built!.job.run(spec: unit.spec)
                 let took = String(format: "%.2f s", SimulationFormatter.seconds(ContinuousClock.now - start))
