@@ -52,6 +52,17 @@ struct DistributedWorkerTests {
         }
     }
 
+    /// What the kill watch's thread did: finished, and the pid it killed (nil: none).
+    final class KillWatch: @unchecked Sendable {
+        private let lock = NSLock()
+        private var finished = false
+        private var pid: Int32?
+
+        func finish(killed: Int32?) { lock.withLock { finished = true; pid = killed } }
+        var isFinished: Bool { lock.withLock { finished } }
+        var killed: Int32? { lock.withLock { pid } }
+    }
+
     /// Whether a worker's log shows a claimed unit it has not reported done.
     static func holdsAUnit(_ log: String) -> Bool {
         var open = Set<String>()
@@ -77,20 +88,27 @@ struct DistributedWorkerTests {
             defer { for worker in workers { worker.stop() } }
             let coordinator = try Background(stress + ["--postgres", database.url])
             defer { coordinator.stop() }
-            // Kill the first worker seen holding a unit, while the run is under way.
-            var killed: Int32?
-            let deadline = ContinuousClock.now + .seconds(300)
-            while killed == nil, coordinator.process.isRunning, ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(20))
-                // A worker logs "job J unit U claimed" before it runs a unit and "job J unit U (…)
-                // done" after: one with a claim not yet done holds that unit now. (Read from its
-                // log, not the queue: under the whole suite a query could lag past the end of the run.)
-                for worker in workers where Self.holdsAUnit(worker.standardError) {
-                    kill(worker.process.processIdentifier, SIGKILL)
-                    killed = worker.process.processIdentifier
-                    break
+            // Kill the first worker seen holding a unit, while the run is under way. The watch runs
+            // on a thread of its own: under the whole suite the cooperative pool's threads are
+            // often all blocked in other tests' subprocesses, and a watch on it could miss the run.
+            let watch = KillWatch()
+            let watcher = Thread {
+                let deadline = ContinuousClock.now + .seconds(300)
+                while coordinator.process.isRunning, ContinuousClock.now < deadline {
+                    // A worker logs "job J unit U claimed" before it runs a unit and "job J unit U (…)
+                    // done" after: one with a claim not yet done holds that unit now.
+                    if let worker = workers.first(where: { Self.holdsAUnit($0.standardError) }) {
+                        kill(worker.process.processIdentifier, SIGKILL)
+                        watch.finish(killed: worker.process.processIdentifier)
+                        return
+                    }
+                    Thread.sleep(forTimeInterval: 0.005)
                 }
+                watch.finish(killed: nil)
             }
+            watcher.start()
+            while !watch.isFinished { try await Task.sleep(for: .milliseconds(50)) }
+            let killed = watch.killed
             #expect(killed != nil, "no worker was seen holding a unit")
             let status = try await coordinator.exit(within: .seconds(300))
             #expect(status == 0, "\(coordinator.standardError)")
