@@ -14,7 +14,7 @@ import Logging
 /// through the same `Engine.apply` (`EngineHost+Following`), until `lead` makes it the leader.
 public actor EngineHost {
     struct WorkItem {
-        var commands: [JSONObject]
+        var commands: [PreparedCommand]
         var continuation: CheckedContinuation<[CommandOutcome], any Error>
         /// When the request entered the inbox (for the journal append lag).
         var enqueued: ContinuousClock.Instant
@@ -71,6 +71,7 @@ public actor EngineHost {
         lastEventSeq = outcome.engine.state.nextSeq - 1
         self.journal = journal
         self.configuration = configuration
+        snapshotBudget = SnapshotBudget(percent: configuration.snapshotCPUPercent)
         self.logger = logger
         self.metrics = metrics
         self.nowMs = nowMs
@@ -110,13 +111,20 @@ public actor EngineHost {
         public var events: [Event]
     }
 
-    /// Queues a validated batch and returns the outcome of each command once it is durable. A
-    /// command whose `ts` is more than `max_clock_ahead_ms` ahead of the wall clock refuses the
-    /// whole batch before anything is queued (`ts_ahead_of_clock`, see `checkTimestamps`).
+    /// Queues a batch and returns the outcome of each command once it is durable; each command is
+    /// decoded and written as its journal line here, off the owner (an invalid one is journaled
+    /// as a rejection). See `submit(prepared:)`.
     public func submit(_ commands: [JSONObject]) async throws -> [CommandOutcome] {
+        try await submit(prepared: commands.map(PreparedCommand.init))
+    }
+
+    /// Queues a validated, prepared batch and returns the outcome of each command once it is
+    /// durable. A command whose `ts` is more than `max_clock_ahead_ms` ahead of the wall clock
+    /// refuses the whole batch before anything is queued (`ts_ahead_of_clock`, see `checkTimestamps`).
+    public func submit(prepared commands: [PreparedCommand]) async throws -> [CommandOutcome] {
         try refuseUnlessLeading()
         if let failure { throw failure }
-        try checkTimestamps(commands)
+        try checkTimestamps(commands.map(\.object))
         guard inbox.count < configuration.inboxLimit else {
             throw ServerError(status: 503, code: "overloaded", message: "the engine's inbox is full; retry shortly", retryAfterSeconds: 1)
         }
@@ -151,25 +159,26 @@ public actor EngineHost {
         let applyStart = ContinuousClock.now
         for item in batch {
             var itemEvents: [CommandOutcome] = []
-            for var object in item.commands {
-                if object["ts"] == nil { object.append("ts", .number(String(Swift.max(nowMs(), engine.clockMs)))) }
-                var writer = JSONWriter()
-                writer.value(.object(object))
+            for var command in item.commands {
+                if !command.hasTimestamp { command.stamp(ms: Swift.max(nowMs(), engine.clockMs)) }
                 let seq = previous.seq + 1
-                let line = writer.text
+                let line = command.line
                 let events: [Event]
-                switch CommandDecoder.decode(.object(object), lineNumber: Int(seq)) {
-                case .command(let envelope):
+                switch command.decoded {
+                case .command(var envelope):
                     // A retried id: answer with the original outcome, journal nothing (its events
                     // are already journaled; a new record would only repeat them).
                     if let id = envelope.id, let original = engine.originalEvents(ofCommandID: id) {
                         itemEvents.append(CommandOutcome(record: nil, events: original))
                         continue
                     }
+                    // Rejections name the command by its journal record, as a replay of the line would.
+                    envelope.line = Int(seq)
                     events = engine.apply(envelope)
                     appliedTypes.append(envelope.command.typeName)
                 case .invalid(let error, let id):
-                    // Validated before queuing; kept for safety: refuse without touching the engine.
+                    // Refused before queuing when it came over HTTP; an internal caller's invalid
+                    // command is journaled as its rejection, without touching the engine.
                     events = engine.reject(id.map(CommandReference.id) ?? .line(Int(seq)), code: error.code, message: error.message)
                 case .skip:
                     continue
@@ -210,7 +219,7 @@ public actor EngineHost {
         head = previous
         for (item, events) in zip(batch, results) { item.continuation.resume(returning: events) }
         publish(entries)
-        if head.seq - lastSnapshotSeq >= configuration.snapshotEvery { snapshot() }
+        snapshotIfDue()
     }
 
     /// A record and its events as the journal stores them (and `publish` sends them).
@@ -292,14 +301,26 @@ public actor EngineHost {
                 metrics.countSnapshotFailure()
                 logger.error("snapshot failed", metadata: ["error": "\(error)"])
             }
-            await self.snapshotFinished()
+            await self.snapshotFinished(took: ContinuousClock.now - started)
         }
     }
 
     /// The snapshot being written in the background, if any.
     var snapshotInProgress: Task<Void, Never>?
+    /// When automatic snapshots may start (`snapshot_cpu_percent`).
+    var snapshotBudget: SnapshotBudget
 
-    func snapshotFinished() { snapshotInProgress = nil }
+    /// Snapshots when `snapshot_every` records have been journaled since the last one and the
+    /// CPU budget allows (after each batch, and at each tick so an idle server catches up).
+    func snapshotIfDue() {
+        if head.seq - lastSnapshotSeq >= configuration.snapshotEvery, snapshotBudget.allows(atMs: nowMs()) { snapshot() }
+    }
+
+    /// Ends the snapshot in progress, which took `took`, and pauses automatic ones per the budget.
+    func snapshotFinished(took: Duration) {
+        snapshotInProgress = nil
+        snapshotBudget.finished(atMs: nowMs(), took: took)
+    }
 
     /// Waits for the snapshot being written, if any.
     public func waitForSnapshot() async {
@@ -348,6 +369,7 @@ public actor EngineHost {
 
     /// Issues a `time` command when a deadline or step is due (the ticker's call).
     public func tick() async {
+        if role == .leading, failure == nil { snapshotIfDue() }
         let now = nowMs()
         guard role == .leading, let due = engine.nextTimerDueMs, due <= now, now > engine.clockMs, failure == nil else { return }
         _ = try? await submit([JSONObject([("type", .string("time")), ("ts", .number(String(now)))])])

@@ -152,13 +152,13 @@ public struct ServerApplication: Sendable {
         let commands = try CommandBatch.parse(Array(body.readableBytesView), maximumCount: configuration.maxBatch)
         for command in commands {
             // An unknown type is the decoder's to refuse (unknown_type), for a role that may write at all.
-            guard case .string(let type)? = command["type"],
+            guard case .string(let type)? = command.object["type"],
                   CommandType(rawValue: type).map(principal.role.maySubmit) ?? (principal.role == .admin) else {
-                let type: String = { if case .string(let name)? = command["type"] { return name } else { return "?" } }()
+                let type: String = { if case .string(let name)? = command.object["type"] { return name } else { return "?" } }()
                 throw ServerError.forbidden("submit \"\(type)\" commands")
             }
         }
-        let results = try await host.submit(commands)
+        let results = try await host.submit(prepared: commands)
         // Each result names the command's position in the request (1-based) and its journal
         // record (which a `rejected` event's `command` refers to); a retried id is not journaled
         // again: its record is null, `retried` is true, and its events are the original ones.

@@ -37,6 +37,8 @@ struct ServerFixture {
         configuration.maxBatch = maxBatch
         configuration.maxBodyBytes = maxBodyBytes
         configuration.snapshotEvery = 5
+        // Every fifth record, as the snapshot tests count them (the CPU budget has its own test).
+        configuration.snapshotCPUPercent = 100
         // The scenarios script their own `ts`, up to minutes past the manual clock, which stands
         // still unless a test moves it; the clock's guard has its own tests (ServerClockTests).
         configuration.maxClockAheadMs = 86_400_000

@@ -9,9 +9,17 @@ public struct JSONParser {
     public static let maximumDepth = 64
 
     private let bytes: [UInt8]
-    private var index = 0
+    private var index: Int
+    /// Where the text parsed ends in `bytes` (and `start` where it begins: error offsets count from it).
+    private let end: Int
+    private let start: Int
 
-    private init(_ bytes: [UInt8]) { self.bytes = bytes }
+    private init(_ bytes: [UInt8], range: Range<Int>) {
+        self.bytes = bytes
+        index = range.lowerBound
+        start = range.lowerBound
+        end = range.upperBound
+    }
 
     /// Parses one complete JSON text; anything but white space after the value is an error.
     public static func parse(_ text: String) throws(JSONSyntaxError) -> JSONValue {
@@ -19,22 +27,29 @@ public struct JSONParser {
     }
 
     public static func parse(bytes: [UInt8]) throws(JSONSyntaxError) -> JSONValue {
-        var parser = JSONParser(bytes)
+        try parse(bytes: bytes, in: 0..<bytes.count)
+    }
+
+    /// Parses the JSON text in `bytes[range]` (one line of a JSON Lines body, without copying it);
+    /// error offsets count from `range.lowerBound`.
+    public static func parse(bytes: [UInt8], in range: Range<Int>) throws(JSONSyntaxError) -> JSONValue {
+        precondition(range.lowerBound >= 0 && range.upperBound <= bytes.count, "the range lies inside the bytes")
+        var parser = JSONParser(bytes, range: range)
         parser.skipWhitespace()
         let value = try parser.parseValue(depth: 0)
         parser.skipWhitespace()
-        guard parser.index == parser.bytes.count else {
+        guard parser.index == parser.end else {
             throw parser.error("unexpected text after the JSON value")
         }
         return value
     }
 
     private func error(_ message: String) -> JSONSyntaxError {
-        JSONSyntaxError(offset: index, message: message)
+        JSONSyntaxError(offset: index - start, message: message)
     }
 
     private mutating func skipWhitespace() {
-        while index < bytes.count {
+        while index < end {
             switch bytes[index] {
             case 0x20, 0x09, 0x0A, 0x0D: index += 1
             default: return
@@ -44,7 +59,7 @@ public struct JSONParser {
 
     private mutating func parseValue(depth: Int) throws(JSONSyntaxError) -> JSONValue {
         guard depth <= Self.maximumDepth else { throw error("JSON nested more than \(Self.maximumDepth) levels deep") }
-        guard index < bytes.count else { throw error("unexpected end of input") }
+        guard index < end else { throw error("unexpected end of input") }
         switch bytes[index] {
         case UInt8(ascii: "{"): return .object(try parseObject(depth: depth))
         case UInt8(ascii: "["): return .array(try parseArray(depth: depth))
@@ -61,7 +76,7 @@ public struct JSONParser {
 
     private mutating func expectLiteral(_ literal: String) throws(JSONSyntaxError) {
         let expected = Array(literal.utf8)
-        guard index + expected.count <= bytes.count, bytes[index..<index + expected.count].elementsEqual(expected) else {
+        guard index + expected.count <= end, bytes[index..<index + expected.count].elementsEqual(expected) else {
             throw error("invalid literal")
         }
         index += expected.count
@@ -74,22 +89,22 @@ public struct JSONParser {
         // most), a set beyond that.
         var seen: Set<String>? = nil
         skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return object }
+        if index < end, bytes[index] == UInt8(ascii: "}") { index += 1; return object }
         while true {
             skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a quoted key") }
+            guard index < end, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a quoted key") }
             let key = try parseString()
             if seen == nil, object.members.count >= 16 { seen = Set(object.members.map(\.key)) }
             let duplicate = seen.map { $0.contains(key) } ?? object.members.contains { $0.key == key }
             guard !duplicate else { throw error("duplicate key \"\(key)\"") }
             seen?.insert(key)
             skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':' after key \"\(key)\"") }
+            guard index < end, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':' after key \"\(key)\"") }
             index += 1
             skipWhitespace()
             object.append(key, try parseValue(depth: depth + 1))
             skipWhitespace()
-            guard index < bytes.count else { throw error("unexpected end of input in an object") }
+            guard index < end else { throw error("unexpected end of input in an object") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
             if bytes[index] == UInt8(ascii: "}") { index += 1; return object }
             throw error("expected ',' or '}' in an object")
@@ -100,12 +115,12 @@ public struct JSONParser {
         index += 1  // [
         var elements: [JSONValue] = []
         skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return elements }
+        if index < end, bytes[index] == UInt8(ascii: "]") { index += 1; return elements }
         while true {
             skipWhitespace()
             elements.append(try parseValue(depth: depth + 1))
             skipWhitespace()
-            guard index < bytes.count else { throw error("unexpected end of input in an array") }
+            guard index < end else { throw error("unexpected end of input in an array") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
             if bytes[index] == UInt8(ascii: "]") { index += 1; return elements }
             throw error("expected ',' or ']' in an array")
@@ -115,22 +130,22 @@ public struct JSONParser {
     private mutating func parseNumber() throws(JSONSyntaxError) -> String {
         let start = index
         if bytes[index] == UInt8(ascii: "-") { index += 1 }
-        guard index < bytes.count, isDigit(bytes[index]) else { throw error("invalid number") }
+        guard index < end, isDigit(bytes[index]) else { throw error("invalid number") }
         if bytes[index] == UInt8(ascii: "0") {
             index += 1
         } else {
-            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+            while index < end, isDigit(bytes[index]) { index += 1 }
         }
-        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+        if index < end, bytes[index] == UInt8(ascii: ".") {
             index += 1
-            guard index < bytes.count, isDigit(bytes[index]) else { throw error("invalid number: digits must follow '.'") }
-            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+            guard index < end, isDigit(bytes[index]) else { throw error("invalid number: digits must follow '.'") }
+            while index < end, isDigit(bytes[index]) { index += 1 }
         }
-        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+        if index < end, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
             index += 1
-            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
-            guard index < bytes.count, isDigit(bytes[index]) else { throw error("invalid number exponent") }
-            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+            if index < end, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            guard index < end, isDigit(bytes[index]) else { throw error("invalid number exponent") }
+            while index < end, isDigit(bytes[index]) { index += 1 }
         }
         return String(decoding: bytes[start..<index], as: UTF8.self)
     }
@@ -142,7 +157,7 @@ public struct JSONParser {
         let start = index
         // Fast path: no escapes. All-ASCII text (the usual case) needs no UTF-8 validation.
         var highBits: UInt8 = 0
-        while index < bytes.count {
+        while index < end {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 let end = index
@@ -159,7 +174,7 @@ public struct JSONParser {
             index += 1
         }
         var scalars = Array(bytes[start..<index])
-        while index < bytes.count {
+        while index < end {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 index += 1
@@ -169,7 +184,7 @@ public struct JSONParser {
             if byte < 0x20 { throw error("control character in a string") }
             if byte != UInt8(ascii: "\\") { scalars.append(byte); index += 1; continue }
             index += 1
-            guard index < bytes.count else { break }
+            guard index < end else { break }
             let escape = bytes[index]
             index += 1
             switch escape {
@@ -184,7 +199,7 @@ public struct JSONParser {
             case UInt8(ascii: "u"):
                 var code = try parseHex4()
                 if (0xD800...0xDBFF).contains(code) {
-                    guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
+                    guard index + 1 < end, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
                         throw error("unpaired surrogate in a \\u escape")
                     }
                     index += 2
@@ -203,7 +218,7 @@ public struct JSONParser {
     }
 
     private mutating func parseHex4() throws(JSONSyntaxError) -> UInt32 {
-        guard index + 4 <= bytes.count else { throw error("truncated \\u escape") }
+        guard index + 4 <= end else { throw error("truncated \\u escape") }
         var value: UInt32 = 0
         for _ in 0..<4 {
             let byte = bytes[index]
