@@ -65,6 +65,33 @@ struct SimulationCommandTests {
         }
     }
 
+    @Test("backtest and stress with option books: every book opens, the ledger holds, stress with vol of vol is byte-identical on 1 and 2 threads; bad option settings exit 2 naming the option")
+    func optionBooks() throws {
+        let backtest = try LeewayProcess.run(["backtest", "--prices", Self.eth, "--accounts", "20", "--seed", "4", "--json", "--policy", "soft",
+                                              "--option-share", "1", "--option-strategies", "short_put,short_strangle"])
+        #expect(backtest.status == 0, "\(backtest.standardError)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(backtest.standardOutput.utf8)) as? [String: Any])
+        let policy = try #require((object["policies"] as? [[String: Any]])?.first)
+        #expect((policy["metrics"] as? [String: Any])?["accounts_opened"] as? Int == 20)
+        #expect(policy["ledger_conserved"] as? Bool == true)
+        let stress = ["stress", "--model", "jump", "--paths", "3", "--horizon", "2h", "--accounts", "20", "--seed", "6", "--json",
+                      "--policy", "soft", "--option-share", "0.5", "--vol-of-vol", "2"]
+        let one = try LeewayProcess.run(stress + ["--threads", "1"])
+        let two = try LeewayProcess.run(stress + ["--threads", "2"])
+        #expect(one.status == 0, "\(one.standardError)")
+        #expect(one.standardOutput == two.standardOutput)
+        for (bad, names) in [(["--option-share", "1.5"], "--option-share"), (["--option-strategies", "iron_condor"], "iron_condor"),
+                             (["--option-vol", "0"], "--option-vol"), (["--option-expiry", "soon"], "--option-expiry"),
+                             (["--option-margin", "span"], "--option-margin"), (["--strike-offset", "0.95"], "--strike-offset")] {
+            let refused = try LeewayProcess.run(["backtest", "--prices", Self.eth, "--accounts", "10"] + bad)
+            #expect(refused.status == 2, "\(bad)")
+            #expect(refused.standardError.contains(names), "\(bad): \(refused.standardError)")
+        }
+        let refused = try LeewayProcess.run(["stress", "--model", "gbm", "--vol-of-vol", "-1"])
+        #expect(refused.status == 2)
+        #expect(refused.standardError.contains("--vol-of-vol"))
+    }
+
     @Test("stress --json is byte-identical for 1 and 2 threads")
     func stressDeterminism() throws {
         let arguments = ["stress", "--model", "jump", "--paths", "6", "--horizon", "6h", "--accounts", "150", "--seed", "3", "--json"]

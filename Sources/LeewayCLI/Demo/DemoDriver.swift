@@ -106,7 +106,7 @@ struct DemoDriver: Service, CustomStringConvertible {
                 let command: JSONObject
                 switch answer {
                 case .deposit(let amount): command = plan.deposit(account: account.id, amount: amount)
-                case .reduce(_, let size): command = plan.fill(account: account.id, size: size, price: currentMark)
+                case .reduce(let reductions): command = plan.fill(account: account.id, size: reductions[0].size, price: currentMark)  // one perpetual position each
                 }
                 let outcomes = try await host.submit([command])
                 if outcomes.first?.events.contains(where: { $0.kind.type == .rejected }) == false { tally.answers += 1 }

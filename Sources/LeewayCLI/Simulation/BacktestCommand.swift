@@ -77,7 +77,8 @@ struct BacktestCommand: AsyncParsableCommand {
             BacktestScenario.maximumLeverage(tiers: tiers, notional: $0)
         }
         let scenario = BacktestScenario(path: path, accounts: population, tiers: tiers, depth: options.depthModel(),
-                                        insuranceFund: try options.insuranceFundAmount(), oracleFeed: oracleFeed(startMs: startMs))
+                                        insuranceFund: try options.insuranceFundAmount(), oracleFeed: oracleFeed(startMs: startMs),
+                                        options: options.optionMarketSpec())
         let progress = ProgressBar(total: policies.count, label: "backtest")
         let start = ContinuousClock.now
         let results = await Self.runAll(scenario, policies: policies, threads: options.threads, recordSeries: options.report != nil || options.charts != nil, progress: progress)

@@ -36,6 +36,16 @@ struct SimulationOptions: ParsableArguments {
     @Option(help: "Share of accounts with a stop-loss.") var stopLossShare = 0.0
     @Option(help: "A stop-loss closes where the loss reaches this fraction of the collateral.") var stopLossFraction = 0.5
 
+    @Option(help: "Share of accounts holding an option book instead of a perpetual position (the venue then lists options on its perpetual).")
+    var optionShare = 0.0
+    @Option(help: "Option books to draw from, comma-separated: covered_call, short_put, short_strangle, long_straddle (default all).")
+    var optionStrategies = OptionStrategy.allCases.map(\.rawValue).joined(separator: ",")
+    @Option(help: "Implied volatility of the options at the opening price, annualised.") var optionVol = 0.6
+    @Option(help: "Spot-vol elasticity β: vol = option-vol × (price / opening price)^(−β).") var spotVolElasticity = 1.0
+    @Option(help: "Out-of-the-money strikes at (1 ± this) × the opening price.") var strikeOffset = 0.1
+    @Option(help: "Expiry of the options after the start: e.g. 7d, 12h.") var optionExpiry = "7d"
+    @Option(help: "Margin model of the option books: portfolio (scenario grid) or standard.") var optionMargin = "portfolio"
+
     @Option(help: "Log-price impact of liquidations equal to one minute's depth (square-root law).") var impact = 0.01
     @Option(help: "Share of each minute's traded volume that absorbs liquidations.") var volumeShare = 0.1
     @Option(help: "Explicit depth in USDC per minute (overrides the volume-based depth).") var depth: Double?
@@ -65,6 +75,15 @@ struct SimulationOptions: ParsableArguments {
         }
         if let depth { guard depth > 0 else { throw ValidationError("--depth must be positive") } }
         guard (1...64).contains(threads) else { throw ValidationError("--threads must be between 1 and 64") }
+        guard optionShare >= 0, optionShare <= 1 else { throw ValidationError("--option-share must be between 0 and 1, got \(optionShare)") }
+        do { _ = try OptionStrategy.parseList(optionStrategies) } catch { throw ValidationError("--option-strategies: \(error.message)") }
+        guard optionVol >= OptionMarketSpec.minimumVolatility, optionVol <= OptionMarketSpec.maximumVolatility else {
+            throw ValidationError("--option-vol must be between \(OptionMarketSpec.minimumVolatility) and \(OptionMarketSpec.maximumVolatility) (annualised), got \(optionVol)")
+        }
+        guard spotVolElasticity >= 0, spotVolElasticity <= 5 else { throw ValidationError("--spot-vol-elasticity must be between 0 and 5, got \(spotVolElasticity)") }
+        guard strikeOffset >= 0, strikeOffset < 0.9 else { throw ValidationError("--strike-offset must be at least 0 and below 0.9, got \(strikeOffset)") }
+        guard StressCommand.horizonMs(optionExpiry) != nil else { throw ValidationError("--option-expiry must look like 7d, 12h or 90m, got \"\(optionExpiry)\"") }
+        guard MarginModel(rawValue: optionMargin) != nil else { throw ValidationError("--option-margin must be portfolio or standard, got \"\(optionMargin)\"") }
         guard !(json && csv) else { throw ValidationError("choose one of --json and --csv") }
     }
 
@@ -108,6 +127,22 @@ struct SimulationOptions: ParsableArguments {
         spec.reserveMultiple = reserveMultiple
         spec.stopLossShare = stopLossShare
         spec.stopLossFraction = stopLossFraction
+        spec.optionShare = optionShare
+        if let strategies = try? OptionStrategy.parseList(optionStrategies) { spec.optionStrategies = strategies }  // validated
+        return spec
+    }
+
+    /// The venue's options when some accounts hold books (`--option-share` > 0), else nil.
+    /// `volOfVol` is `stress`'s (a backtest replays one real path: its vol follows the spot-vol rule).
+    func optionMarketSpec(volOfVol: Double = 0) -> OptionMarketSpec? {
+        guard optionShare > 0 else { return nil }
+        var spec = OptionMarketSpec()
+        spec.baseVolatility = optionVol
+        spec.spotVolElasticity = spotVolElasticity
+        spec.strikeOffset = strikeOffset
+        spec.expiryAfterMs = StressCommand.horizonMs(optionExpiry) ?? spec.expiryAfterMs
+        spec.marginModel = MarginModel(rawValue: optionMargin) ?? .portfolio
+        spec.volOfVol = volOfVol
         return spec
     }
 

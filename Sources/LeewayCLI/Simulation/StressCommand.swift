@@ -32,6 +32,8 @@ struct StressCommand: AsyncParsableCommand {
     @Option(help: "Standard deviation of log jump size (jump).") var jumpVolatility = 0.04
     @Option(help: "Block length in minutes (bootstrap).") var block = 60
     @Option(help: "Bad debt (USDC) above which a path counts as a bad-debt path.") var badDebtThreshold = 1.0
+    @Option(help: "Vol of vol η of the options' implied volatility (annualised; with --option-share): vol × exp(η·W − η²t/2), W each path's own Brownian motion.")
+    var volOfVol = 0.0
 
     @Flag(help: "Also time the first two paths with the naive full scan (every account re-evaluated each step) and report the per-path speed-up.")
     var compareNaive = false
@@ -48,6 +50,7 @@ struct StressCommand: AsyncParsableCommand {
             throw ValidationError("--start-price and --minute-volume must be positive; --volatility, --jumps-per-day and --jump-volatility ≥ 0")
         }
         guard block >= 1 else { throw ValidationError("--block must be at least 1") }
+        guard volOfVol >= 0, volOfVol <= 10 else { throw ValidationError("--vol-of-vol must be between 0 and 10 (annualised), got \(volOfVol)") }
         if model == .garch || model == .bootstrap, prices == nil {
             throw ValidationError("--model \(model.rawValue) needs --prices FILE to fit or resample")
         }
@@ -102,10 +105,12 @@ struct StressCommand: AsyncParsableCommand {
         let population = options.populationSpec().draw(seed: options.seed, pathLength: steps + 1) {
             BacktestScenario.maximumLeverage(tiers: tiers, notional: $0)
         }
-        return StressConfiguration(
+        var configuration = StressConfiguration(
             model: synthetic, paths: paths, steps: steps, startPrice: start, minuteVolume: volume, seed: options.seed,
             population: population, tiers: tiers, depth: options.depthModel(), insuranceFund: try options.insuranceFundAmount(),
             policies: policies, badDebtThreshold: badDebtThreshold)
+        configuration.options = options.optionMarketSpec(volOfVol: volOfVol)
+        return configuration
     }
 
     /// The summaries of `configuration`'s paths run by workers through the queue at `url`: a unit
@@ -165,9 +170,7 @@ struct StressCommand: AsyncParsableCommand {
         }
         output.flush()
         if let report = options.report {
-            let sample = BacktestRun.run(BacktestScenario(path: configuration.path(0), accounts: population, tiers: tiers,
-                                                          depth: configuration.depth, insuranceFund: configuration.insuranceFund),
-                                         policy: policies[0], recordSeries: true)
+            let sample = BacktestRun.run(configuration.scenario(0), policy: policies[0], recordSeries: true)
             let html = HTMLReport.stress(summaries, sample: sample, title: "Stress: \(model.rawValue), \(paths) paths × \(horizon)",
                                          summary: header.map { "\($0.0) \($0.1)" }.joined(separator: ", "))
             do { try html.write(toFile: report, atomically: true, encoding: .utf8) } catch {

@@ -160,7 +160,8 @@ struct TuneCommand: AsyncParsableCommand {
             let accounts = population.draw(seed: options.seed, pathLength: path.count) { BacktestScenario.maximumLeverage(tiers: tiers, notional: $0) }
             var depth = options.depthModel()
             depth.feedback = feedback
-            return BacktestScenario(path: path, accounts: accounts, tiers: tiers, depth: depth, insuranceFund: fund)
+            return BacktestScenario(path: path, accounts: accounts, tiers: tiers, depth: depth, insuranceFund: fund,
+                                    options: options.optionMarketSpec())
         }
         var inputs: [TuningInput] = []
         var firstCandles: [Candle] = []

@@ -26,6 +26,13 @@ public struct PopulationSpec: Sendable, Equatable {
     /// the collateral: entry × (1 − f / leverage) for a long, entry × (1 + f / leverage) for a short.
     public var stopLossShare = 0.0
     public var stopLossFraction = 0.5
+    /// Share of accounts that hold an option book (`OptionStrategy`, picked uniformly from
+    /// `optionStrategies`) instead of a perpetual position; its cushion over the initial margin is
+    /// log-uniform in [`minCushion`, `maxCushion`]. Needs a scenario with options.
+    public var optionShare = 0.0
+    public var optionStrategies = OptionStrategy.allCases
+    public var minCushion = 1.1
+    public var maxCushion = 3.0
 
     public init(accounts: Int) { self.accounts = accounts }
 
@@ -56,6 +63,15 @@ public struct PopulationSpec: Sendable, Equatable {
             var account = SimulatedAccount(id: "t\(index)", isLong: isLong, notional: notional, collateral: notional / leverage,
                                            postsCoin: postsCoin, entryStep: entryStep, response: response)
             if keepsReserve { account.reserve = reserveMultiple * account.collateral }
+            // Drawn last for the same reason; a book replaces the perpetual position and its stop.
+            if optionShare > 0, generator.nextUnit() < optionShare, !optionStrategies.isEmpty {
+                let pick = Swift.min(Int(generator.nextUnit() * Double(optionStrategies.count)), optionStrategies.count - 1)
+                let cushion = minCushion * SimulationMath.pow(maxCushion / minCushion, generator.nextUnit())
+                account.book = SimulatedAccount.OptionBook(strategy: optionStrategies[pick], cushion: cushion)
+                account.stopMultiple = nil
+                account.reserve = 0
+                return account
+            }
             if setsStop { account.stopMultiple = isLong ? 1 - stopLossFraction / leverage : 1 + stopLossFraction / leverage }
             return account
         }

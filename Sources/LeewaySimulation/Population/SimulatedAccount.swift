@@ -26,6 +26,17 @@ public struct SimulatedAccount: Sendable, Equatable {
     /// The trader's stop-loss as a multiple of the entry price (e.g. 0.97: a long closes its
     /// whole position when the mark falls 3 % below where it opened); nil: no stop.
     public var stopMultiple: Double?
+    /// The option book the trader holds instead of a plain perpetual position; nil: a perpetual
+    /// position (`isLong`, `notional`).
+    public var book: OptionBook?
+
+    /// An option book: its strategy, sized to `notional`, and how far above its initial margin the
+    /// trader keeps its equity (the book opens fully collateralised, then the trader withdraws
+    /// down to `cushion` × the initial margin).
+    public struct OptionBook: Sendable, Equatable {
+        public var strategy: OptionStrategy
+        public var cushion: Double
+    }
 
     public var leverage: Double { notional / Swift.max(collateral, 1e-9) }
 }

@@ -51,6 +51,12 @@ public struct BacktestRun {
     /// The insurance fund right after set-up.
     var openingFund = Fixed.zero
     let finalInputPrice: Double
+    /// With options: σₜ at every path point (`OptionMarketSpec.volatilities`), the last σ sent to
+    /// the engine, and the series' strikes and expiry.
+    var volatilities: [Double] = []
+    var sentVolatility = 0.0
+    var seriesStrikes: [OptionSeries: Fixed] = [:]
+    var seriesExpiryMs: Int64 = 0
 
     struct StopOrder: Comparable {
         var price: Double
@@ -116,6 +122,7 @@ public struct BacktestRun {
             currentMark = BacktestScenario.exact(markValue)
             marks.append(currentMark.doubleValue)
             triggerStops(atPrice: currentMark, atMs: timeMs)
+            if !volatilities.isEmpty { updateVolatility(volatilities[step], atMs: timeMs) }
             sendMark(currentMark, factor: markFactors[step], atMs: timeMs)
             for account in entries[step] { open(account: account, atMs: timeMs) }
             let elapsedMs = step + 1 < path.count ? Double(path.timesMs[step + 1] - timeMs) : 0
@@ -217,6 +224,7 @@ public struct BacktestRun {
         apply(.market(id: Self.marketID, settleAsset: Self.settleAsset, tiers: scenario.tiers, liquidationFee: spec.liquidationFee,
                       expectedSlippage: spec.expectedSlippage, oracleGuard: spec.oracleGuard), atMs: startMs)
         apply(.policy(spec.policy, market: nil, volatilityHalfLifeMs: nil), atMs: startMs)
+        if scenario.options != nil { listOptions(atMs: startMs) }
         let totalNotional = scenario.accounts.reduce(0) { $0 + $1.notional }
         let fund = scenario.insuranceFund ?? (totalNotional > 0 ? BacktestScenario.exact(0.005 * totalNotional) : .zero)
         if fund.isPositive { apply(.insuranceDeposit(amount: fund, asset: Self.settleAsset), atMs: startMs) }
@@ -227,6 +235,10 @@ public struct BacktestRun {
     /// Opens account `index` at the current mark: its collateral, then its position.
     mutating func open(account index: Int, atMs timeMs: Int64) {
         let account = scenario.accounts[index]
+        if let book = account.book {
+            openBook(book, account: index, atMs: timeMs)
+            return
+        }
         let price = currentMark.doubleValue
         let deposit: Command = account.postsCoin
             ? .deposit(account: account.id, asset: Self.coinAsset,
@@ -259,8 +271,16 @@ public struct BacktestRun {
         switch answer {
         case .deposit(let amount):
             command = .deposit(account: account.id, asset: Self.settleAsset, amount: amount)
-        case .reduce(_, let size):
-            command = .fill(account: account.id, market: Self.marketID, size: size, price: currentMark, fee: .zero)
+        case .reduce(let reductions):
+            // Each leg at its mark: the perpetual's the backtest's current one, an option's the
+            // report's value per contract.
+            var acted = false
+            for reduction in reductions {
+                let price = reduction.market == Self.marketID ? currentMark : reduction.markPrice
+                if apply(.fill(account: account.id, market: reduction.market, size: reduction.size, price: price, fee: .zero), atMs: timeMs) { acted = true }
+            }
+            if acted { metrics.traderActions += 1 }
+            return
         }
         if apply(command, atMs: timeMs) { metrics.traderActions += 1 }
     }
@@ -307,14 +327,19 @@ public struct BacktestRun {
             metrics.deficitTotal = Fixed(raw: metrics.deficitTotal.raw &+ deficit.raw)
             let unrecovered = deficit.raw - insurancePaid.raw - adlRecovered.raw
             metrics.badDebt = Fixed(raw: metrics.badDebt.raw &+ Swift.max(unrecovered, 0))
-        case let .liquidationFill(_, _, size, price, fee, _):
+        case let .liquidationFill(_, market, size, price, fee, _):
+            // An option leg's notional here is its premium traded (size × value per contract).
             let notional = (try? size.magnitude.multiplied(by: price, rounding: .down)) ?? .zero
             metrics.liquidatedNotional = (try? metrics.liquidatedNotional.adding(notional)) ?? metrics.liquidatedNotional
             metrics.liquidationFees = (try? metrics.liquidationFees.adding(fee)) ?? metrics.liquidationFees
             metrics.liquidationSlippage += scenario.depth.slippage(notional: notional.doubleValue, depth: currentDepth)
             forcedClosed[index] += size.magnitude.doubleValue
-            metrics.forcedCloseLoss += size.doubleValue * (price.doubleValue - finalInputPrice)
-            stepFlow += size.doubleValue * price.doubleValue
+            // The perpetual's closes move its price (the cascade) and are valued against the path's
+            // end; an option's are taken by the option book's market makers, off the perpetual.
+            if market == Self.marketID {
+                metrics.forcedCloseLoss += size.doubleValue * (price.doubleValue - finalInputPrice)
+                stepFlow += size.doubleValue * price.doubleValue
+            }
             countPerMinute(notional, atMs: event.timestampMs)
             if recordSeries { series.liquidations.append((event.timestampMs, price.doubleValue, notional.doubleValue)) }
         case let .adlFill(_, _, size, price, _):
@@ -322,7 +347,7 @@ public struct BacktestRun {
             metrics.adlNotional = (try? metrics.adlNotional.adding(notional)) ?? metrics.adlNotional
         case .alert:
             metrics.engineAlerts += 1
-        case .rejected, .warningCleared, .optionSettled:  // the backtest trades no options yet
+        case .rejected, .warningCleared, .optionSettled:  // a settlement moves cash between the book's holders only
             break
         }
     }

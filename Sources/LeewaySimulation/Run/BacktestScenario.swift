@@ -13,9 +13,13 @@ public struct BacktestScenario: Sendable {
     public var coinWeight: Fixed
     /// What the oracle feed gets wrong (spikes, outages); faithful by default.
     public var oracleFeed: OracleFeed
+    /// The venue's option series and their implied volatility; nil: no options (accounts with an
+    /// option book then open nothing).
+    public var options: OptionMarketSpec?
 
     public init(path: PricePath, accounts: [SimulatedAccount], tiers: [MarginTier], depth: DepthModel,
-                insuranceFund: Fixed? = nil, coinWeight: Fixed = Fixed(raw: 80_000_000), oracleFeed: OracleFeed = .faithful) {
+                insuranceFund: Fixed? = nil, coinWeight: Fixed = Fixed(raw: 80_000_000), oracleFeed: OracleFeed = .faithful,
+                options: OptionMarketSpec? = nil) {
         self.path = path
         self.accounts = accounts
         self.tiers = tiers
@@ -23,6 +27,7 @@ public struct BacktestScenario: Sendable {
         self.insuranceFund = insuranceFund
         self.coinWeight = coinWeight
         self.oracleFeed = oracleFeed
+        self.options = options
     }
 
     /// Binance-like tiers for a major perpetual: IMR/MMR 2 %/1 % to 1M notional, 5 %/2.5 % to 5M,

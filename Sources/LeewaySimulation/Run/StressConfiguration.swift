@@ -19,6 +19,8 @@ public struct StressConfiguration: Sendable {
     public var policies: [PolicySpec]
     public var badDebtThreshold: Double
     public var markEvaluation: Engine.MarkEvaluation = .triggerBands
+    /// The venue's options (nil: none). Each path gets its own vol-of-vol stream (`options(forPath:)`).
+    public var options: OptionMarketSpec?
 
     public init(model: SyntheticModel, paths: Int, steps: Int, startPrice: Double, minuteVolume: Double, seed: UInt64,
                 population: [SimulatedAccount], tiers: [MarginTier], depth: DepthModel, insuranceFund: Fixed?,
@@ -35,6 +37,20 @@ public struct StressConfiguration: Sendable {
         self.insuranceFund = insuranceFund
         self.policies = policies
         self.badDebtThreshold = badDebtThreshold
+    }
+
+    /// Path `index`'s option market: the configured one with its vol-of-vol Brownian motion seeded
+    /// from the path's own sub-seed (a stream apart from the path's prices).
+    public func options(forPath index: Int) -> OptionMarketSpec? {
+        guard var options else { return nil }
+        options.volSeed = SplitMix64.derivedSeed(SplitMix64.derivedSeed(seed, UInt64(index)), 0x766F_6C)
+        return options
+    }
+
+    /// The scenario of path `index`: its prices and option market, the population, tiers, depth and fund.
+    public func scenario(_ index: Int) -> BacktestScenario {
+        BacktestScenario(path: path(index), accounts: population, tiers: tiers, depth: depth, insuranceFund: insuranceFund,
+                         options: options(forPath: index))
     }
 
     /// Path `index`'s prices: the model run from the path's own sub-seed of `seed`.

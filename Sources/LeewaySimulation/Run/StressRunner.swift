@@ -39,9 +39,7 @@ public enum StressRunner {
 
     /// Every policy on path `index` (in the configuration's policy order).
     public static func runPath(_ configuration: StressConfiguration, index: Int) -> [RunMetrics] {
-        let scenario = BacktestScenario(path: configuration.path(index), accounts: configuration.population,
-                                        tiers: configuration.tiers, depth: configuration.depth,
-                                        insuranceFund: configuration.insuranceFund)
+        let scenario = configuration.scenario(index)
         return configuration.policies.map { policy in
             BacktestRun.run(scenario, policy: policy, markEvaluation: configuration.markEvaluation).metrics
         }
