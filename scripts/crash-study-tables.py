@@ -2,6 +2,7 @@
 
 tables.md: every metric of every preset per file (seed 1). bar.md: issue 12's bar, guarded
 against hard per file, seed and feedback setting, and the summed reduction with feedback.
+options.md: the option books on the one-day crashes and the stress run with vol of vol.
 """
 import json
 import os
@@ -80,3 +81,32 @@ bar.append("|---|---:|---:|---:|---:|---:|")
 for p in stress["policies"]:
     bar.append(f"| {p['name']} | {fmt(p['deficit_var_95'])} | {fmt(p['deficit_es_95'])} | {fmt(p['deficit_var_99'])} | {fmt(p['deficit_es_99'])} | {fmt(p['insurance_fund_var_99'])} |")
 open(os.path.join(out, "bar.md"), "w").write("\n".join(bar) + "\n")
+
+
+# Options: 1,000 option books per one-day crash, and stress with half books and vol of vol.
+option_keys = ["accounts_opened", "accounts_warned", "accounts_called", "accounts_cured", "accounts_deleveraged",
+               "accounts_liquidated", "accounts_partially_liquidated", "accounts_bankrupt", "deficit_total",
+               "liquidated_notional", "liquidation_fees", "insurance_fund_pnl", "trader_actions"]
+options = []
+for name in ["eth-2024-08-05", "btc-2024-08-05"]:
+    data = json.load(open(os.path.join(out, f"{name}-options.json")))
+    header = [p["name"] for p in data["policies"]]
+    options.append(f"### {name}: 1,000 option books (seed 1)\n")
+    options.append("| metric | " + " | ".join(header) + " |")
+    options.append("|---|" + "---:|" * len(header))
+    for key in option_keys:
+        options.append(f"| {key} | " + " | ".join(fmt(p["metrics"][key]) for p in data["policies"]) + " |")
+    options.append("| ledger conserved | " + " | ".join("yes" if p["ledger_conserved"] else "**no**" for p in data["policies"]) + " |")
+    options.append("")
+stress = json.load(open(os.path.join(out, "stress-options.json")))
+options.append(f"### stress: {stress['model']}, {stress['paths']} paths × {stress['horizon']}, {stress['accounts']} accounts (half option books), vol of vol 2\n")
+options.append("| metric (mean / p95 / max over paths) | " + " | ".join(p["name"] for p in stress["policies"]) + " |")
+options.append("|---|" + "---:|" * len(stress["policies"]))
+for key in ["accounts_liquidated", "accounts_partially_liquidated", "accounts_bankrupt", "deficit_total", "liquidated_notional"]:
+    cells = []
+    for p in stress["policies"]:
+        d = p["metrics"][key]
+        cells.append(f"{fmt(d['mean'])} / {fmt(d['p95'])} / {fmt(d['max'])}")
+    options.append(f"| {key} | " + " | ".join(cells) + " |")
+options.append("")
+open(os.path.join(out, "options.md"), "w").write("\n".join(options))
