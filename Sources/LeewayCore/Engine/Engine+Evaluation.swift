@@ -38,6 +38,7 @@ extension Engine {
     /// Evaluates queued accounts in order until none is left (ADL may queue more, including
     /// accounts already evaluated in this command).
     mutating func drainEvaluationQueue() {
+        if !index.staleOptionRisk.isEmpty, !evaluationQueue.isEmpty { refreshOptionRisk() }
         var position = 0
         while position < evaluationQueue.count {
             let account = evaluationQueue[position]

@@ -67,6 +67,20 @@ extension Engine {
         state.markets[market].markPrice = value.down
         state.markets[market].option?.valueCeiling = value.up
         state.markets[market].markTimeMs = state.clockMs
+        index.staleOptionRisk.append(market)
+    }
+
+    /// Stores the risk array (`OptionRiskTable`) of every option valued since the last refresh, at
+    /// the inputs a book's leg on it has now. Called before evaluations, so a mark that evaluates
+    /// nobody (a quiet tick) computes no risk array; `remarginAll` callers may call it first.
+    public mutating func refreshOptionRisk() {
+        for market in index.staleOptionRisk {
+            guard let terms = state.markets[market].option, let forward = state.markets[terms.underlying].markPrice,
+                  let option = Self.optionLeg(of: state.markets[market]) else { continue }
+            index.optionRisk.store(market: market, forward: forward.doubleValue, option: option,
+                                   params: state.markets[terms.underlying].portfolioParams ?? .standard)
+        }
+        index.staleOptionRisk.removeAll(keepingCapacity: true)
     }
 
     /// After an accepted mark of `underlying`: values its options again. Their holders are in the

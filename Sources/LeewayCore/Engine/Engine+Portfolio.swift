@@ -21,6 +21,7 @@ extension Engine {
         try requirePerpetual(market, command: "portfolio_params")
         if let problem = params.problem { throw Rejection(code: .invalidPortfolioParams, message: problem) }
         state.markets[market].portfolioParams = params
+        index.staleOptionRisk += index.options[market] ?? []
         for account in state.accounts.indices where state.accounts[account].marginModel == .portfolio && !state.accounts[account].positions.isEmpty {
             queueEvaluation(account)
         }
@@ -33,7 +34,7 @@ extension Engine {
     /// underlying without a mark adds nothing (as a perpetual without a mark does in `computeRisk`);
     /// an option leg without a volatility, or already settled, is left out of the grid.
     static func portfolioRequirements<Markets: RandomAccessCollection<Market>>(
-        of account: UnsafePointer<Account>, markets: Markets
+        of account: UnsafePointer<Account>, markets: Markets, risk: OptionRiskTable? = nil
     ) throws(ArithmeticError) -> (initial: Int128, maintenance: Int128) where Markets.Index == Int {
         var initial: Int128 = 0, maintenance: Int128 = 0
         // Underlyings with a correlation, combined after the loop.
@@ -41,7 +42,7 @@ extension Engine {
         var correlatedCharge: Int128 = 0
         var correlation = Fixed.one, imFactor = Fixed.one
         for underlying in underlyings(of: account, markets: markets) {
-            guard let book = try portfolioBook(of: account, underlying: underlying, markets: markets) else { continue }
+            guard let book = try portfolioBook(of: account, underlying: underlying, markets: markets, risk: risk) else { continue }
             let losses = PortfolioMargin.directionalLosses(legs: book.legs, forward: book.forward, scenarios: PortfolioMargin.scenarios(book.params))
             if let rho = book.params.correlation {
                 correlated.append(losses)
@@ -113,22 +114,31 @@ extension Engine {
         guard let terms = market.option else {
             return position.market == underlying ? PortfolioMargin.Leg(units: position.size.doubleValue) : nil
         }
-        guard terms.underlying == underlying, terms.settlementPrice == nil, let volatility = terms.volatility else { return nil }
-        return PortfolioMargin.Leg(
-            units: position.size.doubleValue * terms.contractSize.doubleValue,
-            option: PortfolioMargin.OptionLeg(kind: terms.kind, strike: terms.strike.doubleValue, volatility: volatility.doubleValue,
-                                              years: terms.yearsToExpiry(atMs: market.markTimeMs ?? terms.expiryMs)))
+        guard terms.underlying == underlying, let option = optionLeg(of: market) else { return nil }
+        return PortfolioMargin.Leg(units: position.size.doubleValue * terms.contractSize.doubleValue, option: option)
     }
 
-    /// The book of `underlying` (nil without a mark).
+    /// The Black-76 inputs of option `market` as the grid revalues it (nil: settled, or no
+    /// volatility yet): its kind, strike, volatility, and time to expiry when it was last valued.
+    static func optionLeg(of market: Market) -> PortfolioMargin.OptionLeg? {
+        guard let terms = market.option, terms.settlementPrice == nil, let volatility = terms.volatility else { return nil }
+        return PortfolioMargin.OptionLeg(kind: terms.kind, strike: terms.strike.doubleValue, volatility: volatility.doubleValue,
+                                         years: terms.yearsToExpiry(atMs: market.markTimeMs ?? terms.expiryMs))
+    }
+
+    /// The book of `underlying` (nil without a mark); its option legs carry their risk arrays
+    /// from `risk` when it holds them for these inputs.
     static func portfolioBook<Markets: RandomAccessCollection<Market>>(
-        of account: UnsafePointer<Account>, underlying: Int, markets: Markets
+        of account: UnsafePointer<Account>, underlying: Int, markets: Markets, risk: OptionRiskTable? = nil
     ) throws(ArithmeticError) -> PortfolioBook? where Markets.Index == Int {
         guard let mark = markets[underlying].markPrice else { return nil }
         let params = markets[underlying].portfolioParams ?? .standard
         var book = PortfolioBook(forward: mark.doubleValue, params: params, legs: [], shortCharge: 0)
         for position in account.pointee.positions {
-            guard let leg = portfolioLeg(of: position, underlying: underlying, markets: markets) else { continue }
+            guard var leg = portfolioLeg(of: position, underlying: underlying, markets: markets) else { continue }
+            if let risk, let option = leg.option {
+                leg.changes = risk.changes(market: position.market, forward: book.forward, option: option, params: params)
+            }
             book.legs.append(leg)
             if leg.option != nil, position.size.isNegative, let terms = markets[position.market].option {
                 let perContract = try params.shortOptionCharge.multiplied(by: mark, rounding: .up).multiplied(by: terms.contractSize, rounding: .up)

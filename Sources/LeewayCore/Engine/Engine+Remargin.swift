@@ -130,13 +130,15 @@ extension Engine {
         var globalPolicy: LiquidationPolicy
         var nowMs: Int64
         var anyMarketPaused: Bool
+        /// The options' risk arrays as last refreshed (a stale one is not used: `OptionRiskTable`).
+        var optionRisk: OptionRiskTable
     }
 
     /// Adds one account's outcome to `summary` (below MM, needing action, held by a paused market,
     /// overflowing), computed on the account itself. `accountsEvaluated` is the caller's.
     private static func remarginByAccount(at account: UnsafePointer<Account>, context: RemarginContext,
                                           into summary: inout RemarginSummary) {
-        guard let evaluation = try? computeRisk(at: account, markets: context.markets, assets: context.assets) else {
+        guard let evaluation = try? computeRisk(at: account, markets: context.markets, assets: context.assets, risk: context.optionRisk) else {
             summary.accountsOverflowing += 1
             return
         }
@@ -165,7 +167,7 @@ extension Engine {
             state.assets.withUnsafeBufferPointer { assets in
                 state.marketPolicies.withUnsafeBufferPointer { policies in
                     body(RemarginContext(markets: markets, assets: assets, policies: policies, globalPolicy: state.globalPolicy,
-                                         nowMs: state.clockMs, anyMarketPaused: index.pausedMarketCount > 0))
+                                         nowMs: state.clockMs, anyMarketPaused: index.pausedMarketCount > 0, optionRisk: index.optionRisk))
                 }
             }
         }

@@ -17,23 +17,23 @@ extension Engine {
     /// notional |size| × contract_size × underlying mark (rounded up). On the portfolio model, IM
     /// and MM are `portfolioRequirements` instead (equity and notionals as above).
     func computeRisk(of account: Account) throws(ArithmeticError) -> RiskEvaluation {
-        try Self.computeRisk(of: account, markets: state.markets, assets: state.assets)
+        try Self.computeRisk(of: account, markets: state.markets, assets: state.assets, risk: index.optionRisk)
     }
 
     /// `computeRisk(of:)` of the stored account at `index`. Prefer this inside mutating code:
     /// passing `state.accounts[index]` to a method of `self` makes Swift copy the whole engine.
     func computeRisk(ofAccount index: Int) throws(ArithmeticError) -> RiskEvaluation {
-        try Self.computeRisk(of: state.accounts[index], markets: state.markets, assets: state.assets)
+        try Self.computeRisk(of: state.accounts[index], markets: state.markets, assets: state.assets, risk: self.index.optionRisk)
     }
 
     /// `computeRisk(of:)` over given market and asset tables (arrays, or buffers pinned once by a
     /// full re-margin so that no reference count is touched per account).
     @inline(__always)
     static func computeRisk<Markets: RandomAccessCollection<Market>, Assets: RandomAccessCollection<Asset>>(
-        of account: borrowing Account, markets: Markets, assets: Assets
+        of account: borrowing Account, markets: Markets, assets: Assets, risk: OptionRiskTable? = nil
     ) throws(ArithmeticError) -> RiskEvaluation where Markets.Index == Int, Assets.Index == Int {
         try withUnsafePointer(to: account) { (pointer) throws(ArithmeticError) in
-            try computeRisk(at: pointer, markets: markets, assets: assets)
+            try computeRisk(at: pointer, markets: markets, assets: assets, risk: risk)
         }
     }
 
@@ -41,7 +41,7 @@ extension Engine {
     /// borrowed in place rather than retained.
     @inline(__always)
     static func computeRisk<Markets: RandomAccessCollection<Market>, Assets: RandomAccessCollection<Asset>>(
-        at account: UnsafePointer<Account>, markets: Markets, assets: Assets
+        at account: UnsafePointer<Account>, markets: Markets, assets: Assets, risk: OptionRiskTable? = nil
     ) throws(ArithmeticError) -> RiskEvaluation where Markets.Index == Int, Assets.Index == Int {
         var equity: Int128 = 0
         let balanceCount = account.pointee.balances.count
@@ -76,7 +76,7 @@ extension Engine {
             if notional.raw > largestNotional { largestNotional = notional.raw; largest = position }
         }
         if account.pointee.marginModel == .portfolio, positionCount > 0 {
-            (initial, maintenance) = try portfolioRequirements(of: account, markets: markets)
+            (initial, maintenance) = try portfolioRequirements(of: account, markets: markets, risk: risk)
         }
         return RiskEvaluation(
             risk: AccountRisk(equity: try .narrowing(equity), initialMargin: try .narrowing(initial),

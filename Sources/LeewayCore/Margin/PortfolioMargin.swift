@@ -47,10 +47,14 @@ public enum PortfolioMargin {
         public var units: Double
         /// nil for the perpetual.
         public var option: OptionLeg?
+        /// The option's risk array over the grid being scanned (`OptionRiskTable`): its
+        /// `scenarioChange` per scenario, in the grid's order; nil: revalue the leg itself.
+        public var changes: [Double]?
 
-        public init(units: Double, option: OptionLeg? = nil) {
+        public init(units: Double, option: OptionLeg? = nil, changes: [Double]? = nil) {
             self.units = units
             self.option = option
+            self.changes = changes
         }
     }
 
@@ -86,12 +90,23 @@ public enum PortfolioMargin {
         public var up: Double
     }
 
-    /// `DirectionalLosses` of `legs` at mark `forward` over `scenarios`.
+    /// One unit's change in value of `option` in `scenario` at mark `forward`:
+    ///   Black76(F(1 + m), σ·f, T) − Black76(F, σ, T)   (binary64, this expression exactly).
+    @inline(__always)
+    public static func scenarioChange(_ option: OptionLeg, forward: Double, scenario: Scenario) -> Double {
+        let value = Black76.price(option.kind, forward: forward * (1 + scenario.move), strike: option.strike,
+                                  volatility: option.volatility * scenario.volatilityFactor, years: option.years)
+        return value - Black76.price(option.kind, forward: forward, strike: option.strike, volatility: option.volatility, years: option.years)
+    }
+
+    /// `DirectionalLosses` of `legs` at mark `forward` over `scenarios`. A leg with a risk array
+    /// (`Leg.changes`, for these scenarios) adds units × its change; any other option leg is
+    /// revalued, `scenarioChange` inline — the same bits either way.
     public static func directionalLosses(legs: [Leg], forward: Double, scenarios: [Scenario]) -> DirectionalLosses {
         var base: [Double] = []
         base.reserveCapacity(legs.count)
         for leg in legs {
-            guard let option = leg.option else { base.append(0); continue }
+            guard let option = leg.option, leg.changes == nil else { base.append(0); continue }
             base.append(Black76.price(option.kind, forward: forward, strike: option.strike, volatility: option.volatility, years: option.years))
         }
         var found = DirectionalLosses(worst: -.infinity, scenario: 0, down: -.infinity, up: -.infinity)
@@ -99,7 +114,9 @@ public enum PortfolioMargin {
             let price = forward * (1 + scenario.move)
             var change = 0.0
             for (offset, leg) in legs.enumerated() {
-                if let option = leg.option {
+                if let changes = leg.changes {
+                    change += leg.units * changes[index]
+                } else if let option = leg.option {
                     let value = Black76.price(option.kind, forward: price, strike: option.strike,
                                               volatility: option.volatility * scenario.volatilityFactor, years: option.years)
                     change += leg.units * (value - base[offset])
