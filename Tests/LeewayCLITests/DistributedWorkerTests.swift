@@ -52,6 +52,30 @@ struct DistributedWorkerTests {
         }
     }
 
+    /// Sends `signal` to the first of `workers` seen holding a unit while `coordinator` runs, and
+    /// returns its pid (nil: none was seen). A worker logs "job J unit U claimed" before it runs a
+    /// unit and "job J unit U (…) done" after: one with a claim not yet done holds that unit now.
+    /// The watch runs on a thread of its own: under the whole suite the cooperative pool's threads
+    /// are often all blocked in other tests' subprocesses, and a watch on it could miss the run.
+    static func signalFirstHolder(of workers: [Background], with signal: Int32, while coordinator: Background) async -> Int32? {
+        let watch = KillWatch()
+        let watcher = Thread {
+            let deadline = ContinuousClock.now + .seconds(300)
+            while coordinator.process.isRunning, ContinuousClock.now < deadline {
+                if let worker = workers.first(where: { holdsAUnit($0.standardError) }) {
+                    kill(worker.process.processIdentifier, signal)
+                    watch.finish(killed: worker.process.processIdentifier)
+                    return
+                }
+                Thread.sleep(forTimeInterval: 0.005)
+            }
+            watch.finish(killed: nil)
+        }
+        watcher.start()
+        while !watch.isFinished { try? await Task.sleep(for: .milliseconds(50)) }
+        return watch.killed
+    }
+
     /// What the kill watch's thread did: finished, and the pid it killed (nil: none).
     final class KillWatch: @unchecked Sendable {
         private let lock = NSLock()
@@ -88,27 +112,8 @@ struct DistributedWorkerTests {
             defer { for worker in workers { worker.stop() } }
             let coordinator = try Background(stress + ["--postgres", database.url])
             defer { coordinator.stop() }
-            // Kill the first worker seen holding a unit, while the run is under way. The watch runs
-            // on a thread of its own: under the whole suite the cooperative pool's threads are
-            // often all blocked in other tests' subprocesses, and a watch on it could miss the run.
-            let watch = KillWatch()
-            let watcher = Thread {
-                let deadline = ContinuousClock.now + .seconds(300)
-                while coordinator.process.isRunning, ContinuousClock.now < deadline {
-                    // A worker logs "job J unit U claimed" before it runs a unit and "job J unit U (…)
-                    // done" after: one with a claim not yet done holds that unit now.
-                    if let worker = workers.first(where: { Self.holdsAUnit($0.standardError) }) {
-                        kill(worker.process.processIdentifier, SIGKILL)
-                        watch.finish(killed: worker.process.processIdentifier)
-                        return
-                    }
-                    Thread.sleep(forTimeInterval: 0.005)
-                }
-                watch.finish(killed: nil)
-            }
-            watcher.start()
-            while !watch.isFinished { try await Task.sleep(for: .milliseconds(50)) }
-            let killed = watch.killed
+            // Kill the first worker seen holding a unit, while the run is under way.
+            let killed = await Self.signalFirstHolder(of: workers, with: SIGKILL, while: coordinator)
             #expect(killed != nil, "no worker was seen holding a unit")
             let status = try await coordinator.exit(within: .seconds(300))
             #expect(status == 0, "\(coordinator.standardError)")
@@ -117,6 +122,40 @@ struct DistributedWorkerTests {
             // The killed worker's unit was run again by a survivor, and the finished job was removed.
             let survivors = workers.filter { $0.process.processIdentifier != killed }
             #expect(survivors.contains { $0.standardError.contains("attempt 2") }, "\(survivors.map(\.standardError))")
+            #expect(try await database.strings("SELECT count(*)::text FROM leeway_work.units") == ["0"])
+        }
+    }
+
+    @Test("a worker stopped with SIGTERM gives back the unit it holds at once, and a coordinator stopped with SIGINT removes its job")
+    func stopSignals() async throws {
+        try await PostgresTestDatabase.withDatabase { database in
+            let stress = ["stress", "--model", "jump", "--paths", "12", "--horizon", "4h", "--accounts", "200", "--seed", "5", "--json"]
+            let single = try LeewayProcess.run(stress + ["--threads", "1"])
+            // Leases of 120 s: only a unit given back is run again within the test.
+            let first = try Background(["worker", "--postgres", database.url, "--lease-seconds", "120"])
+            defer { first.stop() }
+            let coordinator = try Background(stress + ["--postgres", database.url])
+            defer { coordinator.stop() }
+            #expect(await Self.signalFirstHolder(of: [first], with: SIGTERM, while: coordinator) != nil, "the worker was seen holding a unit")
+            #expect(try await first.exit(within: .seconds(30)) == 128 + SIGTERM)
+            #expect(first.standardError.contains("SIGTERM: stopping; gave back 1 unit"), "\(first.standardError)")
+            let second = try Background(["worker", "--postgres", database.url, "--lease-seconds", "120"])
+            defer { second.stop() }
+            #expect(try await coordinator.exit(within: .seconds(100)) == 0, "\(coordinator.standardError)")
+            #expect(coordinator.standardOutput == single.standardOutput)
+            #expect(second.standardError.contains("attempt 2"), "the given-back unit ran again: \(second.standardError)")
+
+            // A coordinator with no worker, interrupted: its job leaves the queue with it.
+            second.stop()
+            let interrupted = try Background(stress + ["--postgres", database.url])
+            defer { interrupted.stop() }
+            while (try? await database.strings("SELECT count(*)::text FROM leeway_work.units")) != ["12"], interrupted.process.isRunning {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            kill(interrupted.process.processIdentifier, SIGINT)
+            #expect(try await interrupted.exit(within: .seconds(30)) == 128 + SIGINT)
+            #expect(interrupted.standardError.contains("SIGINT: stopped; job"), "\(interrupted.standardError)")
+            #expect(try await database.strings("SELECT count(*)::text FROM leeway_work.jobs") == ["0"])
             #expect(try await database.strings("SELECT count(*)::text FROM leeway_work.units") == ["0"])
         }
     }

@@ -4,10 +4,13 @@ import LeewayJournal
 
 /// The coordinator's side of a distributed run (`leeway stress|tune --postgres URL`): creates the
 /// job in the work queue, adds units, waits for `leeway worker` processes to finish them (with the
-/// progress bar) and hands back their results in unit order, then removes the job.
+/// progress bar) and hands back their results in unit order, then removes the job. Stopped by
+/// SIGINT or SIGTERM, it removes the job first (its units go with it), so workers do not go on
+/// computing units nobody will merge.
 final class WorkCoordinator {
     let queue: WorkQueue
     let job: Int64
+    private var stopping: StopSignals?
     private var nextUnit: Int64 = 0
     /// How often the queue is asked for progress while waiting.
     static let pollInterval = Duration.milliseconds(200)
@@ -23,6 +26,11 @@ final class WorkCoordinator {
             self.job = try queue.createJob(kind: job.kind, configuration: job.encoded())
         } catch {
             throw usageFailure(WorkQueue.message(for: error))
+        }
+        let queue = queue, id = self.job
+        stopping = StopSignals { signal in
+            let removed = (try? queue.deleteJob(id)) != nil
+            FileHandle.standardError.write(Data("\n\(signal): stopped; job \(id) \(removed ? "removed from" : "could not be removed from") the work queue\n".utf8))
         }
     }
 
@@ -58,6 +66,8 @@ final class WorkCoordinator {
 
     /// Removes the job and its units (after the results are merged).
     func finish() {
+        stopping?.remove()
+        stopping = nil
         try? queue.deleteJob(job)
     }
 }

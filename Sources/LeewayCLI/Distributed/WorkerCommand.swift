@@ -10,7 +10,8 @@ import LeewaySimulation
 /// (once per job, `WorkerJob`), runs it and stores its result under its claim's token. A renewer
 /// extends the leases of the units this process holds every quarter of the lease, on its own thread
 /// and connection, so a long unit keeps its lease however busy the loops are; a process killed
-/// mid-unit stops renewing and its unit is claimed again when the lease passes.
+/// mid-unit stops renewing and its unit is claimed again when the lease passes. SIGTERM or SIGINT
+/// gives back the units it holds at once (pending for any worker) and exits 143 or 130.
 struct WorkerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "worker",
@@ -60,6 +61,16 @@ struct WorkerCommand: AsyncParsableCommand {
             }
         }
         renewal.start()
+        let stopping = StopSignals { signal in
+            state.stop()
+            do throws(JournalError) {
+                let released = try renewer.releaseClaims(worker: identity)
+                Self.say("\(signal): stopping; gave back \(released) unit\(released == 1 ? "" : "s") for other workers")
+            } catch {
+                Self.say("\(signal): stopping; cannot give back the units (\(WorkQueue.message(for: error))): they are claimed again when their leases pass")
+            }
+        }
+        defer { stopping.remove() }
         await Self.onThreads(threads) { index in
             Self.claimLoop(queue: loops[index], identity: identity, leaseMs: leaseMs, once: untilEmpty, state: state)
         }

@@ -145,6 +145,18 @@ public final class WorkQueue: Sendable {
         return result.reduce(0) { count, _ in count + 1 }
     }
 
+    /// Gives back every unit `worker` holds (a worker that was told to stop): each is pending again
+    /// at once, for any worker, instead of after its lease. Returns how many. A result this worker
+    /// still sends for one is refused (`complete`: the claim is no longer current).
+    @discardableResult
+    public func releaseClaims(worker: String) throws(JournalError) -> Int {
+        let result = try session.query("""
+            UPDATE leeway_work.units SET state = 'pending', claimed_by = NULL, lease_until = NULL
+            WHERE claimed_by = \(worker) AND state = 'claimed' RETURNING unit
+            """, "give back claimed units")
+        return result.reduce(0) { count, _ in count + 1 }
+    }
+
     /// Stores `result` for `unit` and marks it done, if the claim is still the unit's current one;
     /// returns false (nothing written) when it is not: the lease passed and another worker claimed
     /// the unit, or it is already done.
