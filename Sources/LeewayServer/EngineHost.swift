@@ -399,20 +399,13 @@ public actor EngineHost {
 
     /// Reports of accounts (optionally only in `phase`, only `visible` ones), ordered by margin
     /// ratio (highest first) or id, at most `limit`.
-    public func reports(phase: LiquidationPhase?, orderByMarginRatio: Bool, limit: Int, visible: [String]?) -> [MarginReport] {
-        var reports: [MarginReport] = []
-        let ids = visible ?? engine.accountIDs
-        for id in ids {
-            guard let report = engine.marginReport(account: id) else { continue }
-            if let phase, report.phase != phase { continue }
-            reports.append(report)
-        }
-        if orderByMarginRatio {
-            reports.sort { ($0.marginRatio ?? .zero, $1.account) > ($1.marginRatio ?? .zero, $0.account) }
-        } else {
-            reports.sort { $0.account < $1.account }
-        }
-        return Array(reports.prefix(limit))
+    /// `Engine.accountReports` on a copy of the engine, off the owner: a list over a million
+    /// accounts ranks them all, which must not hold up the commands.
+    public func reports(phase: LiquidationPhase?, orderByMarginRatio: Bool, limit: Int, visible: [String]?) async -> [MarginReport] {
+        let engine = self.engine
+        return await Task.detached {
+            engine.accountReports(phase: phase, order: orderByMarginRatio ? .marginRatio : .id, limit: limit, among: visible)
+        }.value
     }
 
     public var markets: [Market] { engine.state.markets }
