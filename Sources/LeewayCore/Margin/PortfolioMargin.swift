@@ -26,6 +26,15 @@ public enum PortfolioMargin {
     /// The 23 scenarios of `params`, in a fixed order: for each move from −1 to +1 (× scan_range),
     /// the three volatility factors from low to high; then the extreme down and up moves.
     public static func scenarios(_ params: PortfolioParams) -> [Scenario] {
+        // Most underlyings keep the standard grid: built once (margin asks for it per book).
+        params == .standard ? standardScenarios : grid(params)
+    }
+
+    /// The grid of `PortfolioParams.standard`.
+    static let standardScenarios = grid(.standard)
+
+    /// Builds the 23 scenarios of `params` (see `scenarios`).
+    private static func grid(_ params: PortfolioParams) -> [Scenario] {
         let range = params.scanRange.doubleValue, shift = params.volShift.doubleValue
         var grid: [Scenario] = []
         grid.reserveCapacity(23)
