@@ -134,7 +134,7 @@ struct StressCommand: AsyncParsableCommand {
     func run() async throws {
         let files = InputFiles.disk()
         let configuration = try makeConfiguration(files: files)
-        let policies = configuration.policies, population = configuration.population, tiers = configuration.tiers
+        let policies = configuration.policies
         let clockStart = ContinuousClock.now
         let summaries: [PolicyStressSummary]
         if let postgres {
