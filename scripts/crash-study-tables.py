@@ -33,16 +33,20 @@ def policies(path):
     return {p["name"]: p["metrics"] for p in json.load(open(path))["policies"]}
 
 
+def metric_table(title, data, metric_keys):
+    """A markdown table of `metric_keys` (rows) for each policy of one run's JSON (columns)."""
+    header = [p["name"] for p in data["policies"]]
+    rows = [f"### {title}\n", "| metric | " + " | ".join(header) + " |", "|---|" + "---:|" * len(header)]
+    for key in metric_keys:
+        rows.append(f"| {key} | " + " | ".join(fmt(p["metrics"][key]) for p in data["policies"]) + " |")
+    return rows
+
+
 lines = []
 for name in names:
     for suffix, label in [("", "with cascade feedback"), ("-no-feedback", "no feedback")]:
         data = json.load(open(os.path.join(out, f"{name}{suffix}.json")))
-        header = [p["name"] for p in data["policies"]]
-        lines.append(f"### {name}, {label} (seed 1)\n")
-        lines.append("| metric | " + " | ".join(header) + " |")
-        lines.append("|---|" + "---:|" * len(header))
-        for key in keys:
-            lines.append(f"| {key} | " + " | ".join(fmt(p["metrics"][key]) for p in data["policies"]) + " |")
+        lines += metric_table(f"{name}, {label} (seed 1)", data, keys)
         lines.append("")
 open(os.path.join(out, "tables.md"), "w").write("\n".join(lines))
 
@@ -90,12 +94,7 @@ option_keys = ["accounts_opened", "accounts_warned", "accounts_called", "account
 options = []
 for name in ["eth-2024-08-05", "btc-2024-08-05"]:
     data = json.load(open(os.path.join(out, f"{name}-options.json")))
-    header = [p["name"] for p in data["policies"]]
-    options.append(f"### {name}: 1,000 option books (seed 1)\n")
-    options.append("| metric | " + " | ".join(header) + " |")
-    options.append("|---|" + "---:|" * len(header))
-    for key in option_keys:
-        options.append(f"| {key} | " + " | ".join(fmt(p["metrics"][key]) for p in data["policies"]) + " |")
+    options += metric_table(f"{name}: 1,000 option books (seed 1)", data, option_keys)
     options.append("| ledger conserved | " + " | ".join("yes" if p["ledger_conserved"] else "**no**" for p in data["policies"]) + " |")
     options.append("")
 stress = json.load(open(os.path.join(out, "stress-options.json")))

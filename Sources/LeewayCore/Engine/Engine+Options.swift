@@ -67,7 +67,7 @@ extension Engine {
         state.markets[market].markPrice = value.down
         state.markets[market].option?.valueCeiling = value.up
         state.markets[market].markTimeMs = state.clockMs
-        index.staleOptionRisk.append(market)
+        index.staleOptionRisk.insert(market)
     }
 
     /// Stores the risk array (`OptionRiskTable`) of every option valued since the last refresh, at

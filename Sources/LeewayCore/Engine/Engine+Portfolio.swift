@@ -21,7 +21,7 @@ extension Engine {
         try requirePerpetual(market, command: "portfolio_params")
         if let problem = params.problem { throw Rejection(code: .invalidPortfolioParams, message: problem) }
         state.markets[market].portfolioParams = params
-        index.staleOptionRisk += index.options[market] ?? []
+        index.staleOptionRisk.formUnion(index.options[market] ?? [])
         for account in state.accounts.indices where state.accounts[account].marginModel == .portfolio && !state.accounts[account].positions.isEmpty {
             queueEvaluation(account)
         }

@@ -45,9 +45,10 @@ struct EngineIndex: Sendable {
     /// How many markets have their liquidations paused on a stale mark (0: evaluations skip the check).
     var pausedMarketCount = 0
     /// Per option market, its risk array over its underlying's grid (`OptionRiskTable`), and the
-    /// options valued since theirs was stored (refreshed before the next evaluations).
+    /// options valued since theirs was stored (refreshed before the next evaluations; a set, so
+    /// marks that evaluate nobody do not pile up one entry per option per mark).
     var optionRisk = OptionRiskTable()
-    var staleOptionRisk: [Int] = []
+    var staleOptionRisk: Set<Int> = []
 }
 
 extension Engine {
@@ -60,7 +61,7 @@ extension Engine {
             guard let terms = market.option else { continue }
             index.options[terms.underlying, default: []].append(position)
             if terms.settlementPrice == nil { index.unsettledOptions.append(position) }
-            index.staleOptionRisk.append(position)
+            index.staleOptionRisk.insert(position)
         }
         index.triggers = Array(repeating: TriggerIndex(), count: state.markets.count)
         index.dynamicWatch = Array(repeating: [], count: state.markets.count)

@@ -31,6 +31,20 @@ struct OptionRiskTableTests {
         #expect(legsFromArrays > 100, "their option legs were summed from risk arrays")
     }
 
+    @Test("marks that evaluate nobody leave at most one stale entry per option, and an evaluation refreshes them all")
+    func quietMarksDoNotPileUp() {
+        var harness = Harness()
+        harness.run(OptionTriggerBandTests.setup(toxic: false))
+        harness.run(#"{"type":"deposit","account":"a","asset":"USDC","amount":"100000"}"#)
+        for tick in 1...200 {
+            harness.run(#"{"type":"mark","market":"BTC-PERP","price":"\#(tick % 2 == 0 ? "10000" : "10000.5")","ts":\#(OptionTriggerBandTests.start + Int64(tick) * 1_000)}"#)
+        }
+        #expect(harness.engine.index.staleOptionRisk.count <= OptionTriggerBandTests.optionIDs.count)
+        harness.run(#"{"type":"margin_model","account":"a","model":"portfolio"}"#)
+        harness.run(#"{"type":"fill","account":"a","market":"BTC-P-9000-L","size":"-1","price":"200"}"#)
+        #expect(harness.engine.index.staleOptionRisk.isEmpty, "the fill's evaluation refreshed them")
+    }
+
     @Test("an entry is used only for the inputs it was computed at")
     func staleEntryIsNotUsed() {
         var table = OptionRiskTable()
