@@ -49,10 +49,12 @@ struct WideTotalsTests {
         #expect(code.rawValue == "arithmetic_overflow")
         #expect(message.contains(#"account "short"'s USDC balance"#))
         #expect(harness.digestBeforeLastEvent == digest)
-        // A payable rate moves each holder's payment to the clearing account, and the ledger still sums to zero.
+        // At 0.01 % the long pays 50,000 and the short receives it: the clearing account nets to
+        // zero and the ledger still sums to zero.
         let paid = harness.run(#"{"type":"funding","market":"BTC-PERP","rate":"0.0001"}"#)
         #expect(!paid.contains { $0.kind.typeName == "rejected" })
         #expect(harness.report("long")?.balances.first?.amount.description == "999950000")
+        #expect(harness.report("short")?.balances.first?.amount.description == "92000050000")
         #expect(harness.engine.state.clearing[0].description == "0")
         #expect(harness.engine.ledgerSum(asset: 0) == 0)
     }
