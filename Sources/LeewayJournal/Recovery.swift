@@ -44,28 +44,43 @@ public enum Recovery {
     /// The hash chain is checked from the replay's base on: the records start-up replays. The
     /// records before it are covered by the base snapshot here and checked by `verify`.
     ///
+    /// The digests that check snapshots are computed on another thread while the replay goes on
+    /// (so a million-account start-up pays for them about once, not once per snapshot); what a
+    /// comparison decides is the same as if it were made at the snapshot's record.
+    ///
     /// The replay stops at the head read when it starts, so the outcome's `engine` is exactly the
     /// state at `head` even while another server appends (a follower's start-up).
     public static func recover(_ journal: any JournalStore, rebuildingSnapshots: Bool = false) throws(JournalError) -> Outcome {
         var warnings: [String] = []
+        var damaged: Set<Int64> = []
+        while true {
+            if let outcome = try attempt(journal, rebuildingSnapshots: rebuildingSnapshots, skipping: &damaged, warnings: &warnings) {
+                return outcome
+            }
+        }
+    }
+
+    /// One start-up from the newest usable base. The digests that check snapshots (the base's
+    /// own, and each newer one the replay passes) are computed on another thread while the replay
+    /// goes on, and compared at the end; nil when the base turned out not to reproduce its own
+    /// digest: it is added to `damaged` and start-up tries again from an older one.
+    private static func attempt(_ journal: any JournalStore, rebuildingSnapshots: Bool, skipping damaged: inout Set<Int64>,
+                                warnings: inout [String]) throws(JournalError) -> Outcome? {
         var head = try journal.head()
         var index = try journal.snapshotIndex().filter { $0.seq <= head.seq }
         var engine = Engine()
         var snapshotSeq: Int64 = 0
+        var baseCheck: (digest: String, computed: BackgroundDigest)?
         // The base: the newest snapshot but one that is readable and self-consistent.
-        for entry in index.dropLast().reversed() where !rebuildingSnapshots {
+        for entry in index.dropLast().reversed() where !rebuildingSnapshots && !damaged.contains(entry.seq) {
             guard let snapshot = try journal.snapshot(seq: entry.seq) else { continue }
             let state: EngineState
             do throws(JournalError) { state = try SnapshotCodec.decode(snapshot.state, seq: entry.seq) } catch {
                 warnings.append(error.description)
                 continue
             }
-            let restored = Engine(state: state)
-            guard restored.digest.description == snapshot.digest else {
-                warnings.append("the snapshot at record \(entry.seq) does not reproduce its own digest (damaged); starting from an older one")
-                continue
-            }
-            engine = restored
+            engine = Engine(state: state)
+            baseCheck = (snapshot.digest, BackgroundDigest(of: engine))
             snapshotSeq = entry.seq
             break
         }
@@ -77,23 +92,43 @@ public enum Recovery {
             index = index.filter { $0.seq <= head.seq }
         }
         var pending = index.filter { $0.seq > snapshotSeq }[...]
+        // Snapshots the replay reached, with the digest of the state there (being computed).
+        var reached: [(seq: Int64, digest: String, computed: BackgroundDigest)] = []
         var checked: [Int64] = [], removed: [Int64] = []
-        func check(at seq: Int64) throws(JournalError) {
-            while let next = pending.first, next.seq <= seq {
-                pending = pending.dropFirst()
-                let digest = engine.digest.description
-                if digest == next.digest {
-                    checked.append(next.seq)
+        /// Compares what was reached so far, oldest first: at most one digest is in flight besides the base's.
+        func compareReached() throws(JournalError) {
+            for snapshot in reached {
+                let digest = snapshot.computed.value.description
+                if digest == snapshot.digest {
+                    checked.append(snapshot.seq)
                 } else if rebuildingSnapshots {
-                    try journal.deleteSnapshot(seq: next.seq)
-                    removed.append(next.seq)
-                    warnings.append("deleted the snapshot at record \(next.seq): it says state digest \(next.digest), the journal replayed to that record gives \(digest)")
+                    try journal.deleteSnapshot(seq: snapshot.seq)
+                    removed.append(snapshot.seq)
+                    warnings.append("deleted the snapshot at record \(snapshot.seq): it says state digest \(snapshot.digest), the journal replayed to that record gives \(digest)")
                 } else {
-                    throw .snapshotMismatch(seq: next.seq, snapshotDigest: next.digest, replayDigest: digest, replayedFrom: snapshotSeq)
+                    throw .snapshotMismatch(seq: snapshot.seq, snapshotDigest: snapshot.digest, replayDigest: digest, replayedFrom: snapshotSeq)
                 }
             }
+            reached.removeAll()
         }
-        try check(at: snapshotSeq)
+        /// False when the base is damaged (so nothing replayed from it can be judged).
+        func baseIsSound() -> Bool {
+            guard let (digest, computed) = baseCheck else { return true }
+            guard computed.value.description == digest else { return false }
+            baseCheck = nil
+            return true
+        }
+        func reach(_ seq: Int64) throws(JournalError) {
+            while let next = pending.first, next.seq <= seq {
+                pending = pending.dropFirst()
+                if !reached.isEmpty {
+                    guard baseIsSound() else { return }
+                    try compareReached()
+                }
+                reached.append((next.seq, next.digest, BackgroundDigest(of: engine)))
+            }
+        }
+        try reach(snapshotSeq)
         var replayed = 0
         var after = snapshotSeq
         // To the head read above and no further: a follower recovers while the leader appends, and
@@ -104,10 +139,16 @@ public enum Recovery {
             for record in batch {
                 _ = engine.apply(try envelope(of: record))
                 replayed += 1
-                if let next = pending.first, next.seq == record.seq { try check(at: record.seq) }
+                if let next = pending.first, next.seq == record.seq { try reach(record.seq) }
             }
             after = batch[batch.count - 1].seq
         }
+        guard baseIsSound() else {
+            warnings.append("the snapshot at record \(snapshotSeq) does not reproduce its own digest (damaged); starting from an older one")
+            damaged.insert(snapshotSeq)
+            return nil
+        }
+        try compareReached()
         return Outcome(engine: engine, head: head, snapshotSeq: snapshotSeq, checkedSnapshots: checked, removedSnapshots: removed,
                        replayedRecords: replayed, warnings: warnings)
     }
@@ -122,18 +163,27 @@ public enum Recovery {
     /// `leeway verify`: a full replay from an empty engine that checks the hash chain record by
     /// record as it reads them (one pass over the journal) and must reproduce every snapshot's
     /// digest at its record.
+    /// Each snapshot's digest is computed on another thread while the replay goes on.
     public static func verify(_ journal: any JournalStore) throws(JournalError) -> Verification {
         let snapshots = try journal.snapshotIndex()
         var pending = snapshots[...]
         var engine = Engine()
         var count: Int64 = 0
         var checked = 0
+        // The snapshot reached last, its digest being computed on another thread meanwhile.
+        var inFlight: (seq: Int64, digest: String, computed: BackgroundDigest)?
+        func compareInFlight() throws(JournalError) {
+            guard let (seq, expected, computed) = inFlight else { return }
+            inFlight = nil
+            let digest = computed.value.description
+            guard digest == expected else { throw .digestMismatch(seq: seq, expected: expected, found: digest) }
+            checked += 1
+        }
         func checkSnapshots(upTo seq: Int64, engine: Engine) throws(JournalError) {
             while let next = pending.first, next.seq <= seq {
                 pending = pending.dropFirst()
-                let digest = engine.digest.description
-                guard digest == next.digest else { throw .digestMismatch(seq: next.seq, expected: next.digest, found: digest) }
-                checked += 1
+                try compareInFlight()
+                inFlight = (next.seq, next.digest, BackgroundDigest(of: engine))
             }
         }
         try checkSnapshots(upTo: 0, engine: engine)
@@ -154,6 +204,7 @@ public enum Recovery {
             }
             after = batch[batch.count - 1].seq
         }
+        try compareInFlight()
         return Verification(records: count, snapshotsChecked: checked, digest: engine.digest.description)
     }
 }

@@ -132,6 +132,58 @@ struct StateDescriptionTests {
         #expect(StateSnapshotWriter.snapshot(of: restored) == text)
     }
 
+    @Test("the snapshot's account reader reads every lifecycle case, reserve and margin model exactly as Codable does")
+    func accountReaderAgreesWithCodable() throws {
+        var state = Self.populatedState()
+        let cases: [LiquidationState] = [.healthy, .warning, .marginCall(deadlineMs: 1_700_000_600_000),
+                                         .deleveraging(nextStepMs: 1_700_000_030_000, urgentStepMs: 1_700_000_010_000), .liquidated, .bankrupt]
+        for (index, liquidation) in cases.enumerated() {
+            var account = Account(id: "lifecycle-\(index)")
+            account.setBalance(Fixed(raw: -123_456_789), ofAsset: 0)
+            account.positions = [Position(market: 0, size: Fixed(raw: -5), openNotional: Fixed(raw: -50_000))]
+            account.liquidation = liquidation
+            state.accounts.append(account)
+        }
+        let text = StateSnapshotWriter.snapshot(of: state)
+        guard case .object(let envelope) = try JSONParser.parse(text), case .object(let stateObject)? = envelope["state"],
+              let accounts = stateObject["accounts"] else {
+            Issue.record("the snapshot has no state.accounts"); return
+        }
+        let read = try SnapshotCodec.decode(Data(text.utf8), seq: 1).accounts
+        let decoded = try JSONValueDecoder().decode([Account].self, from: accounts)
+        #expect(read == decoded)
+        #expect(read == state.accounts.map { account in
+            var trimmed = account  // trailing zero balances are not state
+            while trimmed.balances.last?.isZero == true { trimmed.balances.removeLast() }
+            while trimmed.reserves.last?.isZero == true { trimmed.reserves.removeLast() }
+            return trimmed
+        })
+        #expect(Set(read.map(\.liquidation)).isSuperset(of: cases))
+        #expect(read.contains { $0.autoTopup != nil } && read.contains { $0.marginModel == .portfolio } && read.contains { !$0.reserves.isEmpty })
+    }
+
+    @Test("a damaged account in a snapshot is refused naming the account and the member", arguments: [
+        (#""balances":["517.3"]"#, #""balances":[517.3]"#, "accounts[0].balances[0]: expected a string"),
+        (#""balances":["517.3"]"#, #""balances":["517.3.1"]"#, "accounts[0].balances[0]"),
+        (#""marginModel":"standard""#, #""marginModel":"fancy""#, "unknown margin model \"fancy\""),
+        (#""marginModel":"standard""#, #""marginModel":"standard","marginModel":"portfolio""#, "accounts[0]: duplicate key \"marginModel\""),
+        (#""marginModel":"standard","#, "", "accounts[0]: the member \"marginModel\" is missing"),
+        (#""liquidation":{""#, #""liquidation":{"soon":{}},"later":{""#, "unknown lifecycle case \"soon\""),
+        (#""positions":[{"market":0,"#, #""positions":[{"market":"0","#, "accounts[0].positions[0].market: expected a number"),
+    ])
+    func damagedAccountIsRefused(original: String, damaged: String, expected: String) throws {
+        let text = StateSnapshotWriter.snapshot(of: Self.populatedState())
+        #expect(text.contains(original), "the fixture writes \(original)")
+        let broken = text.replacingOccurrences(of: original, with: damaged)
+        do {
+            _ = try SnapshotCodec.decode(Data(broken.utf8), seq: 9)
+            Issue.record("a snapshot with \(damaged) was read")
+        } catch {
+            guard case .undecodableSnapshot(seq: 9, let detail) = error else { Issue.record("unexpected \(error)"); return }
+            #expect(detail.contains(expected), "\(detail)")
+        }
+    }
+
     @Test("a snapshot of another schema version is refused with a message naming both versions")
     func otherSchemaVersionIsRefused() throws {
         let text = StateSnapshotWriter.snapshot(of: Self.populatedState())

@@ -27,6 +27,19 @@ public struct Account: Sendable, Hashable {
         self.liquidation = .healthy
     }
 
+    /// An account exactly as a snapshot recorded it (the snapshot reader's way back in; the
+    /// lifecycle value is otherwise written only by `Engine.commit`).
+    public init(restoringID id: String, balances: [Fixed], positions: [Position], reserves: [Fixed],
+                autoTopup: AutoTopup?, marginModel: MarginModel, liquidation: LiquidationState) {
+        self.id = id
+        self.balances = balances
+        self.positions = positions
+        self.reserves = reserves
+        self.autoTopup = autoTopup
+        self.marginModel = marginModel
+        self.liquidation = liquidation
+    }
+
     public func balance(ofAsset asset: Int) -> Fixed {
         asset < balances.count ? balances[asset] : .zero
     }

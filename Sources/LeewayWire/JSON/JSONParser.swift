@@ -236,6 +236,111 @@ public struct JSONParser {
     }
 }
 
+// MARK: - Pulling values one at a time
+
+/// Where a pull reader is inside one object or array: whether a member was read yet (so a ','
+/// is required before the next).
+public struct JSONContainerCursor: Sendable {
+    fileprivate var started = false
+}
+
+extension JSONParser {
+    /// A pull reader over all of `bytes`, for input too large to build as one `JSONValue` tree (a
+    /// snapshot of a million accounts): the caller walks objects and arrays with `beginObject` /
+    /// `nextKey` and `beginArray` / `nextElement`, reads scalars with `readString` and
+    /// `readNumberLiteral`, takes any subtree whole with `readValue`, and ends with `finish`.
+    /// The grammar is the tree parser's, byte for byte; but duplicate keys are the caller's to
+    /// refuse (it knows which members it has read).
+    public init(pulling bytes: [UInt8]) {
+        self.init(bytes, range: 0..<bytes.count)
+        skipWhitespace()
+    }
+
+    /// Consumes the `{` of an object.
+    public mutating func beginObject() throws(JSONSyntaxError) -> JSONContainerCursor {
+        skipWhitespace()
+        guard index < end, bytes[index] == UInt8(ascii: "{") else { throw error("expected an object") }
+        index += 1
+        return JSONContainerCursor()
+    }
+
+    /// The next member's key, the reader then at its value; nil after the object's `}`.
+    public mutating func nextKey(_ cursor: inout JSONContainerCursor) throws(JSONSyntaxError) -> String? {
+        skipWhitespace()
+        guard index < end else { throw error("unexpected end of input in an object") }
+        if bytes[index] == UInt8(ascii: "}") { index += 1; return nil }
+        if cursor.started {
+            guard bytes[index] == UInt8(ascii: ",") else { throw error("expected ',' or '}' in an object") }
+            index += 1
+            skipWhitespace()
+        }
+        cursor.started = true
+        guard index < end, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a quoted key") }
+        let key = try parseString()
+        skipWhitespace()
+        guard index < end, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':' after key \"\(key)\"") }
+        index += 1
+        skipWhitespace()
+        return key
+    }
+
+    /// Consumes the `[` of an array.
+    public mutating func beginArray() throws(JSONSyntaxError) -> JSONContainerCursor {
+        skipWhitespace()
+        guard index < end, bytes[index] == UInt8(ascii: "[") else { throw error("expected an array") }
+        index += 1
+        return JSONContainerCursor()
+    }
+
+    /// True with the reader at the next element; false after the array's `]`.
+    public mutating func nextElement(_ cursor: inout JSONContainerCursor) throws(JSONSyntaxError) -> Bool {
+        skipWhitespace()
+        guard index < end else { throw error("unexpected end of input in an array") }
+        if bytes[index] == UInt8(ascii: "]") { index += 1; return false }
+        if cursor.started {
+            guard bytes[index] == UInt8(ascii: ",") else { throw error("expected ',' or ']' in an array") }
+            index += 1
+            skipWhitespace()
+        }
+        cursor.started = true
+        return true
+    }
+
+    /// A string value.
+    public mutating func readString() throws(JSONSyntaxError) -> String {
+        skipWhitespace()
+        guard index < end, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a string") }
+        return try parseString()
+    }
+
+    /// A number value, as its literal text.
+    public mutating func readNumberLiteral() throws(JSONSyntaxError) -> String {
+        skipWhitespace()
+        guard index < end, bytes[index] == UInt8(ascii: "-") || isDigit(bytes[index]) else { throw error("expected a number") }
+        return try parseNumber()
+    }
+
+    /// Consumes a `null` and returns true, or returns false (consuming nothing) for any other value.
+    public mutating func readNull() throws(JSONSyntaxError) -> Bool {
+        skipWhitespace()
+        guard index < end, bytes[index] == UInt8(ascii: "n") else { return false }
+        try expectLiteral("null")
+        return true
+    }
+
+    /// The whole value at the reader, as a tree; `depth` is how deep the reader already is.
+    public mutating func readValue(depth: Int) throws(JSONSyntaxError) -> JSONValue {
+        skipWhitespace()
+        return try parseValue(depth: depth)
+    }
+
+    /// Checks that nothing but white space follows the value read.
+    public mutating func finish() throws(JSONSyntaxError) {
+        skipWhitespace()
+        guard index == end else { throw error("unexpected text after the JSON value") }
+    }
+}
+
 /// A JSON syntax error with the byte offset where it was found.
 public struct JSONSyntaxError: Error, Sendable, Equatable, CustomStringConvertible {
     public let offset: Int
