@@ -76,6 +76,8 @@ extension Engine {
         index.cashSlackDown = Array(repeating: 0, count: state.accounts.count)
         index.cashSlackUp = Array(repeating: 0, count: state.accounts.count)
         index.columns = MarginColumns(accounts: state.accounts, assetCount: state.assets.count)
+        // Sized once: grown insert by insert, a million ids rehashed ~20 times (10 % of a restart).
+        index.accountByID.reserveCapacity(state.accounts.count)
         for (position, account) in state.accounts.enumerated() {
             index.accountByID[account.id] = position
             for due in account.liquidation.dueTimesMs { index.timers.schedule(account: position, atMs: due) }
