@@ -5,15 +5,15 @@ import Synchronization
 /// A state digest computed on another thread, so that start-up and `verify` check a snapshot
 /// while they go on replaying (at a million accounts one digest takes most of a second).
 ///
-/// It holds its own copy of the engine (the replay's later writes copy what they change); `value`
+/// It holds its own copy of the state (the replay's later writes copy what they change); `value`
 /// waits for the digest.
 final class BackgroundDigest: Sendable {
     private let done = DispatchSemaphore(value: 0)
     private let result = Mutex<StateDigest?>(nil)
 
-    init(of engine: Engine) {
+    init(of state: EngineState) {
         DispatchQueue.global(qos: .userInitiated).async { [self] in
-            let digest = engine.digest
+            let digest = StateDigest(of: state)
             self.result.withLock { $0 = digest }
             self.done.signal()
         }

@@ -79,8 +79,9 @@ public enum Recovery {
                 warnings.append(error.description)
                 continue
             }
+            // Hashed on the other core while this one rebuilds the indexes and replays.
+            baseCheck = (snapshot.digest, BackgroundDigest(of: state))
             engine = Engine(state: state)
-            baseCheck = (snapshot.digest, BackgroundDigest(of: engine))
             snapshotSeq = entry.seq
             break
         }
@@ -125,7 +126,7 @@ public enum Recovery {
                     guard baseIsSound() else { return }
                     try compareReached()
                 }
-                reached.append((next.seq, next.digest, BackgroundDigest(of: engine)))
+                reached.append((next.seq, next.digest, BackgroundDigest(of: engine.state)))
             }
         }
         try reach(snapshotSeq)
@@ -183,7 +184,7 @@ public enum Recovery {
             while let next = pending.first, next.seq <= seq {
                 pending = pending.dropFirst()
                 try compareInFlight()
-                inFlight = (next.seq, next.digest, BackgroundDigest(of: engine))
+                inFlight = (next.seq, next.digest, BackgroundDigest(of: engine.state))
             }
         }
         try checkSnapshots(upTo: 0, engine: engine)

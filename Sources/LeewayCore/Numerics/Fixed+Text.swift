@@ -40,7 +40,17 @@ extension Fixed: CustomStringConvertible {
     /// 8 significant fractional digits (`tooPrecise`), and values outside the range (`outOfRange`).
     /// Nothing is ever rounded.
     public init(parsing text: String) throws(DecimalParseError) {
-        var bytes = Array(text.utf8)[...]
+        var utf8 = text
+        // The text's own bytes, without copying them into an array (the journal's replay and a
+        // snapshot's read parse millions of amounts).
+        let parsed = utf8.withUTF8 { bytes in Result { () throws(DecimalParseError) in try Fixed(parsingUTF8: bytes) } }
+        self = try parsed.get()
+    }
+
+    /// `init(parsing:)` over UTF-8 bytes.
+    public init(parsingUTF8 utf8: UnsafeBufferPointer<UInt8>) throws(DecimalParseError) {
+        var text: String { String(decoding: utf8, as: UTF8.self) }  // for messages only
+        var bytes = utf8[...]
         guard !bytes.isEmpty else { throw .invalid("an empty string is not a decimal") }
         var negative = false
         if bytes.first == UInt8(ascii: "-") { negative = true; bytes = bytes.dropFirst() }
