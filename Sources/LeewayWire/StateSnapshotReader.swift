@@ -32,14 +32,18 @@ public enum StateSnapshotReader {
             while let key = try parser.nextKey(&top) {
                 switch key {
                 case "schema_version":
+                    try once(version, key, "the snapshot")
                     version = Int(try parser.readNumberLiteral())
                     guard version == EngineState.schemaVersion else { throw ReadError.unsupportedVersion(found: version) }
-                case "state" where version != nil && !sawState:
+                case "state" where version != nil:
+                    guard !sawState else { throw ReadError.unreadable(detail: "the snapshot: duplicate key \"state\"") }
                     sawState = true
                     var state = try parser.beginObject()
                     while let name = try parser.nextKey(&state) {
+                        guard !rest.contains(where: { $0.key == name }) else {
+                            throw ReadError.unreadable(detail: "state: duplicate key \"\(name)\"")
+                        }
                         if name == "accounts" {
-                            guard accounts == nil else { throw ReadError.unreadable(detail: "state: duplicate key \"accounts\"") }
                             accounts = try readAccounts(&parser)
                             rest.append((name, .array([])))  // `Codable` still sees the member
                         } else {
@@ -68,6 +72,11 @@ public enum StateSnapshotReader {
 
     // MARK: - Accounts
 
+    /// Refuses a member read twice (the tree parser refuses duplicate keys; the pull reader leaves it to us).
+    private static func once<T>(_ value: T?, _ key: String, _ path: @autoclosure () -> String) throws(ReadError) {
+        guard value == nil else { throw .unreadable(detail: "\(path()): duplicate key \"\(key)\"") }
+    }
+
     /// Reads with `parser`, turning a syntax error into an unreadable snapshot naming `path`.
     private static func at<T>(_ path: @autoclosure () -> String, _ read: () throws(JSONSyntaxError) -> T) throws(ReadError) -> T {
         do { return try read() } catch { throw .unreadable(detail: "\(path()): \(error)") }
@@ -87,36 +96,33 @@ public enum StateSnapshotReader {
         var autoTopup: AutoTopup??, marginModel: MarginModel?, liquidation: LiquidationState?
         var cursor = try at(path()) { () throws(JSONSyntaxError) in try parser.beginObject() }
         while let key = try at(path(), { () throws(JSONSyntaxError) in try parser.nextKey(&cursor) }) {
-            func once<T>(_ value: T?) throws(ReadError) {
-                guard value == nil else { throw .unreadable(detail: "\(path()): duplicate key \"\(key)\"") }
-            }
             switch key {
             case "id":
-                try once(id)
+                try once(id, key, path())
                 id = try at("\(path()).id") { () throws(JSONSyntaxError) in try parser.readString() }
             case "balances":
-                try once(balances)
+                try once(balances, key, path())
                 balances = try readAmounts(&parser, path: "\(path()).balances")
             case "positions":
-                try once(positions)
+                try once(positions, key, path())
                 positions = try readPositions(&parser, path: "\(path()).positions")
             case "reserves":
-                try once(reserves)
+                try once(reserves, key, path())
                 reserves = try readAmounts(&parser, path: "\(path()).reserves")
             case "autoTopup":
-                try once(autoTopup)
+                try once(autoTopup, key, path())
                 if try at("\(path()).autoTopup", { () throws(JSONSyntaxError) in try parser.readNull() }) {
                     autoTopup = .some(nil)
                 } else {
                     autoTopup = .some(try readAutoTopup(&parser, path: "\(path()).autoTopup"))
                 }
             case "marginModel":
-                try once(marginModel)
+                try once(marginModel, key, path())
                 let name = try at("\(path()).marginModel") { () throws(JSONSyntaxError) in try parser.readString() }
                 guard let model = MarginModel(rawValue: name) else { throw .unreadable(detail: "\(path()).marginModel: unknown margin model \"\(name)\"") }
                 marginModel = model
             case "liquidation":
-                try once(liquidation)
+                try once(liquidation, key, path())
                 liquidation = try readLiquidation(&parser, path: "\(path()).liquidation")
             default:  // as `Codable` does: a member this build does not know is skipped
                 _ = try at("\(path()).\(key)") { () throws(JSONSyntaxError) in try parser.readValue(depth: 3) }
@@ -142,9 +148,9 @@ public enum StateSnapshotReader {
             var members = try at(here()) { () throws(JSONSyntaxError) in try parser.beginObject() }
             while let key = try at(here(), { () throws(JSONSyntaxError) in try parser.nextKey(&members) }) {
                 switch key {
-                case "market": market = try readInteger(&parser, path: "\(here()).market")
-                case "size": size = try readAmount(&parser, path: "\(here()).size")
-                case "openNotional": openNotional = try readAmount(&parser, path: "\(here()).openNotional")
+                case "market": try once(market, key, here()); market = try readInteger(&parser, path: "\(here()).market")
+                case "size": try once(size, key, here()); size = try readAmount(&parser, path: "\(here()).size")
+                case "openNotional": try once(openNotional, key, here()); openNotional = try readAmount(&parser, path: "\(here()).openNotional")
                 default: _ = try at("\(here()).\(key)") { () throws(JSONSyntaxError) in try parser.readValue(depth: 5) }
                 }
             }
@@ -161,9 +167,9 @@ public enum StateSnapshotReader {
         var members = try at(path()) { () throws(JSONSyntaxError) in try parser.beginObject() }
         while let key = try at(path(), { () throws(JSONSyntaxError) in try parser.nextKey(&members) }) {
             switch key {
-            case "asset": asset = try readInteger(&parser, path: "\(path()).asset")
-            case "maxAmount": maxAmount = try readAmount(&parser, path: "\(path()).maxAmount")
-            case "usedAmount": usedAmount = try readAmount(&parser, path: "\(path()).usedAmount")
+            case "asset": try once(asset, key, path()); asset = try readInteger(&parser, path: "\(path()).asset")
+            case "maxAmount": try once(maxAmount, key, path()); maxAmount = try readAmount(&parser, path: "\(path()).maxAmount")
+            case "usedAmount": try once(usedAmount, key, path()); usedAmount = try readAmount(&parser, path: "\(path()).usedAmount")
             default: _ = try at("\(path()).\(key)") { () throws(JSONSyntaxError) in try parser.readValue(depth: 4) }
             }
         }
@@ -182,6 +188,7 @@ public enum StateSnapshotReader {
         var times: [String: Int64] = [:]
         var inner = try at("\(path()).\(name)") { () throws(JSONSyntaxError) in try parser.beginObject() }
         while let label = try at("\(path()).\(name)", { () throws(JSONSyntaxError) in try parser.nextKey(&inner) }) {
+            try once(times[label], label, "\(path()).\(name)")
             times[label] = Int64(try readInteger(&parser, path: "\(path()).\(name).\(label)"))
         }
         guard try at(path(), { () throws(JSONSyntaxError) in try parser.nextKey(&outer) }) == nil else {

@@ -168,6 +168,9 @@ struct StateDescriptionTests {
         (#""marginModel":"standard""#, #""marginModel":"fancy""#, "unknown margin model \"fancy\""),
         (#""marginModel":"standard""#, #""marginModel":"standard","marginModel":"portfolio""#, "accounts[0]: duplicate key \"marginModel\""),
         (#""marginModel":"standard","#, "", "accounts[0]: the member \"marginModel\" is missing"),
+        (#""size":"0.5""#, #""size":"0.5","size":"0.6""#, "accounts[0].positions[0]: duplicate key \"size\""),
+        (#""idempotencyMaxIDs":1000000"#, #""idempotencyMaxIDs":1000000,"idempotencyMaxIDs":5"#, "state: duplicate key \"idempotencyMaxIDs\""),
+        (#""nextStepMs":1700000090000"#, #""nextStepMs":1700000090000,"nextStepMs":1"#, "accounts[0].liquidation.deleveraging: duplicate key \"nextStepMs\""),
         (#""liquidation":{""#, #""liquidation":{"soon":{}},"later":{""#, "unknown lifecycle case \"soon\""),
         (#""positions":[{"market":0,"#, #""positions":[{"market":"0","#, "accounts[0].positions[0].market: expected a number"),
     ])
