@@ -265,25 +265,27 @@ extension Engine {
         guard let mark = state.markets[market].markPrice else { throw .noMarkPrice(marketID) }
         guard rate.magnitude <= .one else { throw Rejection(code: .invalidRate, message: "funding rate must be between -1 and 1") }
         let settle = state.markets[market].settleAsset
-        var batch = LedgerBatch()
-        var payers: [(account: Int, payment: Fixed)] = []
-        // Holders in account order, found by streaming the position columns (no account is touched).
-        let holders = index.columns.holders(ofMarket: market)
-        batch.reserveCapacity(holders.count)
-        payers.reserveCapacity(holders.count)
-        for (account, sizeRaw) in holders {
-            let payment: Fixed
-            do {
-                // size × mark × rate in 10⁻²⁴ units; |size × mark| fits the range (marks are guarded),
-                // so the triple product fits Int128. Rounded toward +∞ once.
-                let wide = Int128(sizeRaw) * Int128(mark.raw) * Int128(rate.raw)
-                payment = try Fixed.fromWide(wide, dividedBy: Int128(Fixed.scale) * Int128(Fixed.scale), rounding: .up)
-            } catch { throw .overflow("a funding payment") }
-            batch.move(payment, of: settle, from: .trader(account), to: .clearing(market: market))
-            payers.append((account, payment))
+        var overflowed = false
+        // Holders in account order, found by streaming the position columns (no account is touched),
+        // each paying the market's clearing account: one fan-in batch, committed as a whole.
+        var batch = LedgerBatch(fanInto: .clearing(market: market), asset: settle, expected: 0)
+        index.columns.forEachHolder(ofMarket: market) { account, sizeRaw in
+            guard !overflowed else { return }
+            // size × mark × rate in 10⁻²⁴ units; |size × mark| fits the range (marks are guarded),
+            // so the triple product fits Int128. Rounded toward +∞ once.
+            let wide = Int128(sizeRaw) * Int128(mark.raw) * Int128(rate.raw)
+            guard let payment = try? Fixed.fromWide(wide, dividedBy: Int128(Fixed.scale) * Int128(Fixed.scale), rounding: .up) else {
+                overflowed = true
+                return
+            }
+            batch.collect(payment, fromTrader: account)
         }
+        if overflowed { throw .overflow("a funding payment") }
         do { try commit(batch) } catch { throw rejection(for: error) }
-        for (account, payment) in payers { spendCash(account: account, asset: settle, amount: payment.negated) }
+        guard let legs = batch.fanIn else { return }
+        for (account, paymentRaw) in zip(legs.traders, legs.amountsRaw) {
+            spendCash(account: account, asset: settle, amount: Fixed(raw: paymentRaw).negated)
+        }
     }
 
     /// After a cash move of `amount` of `asset` into (positive) or out of an account, re-evaluates
@@ -291,6 +293,12 @@ extension Engine {
     /// ⌈|amount| × price⌉ + 10⁻⁸ (weights ≤ 1 only shrink it), checked against the account's cash
     /// slack (`Engine.spendCashSlack`).
     mutating func spendCash(account: Int, asset: Int, amount: Fixed) {
+        // A price of exactly 1 (a stablecoin settle asset): the bound is |amount| + 10⁻⁸, no product.
+        if state.assets[asset].price == .one, amount.raw != .min, amount.raw.magnitude < UInt64(Int64.max) {
+            let bound = Int64(amount.raw.magnitude) + 1
+            spendCashSlack(account: account, deltaRaw: amount.isNegative ? -bound : bound)
+            return
+        }
         guard let bound = try? amount.magnitude.multiplied(by: state.assets[asset].price, rounding: .up).adding(.ulp) else {
             queueEvaluation(account)
             return

@@ -9,9 +9,51 @@ struct LedgerBatch: Sendable {
         var to: LedgerAccount
     }
 
+    /// Many traders settling with one venue account in one asset (a funding round): trader
+    /// `traders[i]` moves `amountsRaw[i]` (raw 10⁻⁸ units; negative: receives) to `venue`. Each leg
+    /// is a double entry like a `Transfer`; they are kept in two flat arrays so a round over a
+    /// million holders needs neither a `Transfer` nor a posting per holder.
+    struct FanIn: Sendable {
+        var asset: Int
+        var venue: LedgerAccount
+        var traders: [Int] = []
+        var amountsRaw: [Int64] = []
+        /// True while `traders` is strictly ascending, so every trader has exactly one leg.
+        var distinctAscending = true
+    }
+
     private(set) var transfers: [Transfer] = []
+    private(set) var fanIn: FanIn?
 
     init() {}
+
+    /// A batch of legs from traders to one venue account, `expected` of them (see `collect`).
+    init(fanInto venue: LedgerAccount, asset: Int, expected: Int) {
+        var fanIn = FanIn(asset: asset, venue: venue)
+        fanIn.traders.reserveCapacity(expected)
+        fanIn.amountsRaw.reserveCapacity(expected)
+        self.fanIn = fanIn
+    }
+
+    /// Moves `amount` from trader `account` to the batch's fan-in venue account (a negative amount
+    /// moves the other way). Zero amounts are dropped. Requires `init(fanInto:asset:expected:)`.
+    mutating func collect(_ amount: Fixed, fromTrader account: Int) {
+        guard !amount.isZero else { return }
+        guard fanIn != nil else { preconditionFailure("LedgerBatch.collect needs a batch made with init(fanInto:)") }
+        if let last = fanIn!.traders.last, last >= account { fanIn!.distinctAscending = false }
+        fanIn!.traders.append(account)
+        fanIn!.amountsRaw.append(amount.raw)
+    }
+
+    /// Every leg as a `Transfer`: the transfers, then the fan-in's legs.
+    var allTransfers: [Transfer] {
+        guard let fanIn else { return transfers }
+        var all = transfers
+        for (trader, amountRaw) in zip(fanIn.traders, fanIn.amountsRaw) {
+            all.append(Transfer(amount: Fixed(raw: amountRaw), asset: fanIn.asset, from: .trader(trader), to: fanIn.venue))
+        }
+        return all
+    }
 
     /// Reserves room for `count` transfers (a funding round has one per holder).
     mutating func reserveCapacity(_ count: Int) { transfers.reserveCapacity(count) }
@@ -42,7 +84,9 @@ extension Engine {
     /// The balance of `asset` held by a ledger account, in raw 10⁻⁸ units.
     func ledgerBalanceRaw(_ account: LedgerAccount, asset: Int) -> Int128 {
         switch account {
-        case .trader(let trader): return Int128(state.accounts[trader].balance(ofAsset: asset).raw)
+        // From the columns, which mirror every trader balance (written together in `setLedgerBalance`):
+        // a flat array read instead of a pointer chase into the account's own balance table.
+        case .trader(let trader): return Int128(index.columns.balanceRaw(account: trader, asset: asset))
         case .reserve(let trader): return Int128(state.accounts[trader].reserve(ofAsset: asset).raw)
         case .insuranceFund: return state.insuranceFund[asset].raw
         case .feeIncome: return state.feeIncome[asset].raw
@@ -77,8 +121,9 @@ extension Engine {
         // A large batch (a funding round: one transfer per holder) finds a trader's posting through
         // a dense per-account slot table and the few venue accounts by a scan of their own list;
         // a small one scans its postings. Either way validation is linear in the batch's size.
-        let large = batch.transfers.count > 64
-        postings.reserveCapacity(large ? batch.transfers.count + 8 : batch.transfers.count * 2)
+        let transfers = batch.allTransfers
+        let large = transfers.count > 64
+        postings.reserveCapacity(large ? transfers.count + 8 : transfers.count * 2)
         var traderSlot: [Int32] = large ? Array(repeating: -1, count: state.accounts.count) : []
         var otherSlots: [Int] = []  // venue accounts, and a trader's postings in a second asset
         func add(_ account: LedgerAccount, _ asset: Int, _ delta: Int128) {
@@ -104,7 +149,7 @@ extension Engine {
             }
             postings.append(LedgerPosting(account: account, asset: asset, balanceRaw: delta))
         }
-        for transfer in batch.transfers {
+        for transfer in transfers {
             // |amount| < 2⁶³ and a batch has far fewer than 2⁶⁴ transfers: the Int128 sums cannot overflow.
             add(transfer.from, transfer.asset, -Int128(transfer.amount.raw))
             add(transfer.to, transfer.asset, Int128(transfer.amount.raw))
@@ -131,7 +176,35 @@ extension Engine {
 
     /// Validates the whole batch, then applies it. On error nothing has changed.
     mutating func commit(_ batch: LedgerBatch) throws(LedgerOverflow) {
-        apply(try postings(of: batch))
+        if let fanIn = batch.fanIn, batch.transfers.isEmpty, fanIn.distinctAscending {
+            try commit(fanIn)
+        } else {
+            apply(try postings(of: batch))
+        }
+    }
+
+    /// Commits a fan-in whose traders are distinct: each trader's balance after its one leg is
+    /// checked against `Fixed`'s range, the venue's after Σ legs (in `Int128`, which a batch of
+    /// fewer than 2⁶⁴ legs cannot overflow) against its own; then every balance is written. The
+    /// same postings as the generic path, without a table of them.
+    private mutating func commit(_ fanIn: LedgerBatch.FanIn) throws(LedgerOverflow) {
+        var venueDelta: Int128 = 0
+        for (trader, amountRaw) in zip(fanIn.traders, fanIn.amountsRaw) {
+            let after = Int128(index.columns.balanceRaw(account: trader, asset: fanIn.asset)) - Int128(amountRaw)
+            guard after <= Int128(Int64.max), after >= -Int128(Int64.max) else {
+                throw LedgerOverflow(account: .trader(trader), asset: fanIn.asset)
+            }
+            venueDelta += Int128(amountRaw)
+        }
+        let (venueAfter, overflow) = ledgerBalanceRaw(fanIn.venue, asset: fanIn.asset).addingReportingOverflow(venueDelta)
+        if overflow || (fanIn.venue.holdsFixed && (venueAfter > Int128(Int64.max) || venueAfter < -Int128(Int64.max))) {
+            throw LedgerOverflow(account: fanIn.venue, asset: fanIn.asset)
+        }
+        for (trader, amountRaw) in zip(fanIn.traders, fanIn.amountsRaw) {
+            let after = index.columns.balanceRaw(account: trader, asset: fanIn.asset) - amountRaw  // checked above
+            setLedgerBalance(raw: Int128(after), .trader(trader), asset: fanIn.asset)
+        }
+        setLedgerBalance(raw: venueAfter, fanIn.venue, asset: fanIn.asset)
     }
 
     /// A person-readable name of a ledger account, for error messages.

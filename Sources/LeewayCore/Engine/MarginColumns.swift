@@ -39,6 +39,8 @@ struct MarginColumns: Sendable {
     var slots: [Slot] = []
     /// Slots in abandoned runs.
     var holes = 0
+    /// Per market, the accounts whose run holds a position in it.
+    var holderBits = MarketHolderBits()
 
     /// Room a new account's run starts with: one position (most accounts hold one; a second moves it).
     static let initialRunCapacity: Int32 = 1
@@ -61,6 +63,7 @@ struct MarginColumns: Sendable {
             for asset in 0..<balanceStride { balances.append(account.balance(ofAsset: asset).raw) }
             for position in account.positions {
                 slots.append(Slot(size: position.size.raw, basis: position.openNotional.raw, market: Int32(position.market)))
+                holderBits.set(market: position.market, account: runs.count - 1, holds: true)
             }
             slots.append(contentsOf: repeatElement(Self.hole, count: capacity - account.positions.count))
         }
@@ -95,6 +98,13 @@ struct MarginColumns: Sendable {
         }
     }
 
+    /// `account`'s collateral balance of `asset` (raw 10⁻⁸ units; 0 for an asset beyond the stride,
+    /// as `Account.balance(ofAsset:)` reads a missing one).
+    @inline(__always)
+    func balanceRaw(account: Int, asset: Int) -> Int64 {
+        asset < balanceStride ? balances[account * balanceStride + asset] : 0
+    }
+
     /// Writes `account`'s collateral balance of `asset`.
     mutating func setBalance(raw: Int64, account: Int, asset: Int) {
         if asset >= balanceStride { widenBalances(to: asset + 1) }
@@ -116,6 +126,9 @@ struct MarginColumns: Sendable {
     mutating func setPositions(of held: borrowing Account, account: Int) {
         let positions = held.positions
         var run = runs[account]
+        for slot in Int(run.start)..<(Int(run.start) + Int(run.count)) {
+            holderBits.set(market: Int(slots[slot].market), account: account, holds: false)
+        }
         if positions.count > Int(run.capacity) {
             holes += Int(run.capacity)
             let capacity = Swift.max(positions.count, 2 * Int(run.capacity))
@@ -125,6 +138,7 @@ struct MarginColumns: Sendable {
             slots.append(contentsOf: repeatElement(Self.hole, count: capacity))
         }
         let start = Int(run.start)
+        for position in positions { holderBits.set(market: position.market, account: account, holds: true) }
         for (offset, position) in positions.enumerated() {
             slots[start + offset] = Slot(size: position.size.raw, basis: position.openNotional.raw, market: Int32(position.market))
         }
@@ -136,19 +150,26 @@ struct MarginColumns: Sendable {
     /// Every account holding a position in `market`, in account order, with its signed size (raw).
     func holders(ofMarket market: Int) -> [(account: Int, sizeRaw: Int64)] {
         var found: [(account: Int, sizeRaw: Int64)] = []
+        forEachHolder(ofMarket: market) { account, sizeRaw in found.append((account, sizeRaw)) }
+        return found
+    }
+
+    /// Calls `body` with every account holding a position in `market`, in account order, and its
+    /// signed size (raw), without collecting them.
+    /// The holders come from `holderBits`; only their own runs are read.
+    func forEachHolder(ofMarket market: Int, _ body: (_ account: Int, _ sizeRaw: Int64) -> Void) {
         let wanted = Int32(market)
         runs.withUnsafeBufferPointer { runs in
             slots.withUnsafeBufferPointer { slots in
-                for account in runs.indices {
+                holderBits.forEach(market: market) { account in
                     let start = Int(runs[account].start)
                     for slot in start..<(start + Int(runs[account].count)) where slots[slot].market == wanted {
-                        found.append((account, slots[slot].size))
+                        body(account, slots[slot].size)
                         break
                     }
                 }
             }
         }
-        return found
     }
 
     /// The first way these columns differ from `accounts` (a position, a balance, a flag, a run
@@ -169,6 +190,13 @@ struct MarginColumns: Sendable {
                 guard mirrored == account.balance(ofAsset: asset).raw else { return "account \(account.id): balance of asset \(asset) differs" }
             }
             guard run.screenable == Self.isScreenable(account) else { return "account \(account.id): screen flag differs" }
+            for market in 0..<holderBits.marketCount
+            where holderBits.contains(market: market, account: index) != account.positions.contains(where: { $0.market == market }) {
+                return "account \(account.id): holder bit of market \(market) differs"
+            }
+            if let beyond = account.positions.first(where: { $0.market >= holderBits.marketCount }) {
+                return "account \(account.id): no holder bit for market \(beyond.market)"
+            }
         }
         return nil
     }
