@@ -40,9 +40,12 @@ let package = Package(
                 .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                "CPrefetch",
             ],
             swiftSettings: strictSettings
         ),
+        // Cache prefetch hints for the core's evaluation loop (Swift has no prefetch intrinsic).
+        .target(name: "CPrefetch"),
         // The wire format: strict JSON, command decoding, event encoding. Pure, no I/O.
         .target(
             name: "LeewayWire",

@@ -6,8 +6,11 @@ extension Engine {
     mutating func commit(_ transition: Transition) throws(EngineFault) {
         let account = transition.account
         // 1. Money: every posting in range.
-        let validated: [LedgerPosting]
-        do { validated = try postings(of: transition.ledger) } catch {
+        // Into the engine's reused posting buffer (taken out while in use, put back at the end).
+        var validated: [LedgerPosting] = []
+        swap(&validated, &postingScratch)
+        defer { swap(&validated, &postingScratch) }
+        do { try postings(of: transition.ledger, into: &validated) } catch {
             throw EngineFault(code: transition.failureCode,
                               message: "\(ledgerAccountName(error.account, asset: error.asset)) would leave its range")
         }
@@ -47,7 +50,11 @@ extension Engine {
 
         // Everything is valid: apply it all.
         apply(validated)
-        for update in transition.positions {
+        if let newState { state.accounts[account].liquidation = newState }
+        // The columns mirror each changed account once, after all its updates and its new state
+        // (a run of updates of one owner is synced at its end; a repeat owner later is synced again).
+        var lastSynced: Int?
+        for (offset, update) in transition.positions.enumerated() {
             let owner = update.account
             // Looked up now, not during validation: an earlier update may have removed a position.
             if let slot = state.accounts[owner].positionIndex(market: update.position.market) {
@@ -60,11 +67,13 @@ extension Engine {
             if size > state.markets[update.position.market].largestPositionSize {
                 state.markets[update.position.market].largestPositionSize = size
             }
-            syncColumns(account: owner)
+            if offset + 1 == transition.positions.count || transition.positions[offset + 1].account != owner {
+                syncColumns(account: owner)
+                lastSynced = owner
+            }
         }
         if let newState {
-            state.accounts[account].liquidation = newState
-            syncColumns(account: account)
+            if lastSynced != account { syncColumns(account: account) }
             // A time not after the clock is acted on within this evaluation (it loops until `.none`).
             for due in newState.dueTimesMs where due > state.clockMs { index.timers.schedule(account: account, atMs: due) }
         }

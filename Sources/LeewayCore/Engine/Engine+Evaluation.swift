@@ -41,6 +41,10 @@ extension Engine {
         if !index.staleOptionRisk.isEmpty, !evaluationQueue.isEmpty { refreshOptionRisk() }
         var position = 0
         while position < evaluationQueue.count {
+            // Hints for the accounts coming up (`Engine+Prefetch`); the queue may still grow.
+            let ahead = evaluationQueue.count - position
+            if ahead > Self.prefetchRecordDistance { prefetchRecords(of: evaluationQueue[position + Self.prefetchRecordDistance]) }
+            if ahead > Self.prefetchBufferDistance { prefetchBuffers(of: evaluationQueue[position + Self.prefetchBufferDistance]) }
             let account = evaluationQueue[position]
             position += 1
             index.isQueued[account] = false

@@ -144,9 +144,16 @@ extension Engine {
             if gap >= 0 { downBudget = Swift.min(downBudget, Swift.max(gap - roundingMargin, 0)) }
             else { upBudget = Swift.min(upBudget, Swift.max(-gap - 1 - roundingMargin, 0)) }
         }
-        // Every policy the account could follow as its largest position changes.
+        // Every policy the account could follow as its largest position changes (the global one,
+        // shared by every market without an override, bounds the gaps once).
+        var globalPolicyBounded = false
         for position in held.positions {
-            let policy = state.marketPolicies[position.market] ?? state.globalPolicy
+            let override = state.marketPolicies[position.market]
+            if override == nil {
+                if globalPolicyBounded { continue }
+                globalPolicyBounded = true
+            }
+            let policy = override ?? state.globalPolicy
             let base = policy.lines()
             for k in [base.hard, .one, base.call, base.cure, base.warning] {
                 largestMultiple = Swift.max(largestMultiple, k.raw)
@@ -187,13 +194,23 @@ extension Engine {
         index.cashSlackDown[account] = down.cashRaw
         index.cashSlackUp[account] = up.cashRaw
         let totalNotional = Int128(Swift.max(risk.totalNotional.raw, 1))
+        /// budget = quotient · Σ notional + remainder, split once per account: every position's
+        /// share ⌊budget · notional_i / Σ notional⌋ is then quotient · notional_i + ⌊remainder · notional_i / Σ notional⌋.
+        func splitByTotal(_ budget: Int128) -> (quotient: Int128, remainder: Int128) {
+            guard budget != Int128.max else { return (0, 0) }
+            let quotient = budget / totalNotional
+            return (quotient, budget - quotient * totalNotional)
+        }
+        let downSplit = splitByTotal(downBudget), upSplit = splitByTotal(upBudget)
         for position in held.positions {
-            let market = state.markets[position.market]
-            guard let mark = market.markPrice, !position.size.isZero else { continue }
+            // Fields read in place: copying the `Market` would retain each of its arrays.
+            guard let mark = state.markets[position.market].markPrice, !position.size.isZero else { continue }
             let notional = Int128((try? position.notional(at: mark).raw) ?? 0)
             // c = 1 + max(k_max · mmr_max, fee + slippage), in 10⁻¹⁶ units.
-            let marginSlope = Int128(largestMultiple) * Int128(market.tiers.maximumMaintenanceRate.raw)
-            let toxicSlope = toxicWatched ? Int128(market.liquidationFee.raw + market.expectedSlippage.raw) * Int128(Fixed.scale) : 0
+            let marginSlope = Int128(largestMultiple) * Int128(state.markets[position.market].tiers.maximumMaintenanceRate.raw)
+            let toxicSlope = toxicWatched
+                ? Int128(state.markets[position.market].liquidationFee.raw + state.markets[position.market].expectedSlippage.raw) * Int128(Fixed.scale)
+                : 0
             let unit = Int128(Fixed.scale) * Int128(Fixed.scale)
             let sensitivity = unit + Swift.max(marginSlope, toxicSlope)
             let monotone = marginSlope < unit && toxicSlope < unit
@@ -204,10 +221,10 @@ extension Engine {
             // admits a price at which a decision could change. When the exact form would overflow
             // Int128 (very large sizes), the coarser ⌊share / ⌈|size|_raw · c / 10¹⁶⌉⌋ is used:
             // never wider than the exact one, so still safe.
-            func priceMove(_ budget: Int128) -> Int64? {
+            func priceMove(_ budget: Int128, _ split: (quotient: Int128, remainder: Int128)) -> Int64? {
                 guard budget != Int128.max else { return nil }
-                let (wholeShare, overflowA) = (budget / totalNotional).multipliedReportingOverflow(by: notional)
-                let (partShare, overflowB) = (budget % totalNotional).multipliedReportingOverflow(by: notional)
+                let (wholeShare, overflowA) = split.quotient.multipliedReportingOverflow(by: notional)
+                let (partShare, overflowB) = split.remainder.multipliedReportingOverflow(by: notional)
                 guard !overflowA, !overflowB else { return 0 }
                 let share = wholeShare + partShare / totalNotional
                 let (denominator, overflowC) = Int128(position.size.magnitude.raw).multipliedReportingOverflow(by: sensitivity)
@@ -215,9 +232,11 @@ extension Engine {
                 let scale = Int128(Fixed.scale)
                 var move: Int128
                 let (scaledShare, overflowD) = share.multipliedReportingOverflow(by: scale)
-                let (scaledRemainder, overflowE) = overflowD ? (0, true) : (scaledShare % denominator).multipliedReportingOverflow(by: scale)
+                // One division for quotient and remainder (the remainder by a multiplication).
+                let headQuotient = overflowD ? 0 : scaledShare / denominator
+                let (scaledRemainder, overflowE) = overflowD ? (0, true) : (scaledShare - headQuotient * denominator).multipliedReportingOverflow(by: scale)
                 if !overflowD, !overflowE {
-                    let (head, overflowF) = (scaledShare / denominator).multipliedReportingOverflow(by: scale)
+                    let (head, overflowF) = headQuotient.multipliedReportingOverflow(by: scale)
                     move = overflowF ? Int128.max : head + scaledRemainder / denominator
                 } else {
                     let coarseDenominator = (denominator + scale * scale - 1) / (scale * scale)
@@ -225,8 +244,8 @@ extension Engine {
                 }
                 return move >= Int128(Int64.max) ? nil : Int64(move)
             }
-            var downMove = priceMove(downBudget)
-            var upMove = priceMove(upBudget)
+            var downMove = priceMove(downBudget, downSplit)
+            var upMove = priceMove(upBudget, upSplit)
             if !monotone {
                 // A favourable move can also shrink a gap: both edges take the narrower width.
                 let narrower: Int64? = switch (downMove, upMove) {

@@ -21,6 +21,7 @@ extension Engine {
             return transition
         }
         var transition = Transition(account: account, outcome: .settled(bankrupt: true), failureCode: .settlementFailed)
+        transition.events.reserveCapacity(2 + held.balances.count)  // liquidated, one bankrupt per deficit asset
         if held.liquidation != .liquidated { transition.events.append(.liquidated(account: held.id)) }
         for (asset, balance) in held.balances.enumerated() where balance.isPositive {
             transition.ledger.move(balance, of: asset, from: .trader(account), to: .insuranceFund)

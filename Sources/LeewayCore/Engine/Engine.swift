@@ -10,6 +10,8 @@ public struct Engine: Sendable {
     var index = EngineIndex()
     /// Events of the command being applied, in order.
     var pendingEvents: [Event] = []
+    /// The buffer `commit` validates ledger postings in, kept between commits for its capacity.
+    var postingScratch: [LedgerPosting] = []
     /// Accounts whose risk changed as a side effect (e.g. ADL) and must be re-evaluated.
     var evaluationQueue: [Int] = []
     /// ADL queues ranked during the current command, by `2 × market + (ranked side is long ? 1 : 0)`,
@@ -71,20 +73,36 @@ public struct Engine: Sendable {
     /// `time` command would; this happens even if the command itself is then rejected, because
     /// time has passed regardless.
     public mutating func apply(_ envelope: CommandEnvelope) -> [Event] {
-        // A fresh array, not removeAll(keepingCapacity:): the previous result shares the buffer, so a
-        // crash tick's huge capacity would be allocated again for every later command.
-        pendingEvents = []
+        var events: [Event] = []
+        apply(envelope, into: &events)
+        return events
+    }
+
+    /// `apply(_:)` that appends the command's events to the caller's `events` instead of returning
+    /// a new array: a caller that consumes and empties `events` between commands
+    /// (`removeAll(keepingCapacity: true)`) reuses one buffer, so a crash tick's hundreds of
+    /// thousands of events are not written into freshly allocated memory on every command.
+    public mutating func apply(_ envelope: CommandEnvelope, into events: inout [Event]) {
+        // The caller's buffer collects this command's events; the engine keeps none between commands.
+        swap(&pendingEvents, &events)
+        defer { swap(&pendingEvents, &events) }
+        applyCollecting(envelope)
+    }
+
+    /// The body of `apply`: appends the command's events to `pendingEvents`.
+    private mutating func applyCollecting(_ envelope: CommandEnvelope) {
         adlRankings.removeAll(keepingCapacity: true)
         // Expire as of the command's own time, so a retry after the window is a new command.
         expireCommandIDs(asOfMs: Swift.max(state.clockMs, envelope.timestampMs ?? state.clockMs))
         if let id = envelope.id, let original = state.appliedCommandEvents[id] {
-            return original
+            pendingEvents.append(contentsOf: original)
+            return
         }
         if let timestampMs = envelope.timestampMs {
             guard timestampMs >= state.clockMs else {
                 emit(.rejected(command: envelope.reference, code: .clockRegression,
                                message: "ts \(timestampMs) is earlier than the engine clock \(state.clockMs); send commands in time order"))
-                return pendingEvents
+                return
             }
             advanceClock(to: timestampMs)
         }
@@ -102,7 +120,6 @@ public struct Engine: Sendable {
             emit(.rejected(command: envelope.reference, code: error.code, message: error.message))
             drainEvaluationQueue()  // retries still run: time passed and the command changed nothing
         }
-        return pendingEvents
     }
 
     /// Records a `rejected` event for input that never became a command (malformed JSON, an

@@ -62,6 +62,8 @@ struct LedgerBatch: Sendable {
     /// other way). Zero amounts are dropped.
     mutating func move(_ amount: Fixed, of asset: Int, from: LedgerAccount, to: LedgerAccount) {
         guard !amount.isZero else { return }
+        // Room for a forced close's or a settlement's few legs at once, rather than regrowing.
+        if transfers.capacity == 0 { transfers.reserveCapacity(4) }
         transfers.append(Transfer(amount: amount, asset: asset, from: from, to: to))
     }
 }
@@ -114,10 +116,17 @@ extension Engine {
     /// Net deltas are summed per (ledger account, asset) in `Int128`; a batch with many postings
     /// (a funding round) finds each one through a dictionary, so validation is linear in its size.
     func postings(of batch: LedgerBatch) throws(LedgerOverflow) -> [LedgerPosting] {
-        // One array: each posting first accumulates its net delta in `balanceRaw`, then becomes the
-        // balance after the batch. Small batches find their posting by a linear scan; a large one
-        // (a funding round) through a dictionary, so validation stays linear in its size.
         var postings: [LedgerPosting] = []
+        try self.postings(of: batch, into: &postings)
+        return postings
+    }
+
+    /// `postings(of:)` written into `postings` (emptied first, its capacity kept): `commit` passes
+    /// a buffer it reuses, so validating a forced close allocates nothing.
+    func postings(of batch: LedgerBatch, into postings: inout [LedgerPosting]) throws(LedgerOverflow) {
+        // One array: each posting first accumulates its net delta in `balanceRaw`, then becomes the
+        // balance after the batch.
+        postings.removeAll(keepingCapacity: true)
         // A large batch (a funding round: one transfer per holder) finds a trader's posting through
         // a dense per-account slot table and the few venue accounts by a scan of their own list;
         // a small one scans its postings. Either way validation is linear in the batch's size.
@@ -166,7 +175,6 @@ extension Engine {
             }
             postings[index].balanceRaw = after
         }
-        return postings
     }
 
     /// Writes postings that `postings(of:)` validated.

@@ -41,20 +41,49 @@ struct TriggerIndex: Sendable {
         upperEdges = Heap(upperEdges.unordered.filter { versions[Int($0.account)] == $0.version })
     }
 
-    /// Pops every entry whose band excludes `priceRaw`, appending accounts whose entry is current;
-    /// returns how many entries it removed.
+    /// Pops every entry whose band excludes `priceRaw`, appending accounts whose entry is current
+    /// (in no particular order: the caller sorts); returns how many entries it removed.
+    ///
+    /// Entries are popped one by one (O(k log n) for k of n) until more than n/16 have gone; a move
+    /// that triggers more than that (a crash) takes the rest in one partition of the heap's
+    /// storage and one O(n) heapify of what stays, the same entries removed either way.
     @discardableResult
     mutating func popTriggered(byPriceRaw priceRaw: Int64, versions: [UInt32], into accounts: inout [Int]) -> Int {
         let before = count
+        let popLimit = Swift.max(64, count / 16)
+        var popped = 0
         while let top = lowerEdges.max, top.priceRaw > priceRaw {
+            if popped == popLimit {
+                lowerEdges = Self.removeAll(of: lowerEdges, where: { $0.priceRaw > priceRaw }, versions: versions, into: &accounts)
+                break
+            }
             lowerEdges.removeMax()
+            popped += 1
             if versions[Int(top.account)] == top.version { accounts.append(Int(top.account)) }
         }
+        popped = 0
         while let top = upperEdges.min, top.priceRaw < priceRaw {
+            if popped == popLimit {
+                upperEdges = Self.removeAll(of: upperEdges, where: { $0.priceRaw < priceRaw }, versions: versions, into: &accounts)
+                break
+            }
             upperEdges.removeMin()
+            popped += 1
             if versions[Int(top.account)] == top.version { accounts.append(Int(top.account)) }
         }
         return before - count
+    }
+
+    /// The heap without the entries `triggered` selects, appending the current ones' accounts.
+    private static func removeAll(of heap: Heap<Entry>, where triggered: (Entry) -> Bool, versions: [UInt32],
+                                  into accounts: inout [Int]) -> Heap<Entry> {
+        var kept: [Entry] = []
+        kept.reserveCapacity(heap.count)
+        for entry in heap.unordered {
+            if !triggered(entry) { kept.append(entry) }
+            else if versions[Int(entry.account)] == entry.version { accounts.append(Int(entry.account)) }
+        }
+        return Heap(kept)
     }
 
     mutating func removeAll() {
