@@ -131,9 +131,8 @@ extension Engine {
         guard let mark = state.markets[market].markPrice else { throw .noMarkPrice(marketID) }
         let settle = state.markets[market].settleAsset
 
-        var after = state.accounts[account]
-        let existingIndex = after.positionIndex(market: market)
-        let current = existingIndex.map { after.positions[$0] } ?? Position(market: market, size: .zero, openNotional: .zero)
+        let existingIndex = state.accounts[account].positionIndex(market: market)
+        let current = existingIndex.map { state.accounts[account].positions[$0] } ?? Position(market: market, size: .zero, openNotional: .zero)
         let change: PositionChange
         do { change = try current.applyingTrade(quantity: size, price: price) } catch { throw .overflow("the position") }
         // The position's notional must stay representable at the current mark and at the fill price.
@@ -141,44 +140,52 @@ extension Engine {
             _ = try change.position.notional(at: mark)
             _ = try change.position.notional(at: price)
         } catch { throw .overflow("the position's notional") }
+        let balanceAfter: Fixed
+        do {
+            balanceAfter = try state.accounts[account].balance(ofAsset: settle).adding(change.realizedPnL).subtracting(fee)
+        } catch { throw .overflow("account \"\(id)\"'s \(state.assets[settle].id) balance") }
 
-        if let existingIndex {
-            if change.position.size.isZero { after.positions.remove(at: existingIndex) } else { after.positions[existingIndex] = change.position }
-        } else {
-            after.positions.append(change.position)
-        }
         let phase = state.accounts[account].phase
+        let positionsAfter = state.accounts[account].positions.count
+            + (existingIndex == nil ? 1 : 0) - (change.position.size.isZero ? 1 : 0)
         var transition = Transition(account: account,
-                                    outcome: (phase == .liquidated || phase == .bankrupt) && !after.positions.isEmpty ? .reopened : nil)
+                                    outcome: (phase == .liquidated || phase == .bankrupt) && positionsAfter > 0 ? .reopened : nil)
         transition.reduceOnly = false
         transition.ledger.move(change.realizedPnL, of: settle, from: .clearing(market: market), to: .trader(account))
         transition.ledger.move(fee, of: settle, from: .trader(account), to: .feeIncome)
         transition.positions = [.init(account: account, position: change.position)]
-        // The account as it would be after the fill, for the margin check (commit re-validates it all).
-        do {
-            let balance = after.balance(ofAsset: settle)
-            after.setBalance(try balance.adding(change.realizedPnL).subtracting(fee), ofAsset: settle)
-        } catch { throw .overflow("account \"\(id)\"'s \(state.assets[settle].id) balance") }
 
-        if change.increasesRisk, phase.restrictsRisk, state.accounts[account].marginModel == .portfolio {
-            // A portfolio account in a call may hedge: a fill that lowers MM without raising the
-            // worst-scenario loss reduces its risk even if it opens or enlarges a position.
-            guard reducesPortfolioRisk(account: account, after: after) else {
-                throw Rejection(code: .marginCallActive,
-                                message: "account \"\(id)\" is in \(phase.rawValue); only fills that reduce its maintenance margin without raising its worst-scenario loss are accepted until the call is cured")
+        if change.increasesRisk {
+            // The account as it would be after the fill, for the margin check (commit re-validates
+            // it all). Built only here: copying it copies its position and balance buffers, which a
+            // fill that only reduces risk does not need.
+            var after = state.accounts[account]
+            if let existingIndex {
+                if change.position.size.isZero { after.positions.remove(at: existingIndex) } else { after.positions[existingIndex] = change.position }
+            } else {
+                after.positions.append(change.position)
             }
-        } else if change.increasesRisk {
-            guard !phase.restrictsRisk else {
-                throw Rejection(code: .marginCallActive, message: "account \"\(id)\" is in \(phase.rawValue); only risk-reducing fills are accepted until the call is cured")
-            }
-            let risk: AccountRisk, initial: Fixed
-            do {
-                risk = try computeRisk(of: after).risk
-                initial = try scaledInitialMargin(of: after, unscaled: risk.initialMargin)
-            } catch { throw .overflow("account \"\(id)\"'s margin") }
-            guard risk.equity >= initial else {
-                let scaled = initial == risk.initialMargin ? "" : " (scaled by dynamic margin for the current volatility)"
-                throw Rejection(code: .insufficientMargin, message: "after this fill account \"\(id)\" would have equity \(risk.equity) below initial margin \(initial)\(scaled)")
+            after.setBalance(balanceAfter, ofAsset: settle)
+            if phase.restrictsRisk, state.accounts[account].marginModel == .portfolio {
+                // A portfolio account in a call may hedge: a fill that lowers MM without raising the
+                // worst-scenario loss reduces its risk even if it opens or enlarges a position.
+                guard reducesPortfolioRisk(account: account, after: after) else {
+                    throw Rejection(code: .marginCallActive,
+                                    message: "account \"\(id)\" is in \(phase.rawValue); only fills that reduce its maintenance margin without raising its worst-scenario loss are accepted until the call is cured")
+                }
+            } else {
+                guard !phase.restrictsRisk else {
+                    throw Rejection(code: .marginCallActive, message: "account \"\(id)\" is in \(phase.rawValue); only risk-reducing fills are accepted until the call is cured")
+                }
+                let risk: AccountRisk, initial: Fixed
+                do {
+                    risk = try computeRisk(of: after).risk
+                    initial = try scaledInitialMargin(of: after, unscaled: risk.initialMargin)
+                } catch { throw .overflow("account \"\(id)\"'s margin") }
+                guard risk.equity >= initial else {
+                    let scaled = initial == risk.initialMargin ? "" : " (scaled by dynamic margin for the current volatility)"
+                    throw Rejection(code: .insufficientMargin, message: "after this fill account \"\(id)\" would have equity \(risk.equity) below initial margin \(initial)\(scaled)")
+                }
             }
         }
         do { try commit(transition) } catch {

@@ -36,9 +36,21 @@ struct TriggerIndex: Sendable {
 
     /// Drops every entry whose version is no longer the account's current one, in O(entries)
     /// (the heaps are rebuilt from the surviving entries; no band is recomputed).
+    ///
+    /// The rebuilt heaps keep the room the old ones had (compaction runs when stale entries
+    /// outnumber live ones, so about twice the live count): the inserts until the next compaction
+    /// then never reallocate and copy the heap.
     mutating func dropStale(versions: [UInt32]) {
-        lowerEdges = Heap(lowerEdges.unordered.filter { versions[Int($0.account)] == $0.version })
-        upperEdges = Heap(upperEdges.unordered.filter { versions[Int($0.account)] == $0.version })
+        lowerEdges = Self.keepingCurrent(of: lowerEdges, versions: versions)
+        upperEdges = Self.keepingCurrent(of: upperEdges, versions: versions)
+    }
+
+    /// The current entries of `heap` as a heap with capacity for `heap.count` entries.
+    private static func keepingCurrent(of heap: Heap<Entry>, versions: [UInt32]) -> Heap<Entry> {
+        var kept = ContiguousArray<Entry>()
+        kept.reserveCapacity(heap.count)
+        for entry in heap.unordered where versions[Int(entry.account)] == entry.version { kept.append(entry) }
+        return Heap(kept)
     }
 
     /// Pops every entry whose band excludes `priceRaw`, appending accounts whose entry is current
