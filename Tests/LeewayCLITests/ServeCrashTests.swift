@@ -37,12 +37,16 @@ struct ServeCrashTests {
 
         var base: String { "http://127.0.0.1:\(port)" }
 
-        func waitUntilReady() async throws -> [String: Any] {
-            for _ in 0..<200 {
+        /// Waits for the server to answer `/healthz`. A readiness wait, not a measured target:
+        /// generous, because a process starting while the rest of the suite loads both cores has
+        /// taken over 10 s to answer in a clean-clone CI run.
+        func waitUntilReady(within limit: Duration = .seconds(30)) async throws -> [String: Any] {
+            let deadline = ContinuousClock.now + limit
+            while ContinuousClock.now < deadline {
                 if let health = try? await get("/healthz") { return health }
                 try await Task.sleep(for: .milliseconds(50))
             }
-            throw CancellationError()
+            throw ServerNotReady(port: port, limit: limit)
         }
 
         func get(_ path: String) async throws -> [String: Any] {
@@ -204,4 +208,11 @@ struct ServeCrashTests {
         }
         #expect(start >= 20_000, "only \(start) commands were journaled before the kills")
     }
+}
+
+/// A test server that never answered `/healthz`.
+struct ServerNotReady: Error, CustomStringConvertible {
+    let port: Int
+    let limit: Duration
+    var description: String { "the server on port \(port) did not answer /healthz within \(limit)" }
 }

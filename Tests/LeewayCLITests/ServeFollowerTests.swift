@@ -31,6 +31,16 @@ struct ServeFollowerTests {
         throw PostgresTestError(message: "the server on port \(server.port) did not answer /healthz as the \(role) within \(limit) (last: \(last))")
     }
 
+    /// The text of the log at `url` once it contains `line`, or as it is after 10 s.
+    static func logOnceItContains(_ url: URL, _ line: String) async throws -> String {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while true {
+            let log = (try? String(contentsOf: url, encoding: .utf8)) ?? ""
+            if log.contains(line) || ContinuousClock.now >= deadline { return log }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
     /// The journal's committed head, from the database.
     static func committedHead(_ database: PostgresTestDatabase) async throws -> Int64 {
         Int64(try await database.strings("SELECT coalesce(max(seq), 0)::text FROM leeway.records").first ?? "") ?? -1
@@ -200,7 +210,10 @@ struct ServeFollowerTests {
             let (next, took) = try await ServeFailoverTests.newLeader(among: servers, excluding: 0, since: killed)
             #expect(took < .seconds(5), "the takeover took \(took)")
 
-            let log = try String(contentsOf: logs.appendingPathComponent("\(next).log"), encoding: .utf8)
+            // The new leader logs its takeover just after its role changes (what /healthz saw):
+            // under load the line can come a moment later, so the log is read until it is there.
+            let log = try await Self.logOnceItContains(logs.appendingPathComponent("\(next).log"),
+                                                       "took over the journal, continuing from the state already applied")
             #expect(log.components(separatedBy: "recovered the engine").count == 2, "the new leader recovered more than once:\n\(log)")
             #expect(log.contains("took over the journal, continuing from the state already applied"), "\(log)")
 
