@@ -26,13 +26,29 @@ struct ServeCrashTests {
             process.executableURL = LeewayProcess.binary
             process.arguments = ["serve"] + journal + ["--port", String(port), "--config", config]
             process.standardOutput = FileHandle.nullDevice
-            if let log {
-                _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-                process.standardError = try FileHandle(forWritingTo: log)
-            } else {
-                process.standardError = FileHandle(forWritingAtPath: "/dev/null")
-            }
+            // Standard error goes to a file, the caller's or a temporary one, so that a server that
+            // never becomes ready can say why.
+            stderrFile = log ?? FileManager.default.temporaryDirectory.appendingPathComponent("leeway-serve-\(UUID().uuidString).log")
+            ownsStderrFile = log == nil
+            _ = FileManager.default.createFile(atPath: stderrFile.path, contents: nil)
+            process.standardError = try FileHandle(forWritingTo: stderrFile)
             try process.run()
+        }
+
+        deinit {
+            if ownsStderrFile { try? FileManager.default.removeItem(at: stderrFile) }
+        }
+
+        /// Where the server's standard error goes.
+        let stderrFile: URL
+        private let ownsStderrFile: Bool
+
+        /// Whether the process runs, its exit status if not, and the last lines it wrote to
+        /// standard error: what a test reports when the server did not do what it expected.
+        var diagnosis: String {
+            let state = process.isRunning ? "still running" : "exited with status \(process.terminationStatus)"
+            let lines = ((try? String(contentsOf: stderrFile, encoding: .utf8)) ?? "").split(separator: "\n").suffix(5)
+            return "process \(process.processIdentifier) \(state); last lines of its standard error:\n" + lines.joined(separator: "\n")
         }
 
         var base: String { "http://127.0.0.1:\(port)" }
@@ -43,10 +59,20 @@ struct ServeCrashTests {
         func waitUntilReady(within limit: Duration = .seconds(30)) async throws -> [String: Any] {
             let deadline = ContinuousClock.now + limit
             while ContinuousClock.now < deadline {
-                if let health = try? await get("/healthz") { return health }
+                if let health = try? await health() { return health }
                 try await Task.sleep(for: .milliseconds(50))
             }
-            throw ServerNotReady(port: port, limit: limit)
+            throw ServerNotReady(port: port, limit: limit, diagnosis: diagnosis)
+        }
+
+        /// `GET /healthz` with a 2 s timeout, so that one stalled connection does not use up a
+        /// readiness wait (URLSession's default is 60 s).
+        func health() async throws -> [String: Any] {
+            guard let url = URL(string: base + "/healthz") else { throw CancellationError() }
+            var request = URLRequest(url: url)
+            request.timeoutInterval = 2
+            let (data, _) = try await URLSession.shared.data(for: request)
+            return (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
         }
 
         func get(_ path: String) async throws -> [String: Any] {
@@ -214,5 +240,6 @@ struct ServeCrashTests {
 struct ServerNotReady: Error, CustomStringConvertible {
     let port: Int
     let limit: Duration
-    var description: String { "the server on port \(port) did not answer /healthz within \(limit)" }
+    let diagnosis: String
+    var description: String { "the server on port \(port) did not answer /healthz within \(limit): \(diagnosis)" }
 }

@@ -22,13 +22,13 @@ struct ServeFollowerTests {
         let deadline = ContinuousClock.now + limit
         var last = "no answer"
         while ContinuousClock.now < deadline {
-            if let health = try? await server.get("/healthz") {
+            if let health = try? await server.health() {
                 if health["status"] as? String == "ok", health["role"] as? String == role { return }
                 last = "status \(health["status"] ?? "none"), role \(health["role"] ?? "none")"
             }
             try await Task.sleep(for: .milliseconds(25))
         }
-        throw PostgresTestError(message: "the server on port \(server.port) did not answer /healthz as the \(role) within \(limit) (last: \(last))")
+        throw PostgresTestError(message: "the server on port \(server.port) did not answer /healthz as the \(role) within \(limit) (last: \(last)); \(server.diagnosis)")
     }
 
     /// The text of the log at `url` once it contains `line`, or as it is after 10 s.
