@@ -59,30 +59,24 @@ struct ServeCrashTests {
         func waitUntilReady(within limit: Duration = .seconds(30)) async throws -> [String: Any] {
             let deadline = ContinuousClock.now + limit
             while ContinuousClock.now < deadline {
-                if let health = try? await health() { return health }
+                if let health = try? await read("/healthz", timeout: 2).body { return health }
                 try await Task.sleep(for: .milliseconds(50))
             }
             throw ServerNotReady(port: port, limit: limit, diagnosis: diagnosis)
-        }
-
-        /// `GET /healthz` with a 2 s timeout, so that one stalled connection does not use up a
-        /// readiness wait (URLSession's default is 60 s).
-        func health() async throws -> [String: Any] {
-            guard let url = URL(string: base + "/healthz") else { throw CancellationError() }
-            var request = URLRequest(url: url)
-            request.timeoutInterval = 2
-            let (data, _) = try await URLSession.shared.data(for: request)
-            return (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
         }
 
         func get(_ path: String) async throws -> [String: Any] {
             try await read(path).body
         }
 
-        /// `GET path`: the HTTP status, the JSON body and the `Leeway-Applied-Seq` header.
-        func read(_ path: String) async throws -> (status: Int, body: [String: Any], appliedSeq: Int64?) {
+        /// `GET path`: the HTTP status, the JSON body and the `Leeway-Applied-Seq` header. A
+        /// readiness poll passes a short `timeout` (seconds), so that one stalled connection does
+        /// not use up its wait (URLSession's default is 60 s).
+        func read(_ path: String, timeout: TimeInterval = 60) async throws -> (status: Int, body: [String: Any], appliedSeq: Int64?) {
             guard let url = URL(string: base + path) else { throw CancellationError() }
-            let (data, response) = try await URLSession.shared.data(from: url)
+            var request = URLRequest(url: url)
+            request.timeoutInterval = timeout
+            let (data, response) = try await URLSession.shared.data(for: request)
             let http = response as? HTTPURLResponse
             return (http?.statusCode ?? 0, (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:],
                     (http?.value(forHTTPHeaderField: "Leeway-Applied-Seq")).flatMap { Int64($0) })

@@ -22,7 +22,7 @@ struct ServeFollowerTests {
         let deadline = ContinuousClock.now + limit
         var last = "no answer"
         while ContinuousClock.now < deadline {
-            if let health = try? await server.health() {
+            if let health = try? await server.read("/healthz", timeout: 2).body {
                 if health["status"] as? String == "ok", health["role"] as? String == role { return }
                 last = "status \(health["status"] ?? "none"), role \(health["role"] ?? "none")"
             }

@@ -41,16 +41,9 @@ struct TriggerIndex: Sendable {
     /// outnumber live ones, so about twice the live count): the inserts until the next compaction
     /// then never reallocate and copy the heap.
     mutating func dropStale(versions: [UInt32]) {
-        lowerEdges = Self.keepingCurrent(of: lowerEdges, versions: versions)
-        upperEdges = Self.keepingCurrent(of: upperEdges, versions: versions)
-    }
-
-    /// The current entries of `heap` as a heap with capacity for `heap.count` entries.
-    private static func keepingCurrent(of heap: Heap<Entry>, versions: [UInt32]) -> Heap<Entry> {
-        var kept = ContiguousArray<Entry>()
-        kept.reserveCapacity(heap.count)
-        for entry in heap.unordered where versions[Int(entry.account)] == entry.version { kept.append(entry) }
-        return Heap(kept)
+        var none: [Int] = []
+        lowerEdges = Self.removeAll(of: lowerEdges, where: { versions[Int($0.account)] != $0.version }, versions: versions, into: &none)
+        upperEdges = Self.removeAll(of: upperEdges, where: { versions[Int($0.account)] != $0.version }, versions: versions, into: &none)
     }
 
     /// Pops every entry whose band excludes `priceRaw`, appending accounts whose entry is current
@@ -86,13 +79,15 @@ struct TriggerIndex: Sendable {
         return before - count
     }
 
-    /// The heap without the entries `triggered` selects, appending the current ones' accounts.
-    private static func removeAll(of heap: Heap<Entry>, where triggered: (Entry) -> Bool, versions: [UInt32],
+    /// The heap without the entries `removed` selects, appending the accounts of the removed
+    /// entries that are current (a caller dropping stale entries gets none). The new heap keeps
+    /// room for `heap.count` entries, so the inserts that follow do not reallocate it.
+    private static func removeAll(of heap: Heap<Entry>, where removed: (Entry) -> Bool, versions: [UInt32],
                                   into accounts: inout [Int]) -> Heap<Entry> {
-        var kept: [Entry] = []
+        var kept = ContiguousArray<Entry>()
         kept.reserveCapacity(heap.count)
         for entry in heap.unordered {
-            if !triggered(entry) { kept.append(entry) }
+            if !removed(entry) { kept.append(entry) }
             else if versions[Int(entry.account)] == entry.version { accounts.append(Int(entry.account)) }
         }
         return Heap(kept)
