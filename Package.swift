@@ -157,10 +157,16 @@ let package = Package(
             path: "Tests/PostgresTestSupport",
             swiftSettings: strictSettings
         ),
+        // Child processes for the tests, spawned without Foundation's Process (ChildProcess.swift).
+        .target(
+            name: "ProcessTestSupport",
+            path: "Tests/ProcessTestSupport",
+            swiftSettings: strictSettings
+        ),
         // Runs the built `leeway` binary as a process (depending on the executable builds it first).
         .testTarget(
             name: "LeewayCLITests",
-            dependencies: ["LeewayCLI", "PostgresTestSupport"],
+            dependencies: ["LeewayCLI", "PostgresTestSupport", "ProcessTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -176,7 +182,7 @@ let package = Package(
         .testTarget(
             name: "LeewayServerTests",
             dependencies: [
-                "LeewayServer", "LeewayJournal", "LeewayCore", "LeewayWire",
+                "LeewayServer", "LeewayJournal", "LeewayCore", "LeewayWire", "ProcessTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@Suite("leeway bands")
+@Suite("leeway bands", .ownThread)
 struct BandsCommandTests {
     static let eth = "../shared/data/prices/ethusdt-1m-2024-08-05.json.gz"
 
@@ -61,7 +61,7 @@ struct BandsCommandTests {
     }
 }
 
-@Suite("leeway bands replay --exact")
+@Suite("leeway bands replay --exact", .ownThread)
 struct BandsExactReplayCommandTests {
     static let steps = """
     {"op":"amm","A":100,"base_price":"3000","fee":"0.006","oracle_price":"3000","ts":1700000000000}
@@ -92,7 +92,7 @@ struct BandsExactReplayCommandTests {
     }
 }
 
-@Suite("leeway bands bench")
+@Suite("leeway bands bench", .ownThread)
 struct BandsBenchCommandTests {
     @Test("bench prints one row per thread count with the ratio to Curve's Python")
     func benchPrintsRows() throws {

@@ -3,7 +3,7 @@ import Testing
 
 /// `leeway bench` on a small venue: checks what the benchmark verifies (both evaluation paths
 /// agree, nothing is left unevaluated), never its timings.
-@Suite("leeway bench, run as a process")
+@Suite("leeway bench, run as a process", .ownThread)
 struct BenchCommandTests {
     @Test("on a small venue both mark paths give the same events and digest and miss nothing")
     func smallVenueIsConsistent() throws {

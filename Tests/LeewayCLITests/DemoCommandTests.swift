@@ -1,32 +1,29 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import ProcessTestSupport
 import Testing
 
-@Suite("leeway demo")
+@Suite("leeway demo", .ownThread)
 struct DemoCommandTests {
     /// A `leeway demo` process whose standard output is read line by line as it comes.
     final class RunningDemo: @unchecked Sendable {
-        let process = Process()
+        let process: ChildProcess
         private let lock = NSLock()
         private var output = ""
 
         init(_ arguments: [String]) throws {
-            process.executableURL = LeewayProcess.binary
-            process.arguments = ["demo"] + arguments
-            process.currentDirectoryURL = LeewayProcess.packageRoot
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = FileHandle.nullDevice
-            pipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
-                let data = handle.availableData
-                guard let self, !data.isEmpty else { return }
-                self.lock.lock()
-                self.output += String(decoding: data, as: UTF8.self)
-                self.lock.unlock()
+            process = try ChildProcess(LeewayProcess.binary, ["demo"] + arguments, currentDirectory: LeewayProcess.packageRoot,
+                                       standardOutput: .pipe, standardError: .null)
+            // Standard output is read as it comes, on a thread of its own, until the demo closes it.
+            guard let pipe = process.output else { return }
+            DispatchQueue(label: "leeway-test-demo-output").async { [weak self] in
+                while true {
+                    let data = pipe.availableData
+                    guard let self, !data.isEmpty else { return }
+                    self.lock.lock()
+                    self.output += String(decoding: data, as: UTF8.self)
+                    self.lock.unlock()
+                }
             }
-            try process.run()
         }
 
         var text: String { lock.lock(); defer { lock.unlock() }; return output }
@@ -51,8 +48,8 @@ struct DemoCommandTests {
     }
 
     static func get(_ url: URL) async throws -> (status: Int, body: String) {
-        let (data, response) = try await URLSession.shared.data(from: url)
-        return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+        let response = try await LoopbackHTTP.get(url)
+        return (response.status, response.text)
     }
 
     @Test("a short demo seeds the traders, replays the crash with margin calls and liquidations, serves the dashboard and stops cleanly on SIGINT")

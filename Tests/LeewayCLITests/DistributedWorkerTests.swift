@@ -1,16 +1,17 @@
 import Foundation
+import ProcessTestSupport
 import PostgresTestSupport
 import Testing
 
 /// `leeway stress|tune --postgres` with `leeway worker` processes: the merged output is
 /// byte-identical to one process's, a worker killed with kill -9 mid-unit loses nothing (its unit
 /// is claimed again when its lease passes), and a database that cannot be used stops with exit 2.
-@Suite("leeway worker: distributed stress and tune", .serialized,
+@Suite("leeway worker: distributed stress and tune", .ownThread, .serialized,
        .enabled(if: PostgresTestDatabase.isConfigured, Comment(rawValue: PostgresTestDatabase.skipReason)))
 struct DistributedWorkerTests {
     /// A `leeway` process running in the background, its output in files of its own.
     final class Background: @unchecked Sendable {
-        let process = Process()
+        let process: ChildProcess
         let output: URL
         let errors: URL
 
@@ -18,14 +19,8 @@ struct DistributedWorkerTests {
             let stem = FileManager.default.temporaryDirectory.appendingPathComponent("leeway-worker-test-\(UUID().uuidString)")
             output = stem.appendingPathExtension("out")
             errors = stem.appendingPathExtension("err")
-            for file in [output, errors] { _ = FileManager.default.createFile(atPath: file.path, contents: nil) }
-            process.executableURL = LeewayProcess.binary
-            process.arguments = arguments
-            process.currentDirectoryURL = LeewayProcess.packageRoot
-            process.standardInput = FileHandle.nullDevice
-            process.standardOutput = try FileHandle(forWritingTo: output)
-            process.standardError = try FileHandle(forWritingTo: errors)
-            try process.run()
+            process = try ChildProcess(LeewayProcess.binary, arguments, currentDirectory: LeewayProcess.packageRoot,
+                                       standardOutput: .file(output), standardError: .file(errors))
         }
 
         var standardOutput: String { (try? String(contentsOf: output, encoding: .utf8)) ?? "" }
@@ -37,7 +32,7 @@ struct DistributedWorkerTests {
             while process.isRunning {
                 guard ContinuousClock.now < deadline else {
                     process.terminate()
-                    throw PostgresTestError(message: "\(process.arguments ?? []) did not finish within \(limit): \(standardError.suffix(2_000))")
+                    throw PostgresTestError(message: "\(process.arguments) did not finish within \(limit): \(standardError.suffix(2_000))")
                 }
                 try await Task.sleep(for: .milliseconds(100))
             }

@@ -1,4 +1,5 @@
 import Foundation
+import ProcessTestSupport
 
 /// Runs the built `leeway` binary (the test target depends on it, so `swift test` builds it) and
 /// captures its exit status and output.
@@ -26,23 +27,13 @@ struct LeewayProcess {
     }()
 
     static func run(_ arguments: [String], input: String? = nil) throws -> Result {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.currentDirectoryURL = packageRoot
-        let output = Pipe(), error = Pipe(), standardInput = Pipe()
-        process.standardOutput = output
-        process.standardError = error
-        process.standardInput = standardInput
-        try process.run()
-        if let input { standardInput.fileHandleForWriting.write(Data(input.utf8)) }
-        try standardInput.fileHandleForWriting.close()
-        // Read both pipes to the end before waiting, so a large output cannot block the child.
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus,
-                      standardOutput: String(decoding: outputData, as: UTF8.self),
-                      standardError: String(decoding: errorData, as: UTF8.self))
+        let child = try ChildProcess(binary, arguments, currentDirectory: packageRoot,
+                                     standardInput: .pipe, standardOutput: .pipe, standardError: .pipe)
+        if let input { child.input?.write(Data(input.utf8)) }
+        try child.input?.close()
+        let (output, errors) = child.collectOutput()
+        return Result(status: child.terminationStatus,
+                      standardOutput: String(decoding: output, as: UTF8.self),
+                      standardError: String(decoding: errors, as: UTF8.self))
     }
 }

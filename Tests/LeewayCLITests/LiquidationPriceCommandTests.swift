@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@Suite("leeway liq-price, run as a process")
+@Suite("leeway liq-price, run as a process", .ownThread)
 struct LiquidationPriceCommandTests {
     @Test("the issue's example: long 1 at 10,000, wallet 1,000, mmr 0.004 -> 9036.1446")
     func example() throws {

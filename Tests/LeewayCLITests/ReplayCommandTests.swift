@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@Suite("leeway replay, run as a process")
+@Suite("leeway replay, run as a process", .ownThread)
 struct ReplayCommandTests {
     /// The type of each event line, in order.
     static func types(_ result: LeewayProcess.Result) -> [String] {

@@ -1,17 +1,15 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import ProcessTestSupport
 import PostgresTestSupport
 import Testing
 
 /// Runs the real `leeway serve`, streams commands at it, kills it with SIGKILL at a random moment
 /// and checks what survived.
-@Suite("leeway serve survives kill -9", .serialized)
+@Suite("leeway serve survives kill -9", .ownThread, .serialized)
 struct ServeCrashTests {
     /// A running server process on a loopback port.
     final class Server: @unchecked Sendable {
-        let process = Process()
+        let process: ChildProcess
         let port: Int
 
         /// `leeway serve` on the SQLite journal in `data`.
@@ -22,17 +20,14 @@ struct ServeCrashTests {
         /// `leeway serve` on the journal `journal` names (`--data DIR` or `--postgres URL`); its
         /// log goes to `log` when given.
         init(journal: [String], config: String, log: URL? = nil) throws {
-            port = Int.random(in: 20_000...40_000)
-            process.executableURL = LeewayProcess.binary
-            process.arguments = ["serve"] + journal + ["--port", String(port), "--config", config]
-            process.standardOutput = FileHandle.nullDevice
+            // Below Linux's ephemeral range (32768 and up), which the in-process servers and every client socket draw from.
+            port = Int.random(in: 20_000...32_000)
             // Standard error goes to a file, the caller's or a temporary one, so that a server that
             // never becomes ready can say why.
             stderrFile = log ?? FileManager.default.temporaryDirectory.appendingPathComponent("leeway-serve-\(UUID().uuidString).log")
             ownsStderrFile = log == nil
-            _ = FileManager.default.createFile(atPath: stderrFile.path, contents: nil)
-            process.standardError = try FileHandle(forWritingTo: stderrFile)
-            try process.run()
+            process = try ChildProcess(LeewayProcess.binary, ["serve"] + journal + ["--port", String(port), "--config", config],
+                                       standardOutput: .null, standardError: .file(stderrFile))
         }
 
         deinit {
@@ -71,29 +66,22 @@ struct ServeCrashTests {
 
         /// `GET path`: the HTTP status, the JSON body and the `Leeway-Applied-Seq` header. A
         /// readiness poll passes a short `timeout` (seconds), so that one stalled connection does
-        /// not use up its wait (URLSession's default is 60 s).
+        /// not use up its wait.
         func read(_ path: String, timeout: TimeInterval = 60) async throws -> (status: Int, body: [String: Any], appliedSeq: Int64?) {
             guard let url = URL(string: base + path) else { throw CancellationError() }
-            var request = URLRequest(url: url)
-            request.timeoutInterval = timeout
-            let (data, response) = try await URLSession.shared.data(for: request)
-            let http = response as? HTTPURLResponse
-            return (http?.statusCode ?? 0, (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:],
-                    (http?.value(forHTTPHeaderField: "Leeway-Applied-Seq")).flatMap { Int64($0) })
+            let response = try await LoopbackHTTP.get(url, timeout: timeout)
+            return (response.status, response.json, response.headers["leeway-applied-seq"].flatMap { Int64($0) })
         }
 
         /// Posts a batch; true when the server acknowledged it (HTTP 200).
         func post(_ lines: [String]) async -> Bool {
-            guard let url = URL(string: base + "/v1/commands") else { return false }
-            var request = URLRequest(url: url)
-            request.httpMethod = "POST"
-            request.httpBody = Data(lines.joined(separator: "\n").utf8)
-            guard let (_, response) = try? await URLSession.shared.data(for: request) else { return false }
-            return (response as? HTTPURLResponse)?.statusCode == 200
+            guard let url = URL(string: base + "/v1/commands"),
+                  let response = try? await LoopbackHTTP.send("POST", url, body: Data(lines.joined(separator: "\n").utf8)) else { return false }
+            return response.status == 200
         }
 
         func kill() {
-            Foundation.kill(process.processIdentifier, SIGKILL)
+            process.signal(SIGKILL)
             process.waitUntilExit()
         }
 
@@ -143,7 +131,7 @@ struct ServeCrashTests {
     /// Returns the ids acknowledged and how many commands were sent.
     static func streamUntilKilled(_ server: Server, start: Int, batchSize: Int, minimumCommands: Int) async -> (acknowledged: [Int], sent: Int) {
         let progress = Progress()
-        let killer = Task {
+        let killer = Task(executorPreference: OwnThreadExecutor.current) {
             for _ in 0..<6_000 where progress.count < minimumCommands { try? await Task.sleep(for: .milliseconds(10)) }
             try? await Task.sleep(for: .milliseconds(Int.random(in: 0...1_000)))
             server.kill()

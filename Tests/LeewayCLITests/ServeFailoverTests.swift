@@ -1,14 +1,12 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import ProcessTestSupport
 import PostgresTestSupport
 import Testing
 
 /// Several `leeway serve --postgres` processes on one database: one leads, the others stand by
 /// (`--standby`, following the journal: `ServeFollowerTests`) and take over when it dies or stops
 /// renewing its lease; an old leader that wakes up cannot write (the database fences its epoch).
-@Suite("leeway serve --postgres --standby: failover and fencing", .serialized,
+@Suite("leeway serve --postgres --standby: failover and fencing", .ownThread, .serialized,
        .enabled(if: PostgresTestDatabase.isConfigured, Comment(rawValue: PostgresTestDatabase.skipReason)))
 struct ServeFailoverTests {
     typealias Server = ServeCrashTests.Server
@@ -52,7 +50,7 @@ struct ServeFailoverTests {
                 acknowledged += acked
                 #expect(acked.count >= 100, "round \(round): nothing was acknowledged before the kill")
                 let (next, took) = try await Self.newLeader(among: servers, excluding: leader, since: killed)
-                #expect(took < .seconds(5), "round \(round): the takeover took \(took)")
+                #expect(took < .seconds(5), "round \(round): the takeover took \(took); the new leader's \(servers[next].diagnosis)")
                 servers[leader] = try Server(journal: journal + ["--standby"], config: config)  // back, as a standby
                 leader = next
                 start = try Self.journaledIDs(journal).count  // the next command after what the journal holds

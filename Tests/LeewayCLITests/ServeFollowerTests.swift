@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import PostgresTestSupport
 import Synchronization
 import Testing
@@ -9,7 +6,7 @@ import Testing
 /// Hot standbys: a `leeway serve --postgres --standby` process that does not lead follows the
 /// journal (applying what the leader committed), serves reads with its applied seq in the
 /// `Leeway-Applied-Seq` header, refuses commands with 421, and takes over from what it applied.
-@Suite("leeway serve --postgres --standby: followers that serve reads", .serialized,
+@Suite("leeway serve --postgres --standby: followers that serve reads", .ownThread, .serialized,
        .enabled(if: PostgresTestDatabase.isConfigured, Comment(rawValue: PostgresTestDatabase.skipReason)))
 struct ServeFollowerTests {
     typealias Server = ServeCrashTests.Server
@@ -85,7 +82,7 @@ struct ServeFollowerTests {
     /// `GET path` as text.
     static func text(_ server: Server, _ path: String) async throws -> String {
         guard let url = URL(string: server.base + path) else { throw CancellationError() }
-        return String(decoding: try await URLSession.shared.data(from: url).0, as: UTF8.self)
+        return try await LoopbackHTTP.get(url).text
     }
 
     /// Runs `body` with a new database, a leader on it (given the set-up commands) and a `--standby`
@@ -108,7 +105,7 @@ struct ServeFollowerTests {
     func followerServesReads() async throws {
         try await Self.withLeaderAndFollower { database, journal, leader, follower in
 
-            let streaming = Task {
+            let streaming = Task(executorPreference: OwnThreadExecutor.current) {
                 var acknowledged = 0
                 for batch in 0..<30 where await leader.post(ServeCrashTests.commands(from: batch * 100, count: 100)) { acknowledged += 100 }
                 return acknowledged
@@ -191,11 +188,10 @@ struct ServeFollowerTests {
             #expect(await servers[0].post(ServeCrashTests.setup))
 
             let reader = servers[1]
-            // Stopped by a flag, not by cancelling the task: cancelling a task inside
-            // FoundationNetworking's `URLSession.data` can deadlock on Linux (the cancel waits for
-            // the completion that waits for it), which hung a CI run here.
+            // Stopped by a flag, not by cancelling the task: the reads' blocking socket calls run
+            // on a Dispatch thread and do not answer cancellation.
             let stop = StopFlag()
-            let reads = Task {
+            let reads = Task(executorPreference: OwnThreadExecutor.current) {
                 var seen: Int64 = 0
                 while !stop.isSet {
                     if let read = try? await reader.read("/v1/accounts?limit=5"), read.status == 200 { seen = max(seen, read.appliedSeq ?? 0) }

@@ -1,7 +1,8 @@
 import Foundation
+import ProcessTestSupport
 import Testing
 
-@Suite("leeway serve owns its data directory", .serialized)
+@Suite("leeway serve owns its data directory", .ownThread, .serialized)
 struct ServeLockTests {
     /// A fresh directory with a config file (a fast ticker) in it.
     static func directoryWithConfig() throws -> (directory: URL, config: String) {

@@ -1,13 +1,11 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import ProcessTestSupport
 import PostgresTestSupport
 import Testing
 
 /// `leeway serve --postgres`: what stops start-up (exit code 2, with the reason), and what a
 /// database lost at run time does to a running server.
-@Suite("leeway serve --postgres: refusals and a lost database", .serialized,
+@Suite("leeway serve --postgres: refusals and a lost database", .ownThread, .serialized,
        .enabled(if: PostgresTestDatabase.isConfigured, Comment(rawValue: PostgresTestDatabase.skipReason)))
 struct ServePostgresTests {
     /// Runs `body` with a new database and a config file (a fast ticker; a snapshot every
@@ -32,11 +30,8 @@ struct ServePostgresTests {
     /// The HTTP status and JSON body of `method path` on `server`.
     static func request(_ server: ServeCrashTests.Server, _ method: String, _ path: String, body: String? = nil) async throws -> (Int, [String: Any]) {
         guard let url = URL(string: server.base + path) else { throw CancellationError() }
-        var request = URLRequest(url: url)
-        request.httpMethod = method
-        request.httpBody = body.map { Data($0.utf8) }
-        let (data, response) = try await URLSession.shared.data(for: request)
-        return ((response as? HTTPURLResponse)?.statusCode ?? 0, (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:])
+        let response = try await LoopbackHTTP.send(method, url, body: body.map { Data($0.utf8) })
+        return (response.status, response.json)
     }
 
     @Test("an unreachable database, refused credentials, another deployment's journal, a newer schema (for a leader and a standby alike) and a second leader stop start-up with exit code 2")

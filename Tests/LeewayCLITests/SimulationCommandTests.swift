@@ -2,7 +2,7 @@ import Foundation
 import LeewaySimulation
 import Testing
 
-@Suite("leeway backtest and stress, run as processes")
+@Suite("leeway backtest and stress, run as processes", .ownThread)
 struct SimulationCommandTests {
     static let eth = "../shared/data/prices/ethusdt-1m-2024-08-05.json.gz"
 

@@ -3,7 +3,7 @@ import LeewayCore
 import LeewayWire
 import Testing
 
-@Suite("leeway tune, run as a process")
+@Suite("leeway tune, run as a process", .ownThread)
 struct TuneCommandTests {
     static let btc = "../shared/data/prices/btcusdt-1m-2024-08-05.json.gz"
     static let tiny = ["tune", "--prices", btc, "--accounts", "150", "--seed", "4", "--candidates", "6"]

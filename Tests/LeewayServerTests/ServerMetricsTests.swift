@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import LeewayServer
+import ProcessTestSupport
 import Testing
 
 /// The `/metrics` exposition read by real Prometheus parsers: `prometheus-client`'s (PyPI) and
@@ -28,19 +29,12 @@ struct ServerMetricsTests {
     }
 
     static func run(_ executable: String, _ arguments: [String], input: String) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [executable] + arguments
-        let stdin = Pipe(), stdout = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stdout
-        try process.run()
-        stdin.fileHandleForWriting.write(Data(input.utf8))
-        try stdin.fileHandleForWriting.close()
-        let data = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let child = try ChildProcess(URL(fileURLWithPath: "/usr/bin/env"), [executable] + arguments,
+                                     standardInput: .pipe, standardOutput: .pipe, standardError: .sameAsOutput)
+        child.input?.write(Data(input.utf8))
+        try child.input?.close()
+        let output = child.collectOutput().output
+        return (child.terminationStatus, String(decoding: output, as: UTF8.self))
     }
 
     static let pythonParserAvailable = (try? run("python3", ["-c", "import prometheus_client.parser"], input: ""))?.status == 0

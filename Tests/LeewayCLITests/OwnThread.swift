@@ -1,0 +1,45 @@
+import Dispatch
+import Testing
+
+/// Runs each test of a suite on a thread of its own instead of Swift's cooperative pool.
+///
+/// The pool has one thread per core (two on CI), and the whole test binary shares it: while two
+/// CPU-bound tests hold both threads (a simulation, a bench, a synchronous wait for a child
+/// process), every other task waits, a readiness poll too. A clean-clone CI run failed that way:
+/// `leeway serve` was listening within a second, and the test that started it did not get a
+/// thread to ask it for 30 s. Tests that run child processes against deadlines (readiness, "a
+/// standby leads within 5 s") and tests that block waiting for a child take this trait, so that
+/// they neither starve nor starve the others.
+struct OwnThreadTrait: SuiteTrait, TestTrait, TestScoping {
+    var isRecursive: Bool { true }
+
+    func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void) async throws {
+        guard testCase != nil else { return try await function() }
+        let executor = OwnThreadExecutor(label: "leeway-test: \(test.name)")
+        try await OwnThreadExecutor.$current.withValue(executor) {
+            try await withTaskExecutorPreference(executor) { try await function() }
+        }
+    }
+}
+
+extension Trait where Self == OwnThreadTrait {
+    /// Each test runs on its own thread, off the cooperative pool (`OwnThreadTrait`).
+    static var ownThread: Self { Self() }
+}
+
+/// A task executor whose jobs run one at a time on a serial Dispatch queue: an overcommit queue,
+/// which gets a thread even while the cooperative pool's are all busy.
+final class OwnThreadExecutor: TaskExecutor {
+    /// The executor of the test running, for its unstructured tasks (`Task(executorPreference:)`),
+    /// which do not inherit the preference.
+    @TaskLocal static var current: OwnThreadExecutor?
+
+    private let queue: DispatchQueue
+
+    init(label: String) { queue = DispatchQueue(label: label) }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        queue.async { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
+    }
+}
