@@ -81,7 +81,7 @@ public final class ChildProcess: @unchecked Sendable {
         }
         if let currentDirectory {
             guard let addChangeDirectory = Self.addChangeDirectory else { throw Failure(description: "posix_spawn_file_actions_addchdir_np is missing from this libc") }
-            addChangeDirectory(&actions, currentDirectory.path)
+            _ = addChangeDirectory(&actions, currentDirectory.path)
         }
         guard let addCloseFrom = Self.addCloseFrom else { throw Failure(description: "posix_spawn_file_actions_addclosefrom_np is missing from this libc (glibc 2.34 or later has it)") }
         _ = addCloseFrom(&actions, 3)
