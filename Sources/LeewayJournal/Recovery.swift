@@ -131,18 +131,22 @@ public enum Recovery {
         }
         try reach(snapshotSeq)
         var replayed = 0
-        var after = snapshotSeq
         // To the head read above and no further: a follower recovers while the leader appends, and
-        // it goes on from `head` (what it replayed past it would be applied twice).
-        while after < head.seq {
-            let batch = try journal.records(after: after, limit: Int(Swift.min(10_000, head.seq - after)))
-            if batch.isEmpty { break }
-            for record in batch {
-                _ = engine.apply(try envelope(of: record))
+        // it goes on from `head` (what it replayed past it would be applied twice). The chain was
+        // checked above; the records are read and decoded a batch ahead on the other core.
+        let reader = RecordPrefetcher(journal: journal, after: snapshotSeq, through: head.seq)
+        defer { reader.stop() }
+        var events: [Event] = []
+        while true {
+            let batch = reader.next()
+            for (seq, envelope) in batch.records {
+                engine.apply(envelope, into: &events)
+                events.removeAll(keepingCapacity: true)
                 replayed += 1
-                if let next = pending.first, next.seq == record.seq { try reach(record.seq) }
+                if let next = pending.first, next.seq == seq { try reach(seq) }
             }
-            after = batch[batch.count - 1].seq
+            if let failure = batch.failure { throw failure }
+            if batch.isLast { break }
         }
         guard baseIsSound() else {
             warnings.append("the snapshot at record \(snapshotSeq) does not reproduce its own digest (damaged); starting from an older one")
@@ -164,18 +168,22 @@ public enum Recovery {
     /// `leeway verify`: a full replay from an empty engine that checks the hash chain record by
     /// record as it reads them (one pass over the journal) and must reproduce every snapshot's
     /// digest at its record.
-    /// Each snapshot's digest is computed on another thread while the replay goes on.
+    /// Each snapshot's digest is computed on another thread while the replay goes on, and the
+    /// records are read, chain-checked and decoded on another as well (`RecordPrefetcher`).
     public static func verify(_ journal: any JournalStore) throws(JournalError) -> Verification {
         let snapshots = try journal.snapshotIndex()
         var pending = snapshots[...]
         var engine = Engine()
         var count: Int64 = 0
         var checked = 0
-        // The snapshot reached last, its digest being computed on another thread meanwhile.
-        var inFlight: (seq: Int64, digest: String, computed: BackgroundDigest)?
-        func compareInFlight() throws(JournalError) {
-            guard let (seq, expected, computed) = inFlight else { return }
-            inFlight = nil
+        // The snapshots reached last (at most two), their digests being computed on other threads
+        // meanwhile. Two, not one: the last snapshots of a journal are often close together (the
+        // one a clean stop writes at the head), and waiting for one digest before starting the
+        // next left a core idle at the end of a million-account replay.
+        var inFlight: [(seq: Int64, digest: String, computed: BackgroundDigest)] = []
+        /// Compares the oldest in flight (so a mismatch names the first snapshot that differs).
+        func compareOldest() throws(JournalError) {
+            let (seq, expected, computed) = inFlight.removeFirst()
             let digest = computed.value.description
             guard digest == expected else { throw .digestMismatch(seq: seq, expected: expected, found: digest) }
             checked += 1
@@ -183,29 +191,31 @@ public enum Recovery {
         func checkSnapshots(upTo seq: Int64, engine: Engine) throws(JournalError) {
             while let next = pending.first, next.seq <= seq {
                 pending = pending.dropFirst()
-                try compareInFlight()
-                inFlight = (next.seq, next.digest, BackgroundDigest(of: engine.state))
+                if inFlight.count == 2 { try compareOldest() }
+                inFlight.append((next.seq, next.digest, BackgroundDigest(of: engine.state)))
             }
         }
         try checkSnapshots(upTo: 0, engine: engine)
-        var after: Int64 = 0
-        var previousHash = JournalRecord.genesisHash
+        // Read, chain-checked and decoded a batch ahead on another thread.
+        let reader = RecordPrefetcher(journal: journal, after: 0, chainFrom: JournalRecord.genesisHash)
+        defer { reader.stop() }
+        var events: [Event] = []
         while true {
-            let batch = try journal.records(after: after, limit: 10_000)
-            if batch.isEmpty { break }
-            for record in batch {
-                guard record.seq == count + 1,
-                      record.hash == JournalRecord.chainHash(previous: previousHash, seq: record.seq, line: record.line) else {
-                    throw .brokenChain(seq: count + 1)
-                }
-                previousHash = record.hash
-                _ = engine.apply(try envelope(of: record))
-                count = record.seq
-                try checkSnapshots(upTo: record.seq, engine: engine)
+            let batch = reader.next()
+            for (seq, envelope) in batch.records {
+                engine.apply(envelope, into: &events)
+                events.removeAll(keepingCapacity: true)
+                count = seq
+                if let next = pending.first, next.seq <= seq { try checkSnapshots(upTo: seq, engine: engine) }
             }
-            after = batch[batch.count - 1].seq
+            if let failure = batch.failure { throw failure }
+            if batch.isLast { break }
         }
-        try compareInFlight()
-        return Verification(records: count, snapshotsChecked: checked, digest: engine.digest.description)
+        // A snapshot at the head (a server that stopped cleanly wrote one) has the final state:
+        // its digest, computed already, is the final digest (a million-account digest is not
+        // computed twice).
+        let final = inFlight.last.flatMap { $0.seq == count ? $0.computed.value.description : nil } ?? engine.digest.description
+        while !inFlight.isEmpty { try compareOldest() }
+        return Verification(records: count, snapshotsChecked: checked, digest: final)
     }
 }
