@@ -56,6 +56,29 @@ final class RecordPrefetcher: Sendable {
         return batch
     }
 
+    /// The replay: applies every record of the stream to `engine`, in seq order, on this thread;
+    /// after a record for which `reaching(seq)` is true, calls `reached(seq, state)` with the
+    /// state there (a snapshot's record). Throws the error the stream ended on, after the records
+    /// before it. Returns how many records were applied and the last one's seq.
+    func apply(to engine: inout Engine, reaching: (Int64) -> Bool,
+               _ reached: (Int64, EngineState) throws(JournalError) -> Void) throws(JournalError) -> (count: Int, lastSeq: Int64?) {
+        var events: [Event] = []
+        var count = 0
+        var lastSeq: Int64?
+        while true {
+            let batch = next()
+            for (seq, envelope) in batch.records {
+                engine.apply(envelope, into: &events)
+                events.removeAll(keepingCapacity: true)
+                count += 1
+                lastSeq = seq
+                if reaching(seq) { try reached(seq, engine.state) }
+            }
+            if let failure = batch.failure { throw failure }
+            if batch.isLast { return (count, lastSeq) }
+        }
+    }
+
     /// Stops the reader (the consumer is done with the stream before its end).
     func stop() {
         queue.withLock { $0.stopped = true }

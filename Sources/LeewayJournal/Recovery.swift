@@ -119,35 +119,25 @@ public enum Recovery {
             baseCheck = nil
             return true
         }
-        func reach(_ seq: Int64) throws(JournalError) {
+        func reach(_ seq: Int64, state: EngineState) throws(JournalError) {
             while let next = pending.first, next.seq <= seq {
                 pending = pending.dropFirst()
                 if !reached.isEmpty {
                     guard baseIsSound() else { return }
                     try compareReached()
                 }
-                reached.append((next.seq, next.digest, BackgroundDigest(of: engine.state)))
+                reached.append((next.seq, next.digest, BackgroundDigest(of: state)))
             }
         }
-        try reach(snapshotSeq)
-        var replayed = 0
+        try reach(snapshotSeq, state: engine.state)
         // To the head read above and no further: a follower recovers while the leader appends, and
         // it goes on from `head` (what it replayed past it would be applied twice). The chain was
         // checked above; the records are read and decoded a batch ahead on the other core.
         let reader = RecordPrefetcher(journal: journal, after: snapshotSeq, through: head.seq)
         defer { reader.stop() }
-        var events: [Event] = []
-        while true {
-            let batch = reader.next()
-            for (seq, envelope) in batch.records {
-                engine.apply(envelope, into: &events)
-                events.removeAll(keepingCapacity: true)
-                replayed += 1
-                if let next = pending.first, next.seq == seq { try reach(seq) }
-            }
-            if let failure = batch.failure { throw failure }
-            if batch.isLast { break }
-        }
+        let replayed = try reader.apply(to: &engine, reaching: { pending.first?.seq == $0 }) { seq, state throws(JournalError) in
+            try reach(seq, state: state)
+        }.count
         guard baseIsSound() else {
             warnings.append("the snapshot at record \(snapshotSeq) does not reproduce its own digest (damaged); starting from an older one")
             damaged.insert(snapshotSeq)
@@ -174,7 +164,6 @@ public enum Recovery {
         let snapshots = try journal.snapshotIndex()
         var pending = snapshots[...]
         var engine = Engine()
-        var count: Int64 = 0
         var checked = 0
         // The snapshots reached last (at most two), their digests being computed on other threads
         // meanwhile. Two, not one: the last snapshots of a journal are often close together (the
@@ -188,29 +177,20 @@ public enum Recovery {
             guard digest == expected else { throw .digestMismatch(seq: seq, expected: expected, found: digest) }
             checked += 1
         }
-        func checkSnapshots(upTo seq: Int64, engine: Engine) throws(JournalError) {
+        func checkSnapshots(upTo seq: Int64, state: EngineState) throws(JournalError) {
             while let next = pending.first, next.seq <= seq {
                 pending = pending.dropFirst()
                 if inFlight.count == 2 { try compareOldest() }
-                inFlight.append((next.seq, next.digest, BackgroundDigest(of: engine.state)))
+                inFlight.append((next.seq, next.digest, BackgroundDigest(of: state)))
             }
         }
-        try checkSnapshots(upTo: 0, engine: engine)
+        try checkSnapshots(upTo: 0, state: engine.state)
         // Read, chain-checked and decoded a batch ahead on another thread.
         let reader = RecordPrefetcher(journal: journal, after: 0, chainFrom: JournalRecord.genesisHash)
         defer { reader.stop() }
-        var events: [Event] = []
-        while true {
-            let batch = reader.next()
-            for (seq, envelope) in batch.records {
-                engine.apply(envelope, into: &events)
-                events.removeAll(keepingCapacity: true)
-                count = seq
-                if let next = pending.first, next.seq <= seq { try checkSnapshots(upTo: seq, engine: engine) }
-            }
-            if let failure = batch.failure { throw failure }
-            if batch.isLast { break }
-        }
+        let count = try reader.apply(to: &engine, reaching: { seq in pending.first.map { $0.seq <= seq } ?? false }) { seq, state throws(JournalError) in
+            try checkSnapshots(upTo: seq, state: state)
+        }.lastSeq ?? 0
         // A snapshot at the head (a server that stopped cleanly wrote one) has the final state:
         // its digest, computed already, is the final digest (a million-account digest is not
         // computed twice).

@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import Testing
 
 /// Runs each test of a suite on a thread of its own instead of Swift's cooperative pool.
@@ -10,15 +11,26 @@ import Testing
 /// thread to ask it for 30 s. Tests that run child processes against deadlines (readiness, "a
 /// standby leads within 5 s") and tests that block waiting for a child take this trait, so that
 /// they neither starve nor starve the others.
+///
+/// At most `ProcessPermits.shared`'s count of them run at once (as many as the cores): off the pool
+/// they would all start together, and their child processes (simulations, tunes, servers) then
+/// took the cores from each other, so that a standby under test took 11 s to lead.
 struct OwnThreadTrait: SuiteTrait, TestTrait, TestScoping {
     var isRecursive: Bool { true }
 
     func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void) async throws {
         guard testCase != nil else { return try await function() }
+        await ProcessPermits.shared.acquire()
         let executor = OwnThreadExecutor(label: "leeway-test: \(test.name)")
-        try await OwnThreadExecutor.$current.withValue(executor) {
-            try await withTaskExecutorPreference(executor) { try await function() }
+        do {
+            try await OwnThreadExecutor.$current.withValue(executor) {
+                try await withTaskExecutorPreference(executor) { try await function() }
+            }
+        } catch {
+            await ProcessPermits.shared.release()
+            throw error
         }
+        await ProcessPermits.shared.release()
     }
 }
 
@@ -41,5 +53,32 @@ final class OwnThreadExecutor: TaskExecutor {
     func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
         queue.async { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
+    }
+}
+
+/// A counting semaphore for tasks: `acquire` suspends (it never blocks a thread) until a permit is
+/// free.
+actor ProcessPermits {
+    static let shared = ProcessPermits(count: Swift.max(2, ProcessInfo.processInfo.activeProcessorCount))
+
+    private var available: Int
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(count: Int) { available = count }
+
+    func acquire() async {
+        guard available == 0 else {
+            available -= 1
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func release() {
+        if waiting.isEmpty {
+            available += 1
+        } else {
+            waiting.removeFirst().resume()
+        }
     }
 }
