@@ -1,5 +1,3 @@
-import Dispatch
-import Foundation
 import Testing
 
 /// Runs each test of a suite on a thread of its own instead of Swift's cooperative pool.
@@ -37,48 +35,4 @@ struct OwnThreadTrait: SuiteTrait, TestTrait, TestScoping {
 extension Trait where Self == OwnThreadTrait {
     /// Each test runs on its own thread, off the cooperative pool (`OwnThreadTrait`).
     static var ownThread: Self { Self() }
-}
-
-/// A task executor whose jobs run one at a time on a serial Dispatch queue: an overcommit queue,
-/// which gets a thread even while the cooperative pool's are all busy.
-final class OwnThreadExecutor: TaskExecutor {
-    /// The executor of the test running, for its unstructured tasks (`Task(executorPreference:)`),
-    /// which do not inherit the preference.
-    @TaskLocal static var current: OwnThreadExecutor?
-
-    private let queue: DispatchQueue
-
-    init(label: String) { queue = DispatchQueue(label: label) }
-
-    func enqueue(_ job: consuming ExecutorJob) {
-        let job = UnownedJob(job)
-        queue.async { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
-    }
-}
-
-/// A counting semaphore for tasks: `acquire` suspends (it never blocks a thread) until a permit is
-/// free.
-actor ProcessPermits {
-    static let shared = ProcessPermits(count: Swift.max(2, ProcessInfo.processInfo.activeProcessorCount))
-
-    private var available: Int
-    private var waiting: [CheckedContinuation<Void, Never>] = []
-
-    init(count: Int) { available = count }
-
-    func acquire() async {
-        guard available == 0 else {
-            available -= 1
-            return
-        }
-        await withCheckedContinuation { waiting.append($0) }
-    }
-
-    func release() {
-        if waiting.isEmpty {
-            available += 1
-        } else {
-            waiting.removeFirst().resume()
-        }
-    }
 }

@@ -104,6 +104,24 @@ enum JournalConformance {
             #expect(verification.snapshotsChecked == 2)
             #expect(verification.digest == live.digest.description)
         },
+        JournalBehaviour(name: "verify checks snapshots on consecutive records and one at the head (whose digest is the final one), and a mismatch names the older") { fixture in
+            let journal = try fixture.open()
+            var live = Engine()
+            try appendLines(Array(setupLines.prefix(5)), to: journal, engine: &live)
+            let atFive = live
+            try journal.saveSnapshot(JournalSnapshot(seq: 5, state: SnapshotCodec.encode(atFive.state), digest: atFive.digest.description))
+            try appendLines(Array(setupLines.suffix(1)), to: journal, engine: &live)
+            try journal.saveSnapshot(JournalSnapshot(seq: 6, state: SnapshotCodec.encode(live.state), digest: live.digest.description))
+            let verification = try Recovery.verify(journal)
+            #expect(verification.records == 6)
+            #expect(verification.snapshotsChecked == 2)
+            #expect(verification.digest == live.digest.description)
+            // Both digests are in flight when the replay ends; the older is compared first.
+            try journal.saveSnapshot(JournalSnapshot(seq: 5, state: SnapshotCodec.encode(atFive.state), digest: live.digest.description))
+            #expect(throws: JournalError.digestMismatch(seq: 5, expected: live.digest.description, found: atFive.digest.description)) {
+                try Recovery.verify(journal)
+            }
+        },
         JournalBehaviour(name: "snapshots are stored whole, replaced at the same seq, and pruned to the newest") { fixture in
             let journal = try fixture.open()
             var live = Engine()
