@@ -25,7 +25,7 @@ public enum StateSnapshotReader {
         var parser = JSONParser(pulling: bytes)
         var version: Int?
         var rest: [(key: String, value: JSONValue)] = []
-        var accounts: [Account]?
+        var accounts: ChunkedArray<Account>?
         var sawState = false
         do {
             var top = try parser.beginObject()
@@ -82,8 +82,8 @@ public enum StateSnapshotReader {
         do { return try read() } catch { throw .unreadable(detail: "\(path()): \(error)") }
     }
 
-    private static func readAccounts(_ parser: inout JSONParser) throws(ReadError) -> [Account] {
-        var accounts: [Account] = []
+    private static func readAccounts(_ parser: inout JSONParser) throws(ReadError) -> ChunkedArray<Account> {
+        var accounts = ChunkedArray<Account>()
         var cursor = try at("accounts") { () throws(JSONSyntaxError) in try parser.beginArray() }
         while try at("accounts[\(accounts.count)]", { () throws(JSONSyntaxError) in try parser.nextElement(&cursor) }) {
             accounts.append(try readAccount(&parser, path: "accounts[\(accounts.count)]"))

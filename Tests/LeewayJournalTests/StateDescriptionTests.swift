@@ -149,7 +149,7 @@ struct StateDescriptionTests {
               let accounts = stateObject["accounts"] else {
             Issue.record("the snapshot has no state.accounts"); return
         }
-        let read = try SnapshotCodec.decode(Data(text.utf8), seq: 1).accounts
+        let read = Array(try SnapshotCodec.decode(Data(text.utf8), seq: 1).accounts)
         let decoded = try JSONValueDecoder().decode([Account].self, from: accounts)
         #expect(read == decoded)
         #expect(read == state.accounts.map { account in

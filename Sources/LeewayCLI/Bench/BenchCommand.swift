@@ -234,10 +234,12 @@ struct BenchCommand: ParsableCommand {
             let codableStart = ContinuousClock.now
             let viaCodable = try JSONValueDecoder().decode([Account].self, from: accounts)
             report.row("baseline: accounts by Codable", report.format(ContinuousClock.now - codableStart),
-                       "how snapshots were read before StateSnapshotReader, tree parse not included; same accounts: \(viaCodable == restoredState.accounts ? "yes" : "NO")")
+                       "how snapshots were read before StateSnapshotReader, tree parse not included; same accounts: \(viaCodable == Array(restoredState.accounts) ? "yes" : "NO")")
         }
         report.row("indexes rebuilt from it", report.format(rebuildTime),
                    "Engine(state:); digest \(restored.digest == engine.digest ? "equal" : "DIFFERENT")")
+
+        snapshotEffect(on: &engine, population: population, report: report)
 
         let holders = engine.state.accounts.count { account in account.positions.contains { $0.market == 0 } }
         let fundingStart = ContinuousClock.now

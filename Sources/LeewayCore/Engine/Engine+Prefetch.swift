@@ -21,8 +21,8 @@ extension Engine {
     /// its column run, its balance row and its lifecycle bookkeeping.
     @inline(__always)
     mutating func prefetchRecords(of account: Int) {
-        state.accounts.withUnsafeBufferPointer { accounts in
-            let record = UnsafeRawPointer(accounts.baseAddress! + account)
+        state.accounts.withUnsafePointer(to: account) { pointer in
+            let record = UnsafeRawPointer(pointer)
             leeway_prefetch_write(record)
             leeway_prefetch_write(record + MemoryLayout<Account>.size - 1)
         }
@@ -41,8 +41,8 @@ extension Engine {
     /// would retain it, a write to the very line the prefetch is for.
     @inline(__always)
     mutating func prefetchBuffers(of account: Int) {
-        state.accounts.withUnsafeBufferPointer { accounts in
-            let record = UnsafeRawPointer(accounts.baseAddress! + account)
+        state.accounts.withUnsafePointer(to: account) { pointer in
+            let record = UnsafeRawPointer(pointer)
             Self.prefetchArrayStorage(in: record, atOffset: Self.balancesOffset)
             Self.prefetchArrayStorage(in: record, atOffset: Self.positionsOffset)
         }

@@ -42,14 +42,13 @@ extension Engine {
         let unit = Int128(Fixed.scale)
         let ulps = unit - 1
         let productLimit = Int128(1) << 90
+        let accounts = state.accounts
         withRemarginContext { context in
-        state.accounts.withUnsafeBufferPointer { accounts in
         screen.markets.withUnsafeBufferPointer { screens in
         screen.pieces.withUnsafeBufferPointer { pieces in
         columns.runs.withUnsafeBufferPointer { runs in
         columns.balances.withUnsafeBufferPointer { balances in
         columns.slots.withUnsafeBufferPointer { slots in
-            guard let base = accounts.baseAddress else { return }
             let assets = context.assets
             let stride = columns.balanceStride
             let assetCount = Swift.min(assets.count, stride)
@@ -100,9 +99,9 @@ extension Engine {
                     if !leftOverflow, !rightOverflow, left >= right { continue accountLoop }
                 }
                 summary.accountsByReference += 1
-                Self.remarginByAccount(at: base + account, context: context, into: &summary)
+                accounts.withUnsafePointer(to: account) { Self.remarginByAccount(at: $0, context: context, into: &summary) }
             }
-        }}}}}}}
+        }}}}}}
         return summary
     }
 
@@ -111,12 +110,9 @@ extension Engine {
     public func remarginAllByAccount() -> RemarginSummary {
         var summary = RemarginSummary()
         withRemarginContext { context in
-            state.accounts.withUnsafeBufferPointer { accounts in
-                guard let base = accounts.baseAddress else { return }
-                for account in accounts.indices {
-                    summary.accountsEvaluated += 1
-                    Self.remarginByAccount(at: base + account, context: context, into: &summary)
-                }
+            for account in state.accounts.indices {
+                summary.accountsEvaluated += 1
+                state.accounts.withUnsafePointer(to: account) { Self.remarginByAccount(at: $0, context: context, into: &summary) }
             }
         }
         return summary

@@ -22,7 +22,7 @@ public struct EngineState: Sendable, Codable {
     /// The default half-life of new markets' volatility estimators (ms).
     public var volatilityHalfLifeMs: Int64 = 3_600_000
     /// Accounts in creation order; an account's index never changes.
-    public var accounts: [Account] = []
+    public var accounts: ChunkedArray<Account> = []
     /// Ledger balances outside the traders, per asset (indexed like `assets`).
     /// Wide: each is a total over many traders and must not overflow before a trader's balance does.
     public var insuranceFund: [WideAmount] = []

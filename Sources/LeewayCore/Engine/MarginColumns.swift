@@ -51,7 +51,7 @@ struct MarginColumns: Sendable {
     init() {}
 
     /// The columns of `accounts`, laid out in account order with no holes.
-    init(accounts: [Account], assetCount: Int) {
+    init(accounts: some Collection<Account>, assetCount: Int) {
         runs.reserveCapacity(accounts.count)
         slots.reserveCapacity(accounts.reduce(0) { $0 + Swift.max($1.positions.count, Int(Self.initialRunCapacity)) })
         balanceStride = Swift.max(assetCount, 1)
@@ -174,7 +174,7 @@ struct MarginColumns: Sendable {
 
     /// The first way these columns differ from `accounts` (a position, a balance, a flag, a run
     /// out of bounds), or nil when they mirror them exactly. For tests and `leeway verify`-style checks.
-    func disagreement(with accounts: [Account]) -> String? {
+    func disagreement(with accounts: some Collection<Account>) -> String? {
         guard accountCount == accounts.count else { return "\(accountCount) accounts in the columns, \(accounts.count) in the state" }
         for (index, account) in accounts.enumerated() {
             let run = runs[index]

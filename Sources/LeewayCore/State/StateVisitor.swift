@@ -76,6 +76,15 @@ extension Array: StateDescribable where Element: StateDescribable {
     }
 }
 
+extension ChunkedArray: StateDescribable where Element: StateDescribable {
+    /// Described exactly as the equivalent `Array`: the digest does not see the chunks.
+    public func describe<V: StateVisitor>(into visitor: inout V) {
+        visitor.beginArray()
+        for element in self { element.describe(into: &visitor) }
+        visitor.endArray()
+    }
+}
+
 extension Int64: StateDescribable {
     public func describe<V: StateVisitor>(into visitor: inout V) { visitor.integer(self) }
 }
