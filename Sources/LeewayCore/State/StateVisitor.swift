@@ -68,21 +68,22 @@ extension StateVisitor {
     }
 }
 
-extension Array: StateDescribable where Element: StateDescribable {
-    public func describe<V: StateVisitor>(into visitor: inout V) {
+extension Sequence where Element: StateDescribable {
+    /// A list: its elements in order, whatever stores them.
+    func describeElements<V: StateVisitor>(into visitor: inout V) {
         visitor.beginArray()
         for element in self { element.describe(into: &visitor) }
         visitor.endArray()
     }
 }
 
+extension Array: StateDescribable where Element: StateDescribable {
+    public func describe<V: StateVisitor>(into visitor: inout V) { describeElements(into: &visitor) }
+}
+
 extension ChunkedArray: StateDescribable where Element: StateDescribable {
     /// Described exactly as the equivalent `Array`: the digest does not see the chunks.
-    public func describe<V: StateVisitor>(into visitor: inout V) {
-        visitor.beginArray()
-        for element in self { element.describe(into: &visitor) }
-        visitor.endArray()
-    }
+    public func describe<V: StateVisitor>(into visitor: inout V) { describeElements(into: &visitor) }
 }
 
 extension Int64: StateDescribable {
