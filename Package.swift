@@ -146,7 +146,8 @@ let package = Package(
         ),
         .testTarget(
             name: "LeewayCoreTests",
-            dependencies: ["LeewayCore", "LeewayWire", .product(name: "HeapModule", package: "swift-collections")],
+            dependencies: ["LeewayCore", "LeewayWire", .product(name: "HeapModule", package: "swift-collections"),
+                           .product(name: "DequeModule", package: "swift-collections")],
             exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),

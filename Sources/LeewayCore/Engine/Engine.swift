@@ -1,5 +1,3 @@
-import DequeModule
-
 /// The deterministic margin and liquidation engine: `apply(command) → events` over the whole state.
 ///
 /// Pure: no I/O, no clock, no random numbers; time comes in with each command. One owner calls

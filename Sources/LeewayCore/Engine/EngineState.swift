@@ -1,5 +1,3 @@
-public import DequeModule
-
 /// The engine's whole persistent state: everything a snapshot holds and the state digest covers.
 /// Derived lookups and trigger indexes live in `EngineIndex` and are rebuilt from this.
 public struct EngineState: Sendable, Codable {
@@ -34,11 +32,12 @@ public struct EngineState: Sendable, Codable {
     /// are evaluated again at the next command, in account order, until the failure clears.
     public var pendingRetries: [Int: String] = [:]
     /// The events each applied command with an `id` produced, for idempotent retries, while the
-    /// id is inside the idempotency window.
-    public var appliedCommandEvents: [String: [Event]] = [:]
+    /// id is inside the idempotency window. Sharded (`ShardedDictionary`): after a snapshot's
+    /// capture, an insertion copies one shard, not a million entries.
+    public var appliedCommandEvents: ShardedDictionary<String, [Event]> = [:]
     /// Those ids in the order they were applied, with the clock then: the window expires them
-    /// oldest first.
-    public var appliedCommandOrder: Deque<AppliedCommandID> = []
+    /// oldest first. Chunked for the same reason (`ChunkedQueue`).
+    public var appliedCommandOrder: ChunkedQueue<AppliedCommandID> = []
     /// An id is remembered for this long after it was applied (ms of engine clock) …
     public var idempotencyWindowMs: Int64 = 86_400_000
     /// … and at most this many ids are remembered (the oldest go first).

@@ -107,7 +107,12 @@ extension ChunkedArray: Codable where Element: Codable {
         self.init(try [Element](from: decoder))
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    public func encode(to encoder: any Encoder) throws { try encodeElements(to: encoder) }
+}
+
+extension Sequence where Element: Encodable {
+    /// Encodes the elements as one unkeyed list, as an `Array` of them is encoded.
+    func encodeElements(to encoder: any Encoder) throws {
         var container = encoder.unkeyedContainer()
         for element in self { try container.encode(element) }
     }

@@ -1,5 +1,3 @@
-import DequeModule
-
 /// The description of everything the engine stores (`StateDescribable`). Field names are the
 /// properties' names, so each type's `Codable` decoding reads a snapshot back; optional fields
 /// are omitted when nil; enums with data are objects `{"case": {fields}}`, as synthesized

@@ -58,11 +58,22 @@ extension StateVisitor {
 
     /// A dictionary as an object whose members are sorted by key (never in hash order).
     public mutating func field<Key: Comparable & CustomStringConvertible, Value: StateDescribable>(_ name: String, _ values: [Key: Value]) {
+        sortedMembers(name, keys: values.keys, value: { values[$0] })
+    }
+
+    /// A sharded dictionary, described exactly as the equivalent `Dictionary`.
+    public mutating func field<Key: Comparable & CustomStringConvertible, Value: StateDescribable>(_ name: String, _ values: ShardedDictionary<Key, Value>) {
+        sortedMembers(name, keys: values.keys, value: { values[$0] })
+    }
+
+    /// An object named `name` whose members are `keys` in ascending order, each with `value(key)`.
+    private mutating func sortedMembers<Key: Comparable & CustomStringConvertible, Value: StateDescribable>(
+        _ name: String, keys: some Sequence<Key>, value: (Key) -> Value?) {
         key(name)
         beginObject()
-        for member in values.keys.sorted() {
+        for member in keys.sorted() {
             key(member.description)
-            values[member]?.describe(into: &self)
+            value(member)?.describe(into: &self)
         }
         endObject()
     }
