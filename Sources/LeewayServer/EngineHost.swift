@@ -167,7 +167,7 @@ public actor EngineHost {
                 case .command(var envelope):
                     // A retried id: answer with the original outcome, journal nothing (its events
                     // are already journaled; a new record would only repeat them).
-                    if let id = envelope.id, let original = engine.originalEvents(ofCommandID: id) {
+                    if let id = envelope.id, let original = engine.originalEvents(ofCommandID: id, asOfMs: envelope.timestampMs) {
                         itemEvents.append(CommandOutcome(record: nil, events: original))
                         continue
                     }

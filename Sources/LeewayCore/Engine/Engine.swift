@@ -42,9 +42,22 @@ public struct Engine: Sendable {
         rebuildIndex()
     }
 
-    /// The events the command with this idempotency id produced, if it was applied: a retry is
-    /// answered with these and changes nothing (so a server must not journal it again).
-    public func originalEvents(ofCommandID id: String) -> [Event]? { state.appliedCommandEvents[id] }
+    /// The events the command with this idempotency id produced, if it was applied and its id is
+    /// still inside the window as of `asOfMs` (the command's `ts`; nil: the clock): a retry is
+    /// answered with these and changes nothing (so a server must not journal it again). An id that
+    /// left the window but is not yet forgotten (see `idsForgottenPerCommand`) answers nil, as
+    /// `apply` would treat it as new.
+    public func originalEvents(ofCommandID id: String, asOfMs: Int64? = nil) -> [Event]? {
+        guard let original = state.appliedCommandEvents[id] else { return nil }
+        let nowMs = Swift.max(state.clockMs, asOfMs ?? state.clockMs)
+        return isExpiredButStored(id, asOfMs: nowMs) ? nil : original
+    }
+
+    /// At most this many ids leave the idempotency window per command. A clock gap longer than the
+    /// window would otherwise forget the whole table (up to `idempotencyMaxIDs`, a million by
+    /// default) inside one command, a stall of hundreds of milliseconds; the backlog drains instead
+    /// over the next commands, and a stored id already outside the window counts as forgotten.
+    public static let idsForgottenPerCommand = 1_024
 
     /// The current clock (ms).
     public var clockMs: Int64 { state.clockMs }
@@ -91,10 +104,16 @@ public struct Engine: Sendable {
     private mutating func applyCollecting(_ envelope: CommandEnvelope) {
         adlRankings.removeAll(keepingCapacity: true)
         // Expire as of the command's own time, so a retry after the window is a new command.
-        expireCommandIDs(asOfMs: Swift.max(state.clockMs, envelope.timestampMs ?? state.clockMs))
+        let commandMs = Swift.max(state.clockMs, envelope.timestampMs ?? state.clockMs)
+        expireCommandIDs(asOfMs: commandMs, limit: Self.idsForgottenPerCommand)
         if let id = envelope.id, let original = state.appliedCommandEvents[id] {
-            pendingEvents.append(contentsOf: original)
-            return
+            guard isExpiredButStored(id, asOfMs: commandMs) else {
+                pendingEvents.append(contentsOf: original)
+                return
+            }
+            // The id came back after its window: forget the whole expired backlog (this id with
+            // it) so it is applied as new and appended once, after every id still remembered.
+            expireCommandIDs(asOfMs: commandMs, limit: .max)
         }
         if let timestampMs = envelope.timestampMs {
             guard timestampMs >= state.clockMs else {
@@ -112,7 +131,7 @@ public struct Engine: Sendable {
             if let id = envelope.id {
                 state.appliedCommandEvents[id] = Array(pendingEvents[eventsBeforeCommand...])
                 state.appliedCommandOrder.append(AppliedCommandID(id: id, appliedMs: state.clockMs))
-                expireCommandIDs(asOfMs: state.clockMs)
+                expireCommandIDs(asOfMs: state.clockMs, limit: Self.idsForgottenPerCommand)
             }
         } catch {
             emit(.rejected(command: envelope.reference, code: error.code, message: error.message))
@@ -159,15 +178,35 @@ public struct Engine: Sendable {
         }
     }
 
-    /// Forgets the ids that left the idempotency window: applied more than `idempotencyWindowMs`
-    /// before the clock, or beyond the newest `idempotencyMaxIDs`. A command that comes back with a
-    /// forgotten id is applied again as a new command (clients must not retry after the window).
-    mutating func expireCommandIDs(asOfMs nowMs: Int64) {
-        while let oldest = state.appliedCommandOrder.first,
-              nowMs - oldest.appliedMs > state.idempotencyWindowMs || state.appliedCommandOrder.count > state.idempotencyMaxIDs {
+    /// Forgets the ids that left the idempotency window: every id beyond the newest
+    /// `idempotencyMaxIDs`, and up to `limit` of those applied more than `idempotencyWindowMs`
+    /// before `nowMs` (oldest first). A command that comes back with a forgotten id is applied
+    /// again as a new command (clients must not retry after the window).
+    mutating func expireCommandIDs(asOfMs nowMs: Int64, limit: Int) {
+        var expiredByTime = 0
+        while let oldest = state.appliedCommandOrder.first {
+            if state.appliedCommandOrder.count > state.idempotencyMaxIDs {
+                // Over the count: always forgotten (at most one per command, except after an
+                // `idempotency` command lowered `max_ids`, which drains in full).
+            } else if nowMs - oldest.appliedMs > state.idempotencyWindowMs, expiredByTime < limit {
+                expiredByTime += 1
+            } else {
+                break
+            }
             state.appliedCommandOrder.removeFirst()
             state.appliedCommandEvents[oldest.id] = nil
         }
+    }
+
+    /// Whether a stored id was applied more than `idempotencyWindowMs` before `nowMs` but has not
+    /// been forgotten yet. Expired ids form a prefix of `appliedCommandOrder` (the clock never goes
+    /// back), so this scans only that backlog, which is empty unless a clock gap just passed.
+    func isExpiredButStored(_ id: String, asOfMs nowMs: Int64) -> Bool {
+        for applied in state.appliedCommandOrder {
+            guard nowMs - applied.appliedMs > state.idempotencyWindowMs else { return false }
+            if applied.id == id { return true }
+        }
+        return false
     }
 
     /// The `idempotency` command: how long and how many ids are remembered.
@@ -180,6 +219,6 @@ public struct Engine: Sendable {
         }
         state.idempotencyWindowMs = windowMs
         state.idempotencyMaxIDs = maxIDs
-        expireCommandIDs(asOfMs: state.clockMs)
+        expireCommandIDs(asOfMs: state.clockMs, limit: .max)
     }
 }
