@@ -16,6 +16,7 @@ struct LeewayCommand: AsyncParsableCommand {
             StressCommand.self,
             WorkerCommand.self,
             ServeCommand.self,
+            LoadCommand.self,
             DemoCommand.self,
             VerifyCommand.self,
             ExportCommand.self,
