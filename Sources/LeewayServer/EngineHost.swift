@@ -289,12 +289,15 @@ public actor EngineHost {
         snapshotInProgress = Task.detached {
             let started = ContinuousClock.now
             do {
-                let encoded = SnapshotCodec.encode(state)
-                try journal.saveSnapshot(JournalSnapshot(seq: seq, state: encoded, digest: StateDigest(of: state).description))
-                let pruned = try journal.pruneSnapshots(keeping: kept)
+                // Encoded, hashed and written at a lower priority than the commands (LowPriorityThread).
+                let (bytes, pruned) = try await LowPriorityThread.run {
+                    let encoded = SnapshotCodec.encode(state)
+                    try journal.saveSnapshot(JournalSnapshot(seq: seq, state: encoded, digest: StateDigest(of: state).description))
+                    return (encoded.count, try journal.pruneSnapshots(keeping: kept))
+                }
                 let duration = ContinuousClock.now - started
-                metrics.recordSnapshot(duration: duration, bytes: encoded.count, stall: stall)
-                logger.info("snapshot saved", metadata: ["record": "\(seq)", "bytes": "\(encoded.count)", "pruned": "\(pruned)",
+                metrics.recordSnapshot(duration: duration, bytes: bytes, stall: stall)
+                logger.info("snapshot saved", metadata: ["record": "\(seq)", "bytes": "\(bytes)", "pruned": "\(pruned)",
                                                          "seconds": "\(duration)"])
             } catch {
                 metrics.countSnapshotFailure()
