@@ -6,7 +6,7 @@ import LeewayWire
 /// refused when their schema version is not this build's.
 public enum SnapshotCodec {
     public static func encode(_ state: EngineState) -> Data {
-        Data(StateSnapshotWriter.snapshot(of: state).utf8)
+        Data(StateSnapshotWriter.snapshotBytes(of: state))
     }
 
     /// The state in `data` (`StateSnapshotReader`); throws `JournalError.unsupportedSnapshot` for

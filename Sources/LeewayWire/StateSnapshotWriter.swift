@@ -6,13 +6,18 @@ public import LeewayCore
 /// only) as its shortest round-tripping decimal, dictionaries sorted by key.
 public enum StateSnapshotWriter {
     public static func snapshot(of state: EngineState) -> String {
+        String(decoding: snapshotBytes(of: state), as: UTF8.self)
+    }
+
+    /// `snapshot(of:)` as UTF-8 bytes (what the journal stores), without making a `String`.
+    public static func snapshotBytes(of state: EngineState) -> [UInt8] {
         var visitor = JSONStateVisitor()
         visitor.writer.beginObject()
         visitor.writer.field("schema_version", EngineState.schemaVersion)
         visitor.writer.key("state")
         state.describe(into: &visitor)
         visitor.writer.endObject()
-        return visitor.writer.text
+        return visitor.writer.bytes
     }
 }
 
