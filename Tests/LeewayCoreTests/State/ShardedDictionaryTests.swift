@@ -58,7 +58,15 @@ struct ShardedDictionaryTests {
         let written = ShardedDictionary<String, Int>.shard(of: "id-7")
         for shard in original.shards.indices {
             #expect((original.shards[shard] == copy.shards[shard]) == (shard != written), "shard \(shard)")
+            // Not only equal: every other shard is still the very storage the copy holds.
+            #expect((Self.storage(of: original.shards[shard]) == Self.storage(of: copy.shards[shard])) == (shard != written), "shard \(shard)")
         }
+    }
+
+    /// The identity of a `Dictionary`'s storage (a `Dictionary` is one reference to it).
+    static func storage(of dictionary: [String: Int]) -> ObjectIdentifier {
+        precondition(MemoryLayout<[String: Int]>.size == MemoryLayout<AnyObject>.size, "a Dictionary is one reference")
+        return ObjectIdentifier(unsafeBitCast(dictionary, to: AnyObject.self))
     }
 
     @Test("encodes and decodes as the equivalent Dictionary")
