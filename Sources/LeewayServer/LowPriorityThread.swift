@@ -8,11 +8,11 @@ import Glibc
 ///
 /// Measured at 10k single commands/s on 100k accounts (BENCHMARKS.md, "Single commands at 10k/s"):
 /// with snapshots at normal priority their encode competed with the HTTP path for the two cores
-/// and the acknowledgement p99 was 62–133 ms, against 7–8 ms with snapshots off; at nice 10, 12–62 ms. A niceness of
-/// `niceness` (Linux: per thread) gives the thread about a tenth of a contended core's time; it
-/// still gets every idle cycle, so on a quiet server a snapshot takes as long as before, and under
-/// saturation it slows down rather than stops (the snapshot budget, measured in wall time, then
-/// spaces snapshots further apart).
+/// and the acknowledgement p99 was 62–133 ms (7–8 ms with snapshots off); at nice 10, 12–62 ms.
+/// Nice `niceness` (on Linux a per-thread value) gives the thread about a tenth of a contended
+/// core; it still gets every idle cycle, so on a quiet server a snapshot takes as long as before,
+/// and under saturation it slows down rather than stops (the snapshot budget, measured in wall
+/// time, then spaces snapshots further apart).
 enum LowPriorityThread {
     /// The thread's nice value (0 normal … 19 lowest).
     static let niceness: Int32 = 10
@@ -20,12 +20,10 @@ enum LowPriorityThread {
     /// Runs `body` on a new thread at `niceness` and returns what it returns (or throws what it throws).
     static func run<Value: Sendable>(_ body: @escaping @Sendable () throws -> Value) async throws -> Value {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Value, any Error>) in
-            let thread = Thread {
+            Thread {
                 lowerPriority()
                 continuation.resume(with: Result { try body() })
-            }
-            thread.name = "leeway-background"
-            thread.start()
+            }.start()
         }
     }
 

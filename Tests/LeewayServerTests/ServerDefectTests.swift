@@ -17,6 +17,32 @@ struct ServerDefectTests {
         try journal.events(after: 0, limit: 100_000).map(\.seq)
     }
 
+    @Test("a retry is judged as of its own ts: one sent after the window is applied and journaled as a new command")
+    func retryAfterTheWindowIsNew() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("leeway-retry-late-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let fixture = try ServerFixture(directory: directory)
+        try await fixture.app().test(.router) { client in
+            #expect(try await client.call(.post, "/v1/commands", key: ServerFixture.adminKey, body: Self.setup).status == 200)
+            let window = #"{"type":"idempotency","window_ms":60000,"max_ids":10,"ts":1700000100000}"#
+            #expect(try await client.call(.post, "/v1/commands", key: ServerFixture.adminKey, body: window).status == 200)
+            let deposit = #"{"type":"deposit","account":"dan","asset":"USDC","amount":"1","id":"dep-late","ts":TS}"#
+            let first = try await client.call(.post, "/v1/commands", key: ServerFixture.adminKey,
+                                              body: deposit.replacingOccurrences(of: "TS", with: "1700000100000"))
+            #expect(first.status == 200 && !first.body.contains("retried"))
+            // Within the window (by its ts): the original outcome, not journaled.
+            let inside = try await client.call(.post, "/v1/commands", key: ServerFixture.adminKey,
+                                               body: deposit.replacingOccurrences(of: "TS", with: "1700000160000"))
+            #expect(inside.body.contains(#""record":null,"retried":true"#), "\(inside.body)")
+            // 60,001 ms after it, although the engine's clock has not moved past the window yet.
+            let records = try fixture.host.journal.head().seq
+            let late = try await client.call(.post, "/v1/commands", key: ServerFixture.adminKey,
+                                             body: deposit.replacingOccurrences(of: "TS", with: "1700000160001"))
+            #expect(late.status == 200 && !late.body.contains("retried"), "\(late.body)")
+            #expect(try fixture.host.journal.head().seq == records + 1)
+        }
+    }
+
     @Test("a retried id whose command produced events returns the original outcome and journals nothing twice, before and after a restart")
     func retriedIDWithEvents() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("leeway-retry-\(UUID().uuidString)").path

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LeewayCore
 import NIOCore
+import NIOHTTP1
 import NIOPosix
 
 /// `leeway load`: an open-loop load generator for `leeway serve` on loopback, the same requests
@@ -44,12 +45,14 @@ struct LoadCommand: ParsableCommand {
     func run() throws {
         let total = Swift.min(maxRequests, Int(rate * duration))
         var mix = LoadCommandMix(accounts: accounts, tsStart: tsStart, seed: seed)
-        let head = "POST /v1/commands HTTP/1.1\r\nHost: \(host)\r\n" + (key.map { "Authorization: Bearer \($0)\r\n" } ?? "")
-            + "Content-Type: application/x-ndjson\r\nContent-Length: "
+        var headers = HTTPHeaders([("Host", host), ("Content-Type", "application/x-ndjson")])
+        if let key { headers.add(name: "Authorization", value: "Bearer \(key)") }
         // Built before the clock starts, so building them does not delay the schedule.
         let payloads = (0..<total).map { _ in
-            let body = (0..<batch).map { _ in mix.next() }.joined(separator: "\n")
-            return ByteBuffer(string: head + "\(body.utf8.count)\r\n\r\n" + body)
+            let body = ByteBuffer(string: (0..<batch).map { _ in mix.next() }.joined(separator: "\n"))
+            var head = HTTPRequestHead(version: .http1_1, method: .POST, uri: "/v1/commands", headers: headers)
+            head.headers.add(name: "Content-Length", value: String(body.readableBytes))
+            return LoadRun.Request(head: head, body: body)
         }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         defer { try? group.syncShutdownGracefully() }
@@ -59,6 +62,7 @@ struct LoadCommand: ParsableCommand {
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
                     try channel.pipeline.syncOperations.addHandler(LoadResponseReader { status, channel in bound.value.response(status, on: channel) })
                 }
             }

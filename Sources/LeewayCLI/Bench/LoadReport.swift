@@ -9,7 +9,7 @@ struct LoadReport: Sendable {
     var latenciesNs: [Int64] = []
     /// How late each request was sent after its due time, when it was sent or queued (ns).
     var behindNs: [Int64] = []
-    /// Responses by status (-1: the connection closed with the request in flight).
+    /// Responses by status (-1, reported as "error": the connection closed with the request in flight).
     var statuses: [Int: Int] = [:]
     /// From the start to the last 200 response (ns).
     var lastAcknowledgedNs: Int64 = 0

@@ -1,12 +1,19 @@
 import DequeModule
 import NIOCore
+import NIOHTTP1
 
 /// One open-loop run of `leeway load`, on its event loop only: sends each request at its due
 /// time on an idle connection (or queues it until one frees up) and records, per response, the
 /// time from its due time to its end.
 final class LoadRun {
+    /// One request: its head (with its `Content-Length`) and its body.
+    struct Request: Sendable {
+        var head: HTTPRequestHead
+        var body: ByteBuffer
+    }
+
     private let loop: any EventLoop
-    private let payloads: [ByteBuffer]
+    private let payloads: [Request]
     private let intervalNs: Double
     private var startTime = NIODeadline.now()
     private var nextIndex = 0
@@ -18,7 +25,7 @@ final class LoadRun {
     private var report = LoadReport()
     private var finished: EventLoopPromise<LoadReport>?
 
-    init(loop: any EventLoop, payloads: [ByteBuffer], rate: Double) {
+    init(loop: any EventLoop, payloads: [Request], rate: Double) {
         self.loop = loop
         self.payloads = payloads
         intervalNs = 1e9 / rate
@@ -49,44 +56,40 @@ final class LoadRun {
     /// Sends every request due by now, then sleeps until the next one is due.
     private func sendDue() {
         let now = NIODeadline.now()
-        while nextIndex < payloads.count, due(nextIndex) <= now {
-            report.behindNs.append((now - due(nextIndex)).nanoseconds)
+        while nextIndex < payloads.count {
+            let dueTime = due(nextIndex)
+            guard dueTime <= now else {
+                let bound = NIOLoopBound(self, eventLoop: loop)
+                loop.scheduleTask(deadline: dueTime) { bound.value.sendDue() }
+                break
+            }
+            report.behindNs.append((now - dueTime).nanoseconds)
             if let channel = idle.popFirst() { send(nextIndex, on: channel) } else { waiting.append(nextIndex) }
             nextIndex += 1
         }
-        if nextIndex < payloads.count {
-            report.schedulingNs = (now - startTime).nanoseconds
-            let bound = NIOLoopBound(self, eventLoop: loop)
-            loop.scheduleTask(deadline: due(nextIndex)) { bound.value.sendDue() }
-        } else {
-            report.schedulingNs = (now - startTime).nanoseconds
-        }
+        report.schedulingNs = (now - startTime).nanoseconds
     }
 
     private func send(_ index: Int, on channel: any Channel) {
         inFlight[ObjectIdentifier(channel)] = index
-        channel.writeAndFlush(payloads[index], promise: nil)
+        let request = payloads[index]
+        channel.write(HTTPClientRequestPart.head(request.head), promise: nil)
+        channel.write(HTTPClientRequestPart.body(.byteBuffer(request.body)), promise: nil)
+        channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
     }
 
     /// A response (`status`) on `channel`, or its close (nil).
     func response(_ status: Int?, on channel: any Channel) {
         guard finished != nil else { return }
-        guard status != nil, status != 0 else {
-            // Closed (or unreadable, and closing): never used again; its request, if any, failed.
-            idle.removeAll { $0 === channel }
-            if let request = inFlight.removeValue(forKey: ObjectIdentifier(channel)) {
-                let now = NIODeadline.now()
-                report.record(status: nil, latencyNs: (now - due(request)).nanoseconds, elapsedNs: (now - startTime).nanoseconds)
-            }
-            if report.answered == payloads.count { finish() }
-            return
-        }
-        // A response with no request in flight (a 408 before the server closes an unused
-        // connection) answers nothing: the close that follows takes the connection out.
+        // A closed connection is never used again. A response with no request in flight (a 408
+        // before the server closes an unused connection) answers nothing: its close follows.
+        if status == nil { idle.removeAll { $0 === channel } }
         guard let request = inFlight.removeValue(forKey: ObjectIdentifier(channel)) else { return }
         let now = NIODeadline.now()
         report.record(status: status, latencyNs: (now - due(request)).nanoseconds, elapsedNs: (now - startTime).nanoseconds)
-        if let next = waiting.popFirst() { send(next, on: channel) } else { idle.append(channel) }
+        if status != nil {
+            if let next = waiting.popFirst() { send(next, on: channel) } else { idle.append(channel) }
+        }
         if report.answered == payloads.count { finish() }
     }
 
